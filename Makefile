@@ -1,0 +1,103 @@
+# rump2cos build. `make` builds the kernel and the components; `make run`
+# boots the default demo; `make test` runs host and in-guest tests;
+# `make bench` prints the benchmarks. See README.md.
+
+CC       ?= gcc
+ifeq ($(origin CC),default)
+CC       := gcc
+endif
+LD       := ld
+OUT      := build
+ACCEL    ?= auto
+QEMU_MEM ?= 512
+
+WARN     := -Wall -Wextra -Werror -std=c11
+FREE     := -ffreestanding -fno-builtin -nostdlib -fno-stack-protector -fno-pic \
+            -fno-asynchronous-unwind-tables -O2 -g -Iinclude -Ilib
+KCFLAGS  := $(WARN) $(FREE) -mcmodel=kernel -mno-red-zone -mgeneral-regs-only -mno-sse
+UCFLAGS  := $(WARN) $(FREE) -mcmodel=small -fno-pie -Ilib/libr2c
+SHARED   := lib/fmt/fmt.c lib/elf/elf.c lib/string/string.c
+
+KSRC     := $(wildcard kernel/*.c kernel/arch/x86_64/*.c) $(SHARED)
+KASM     := $(wildcard kernel/arch/x86_64/*.S)
+KOBJ     := $(patsubst %,$(OUT)/k/%.o,$(KSRC) $(KASM))
+
+USRC     := $(wildcard lib/libr2c/*.c) $(SHARED)
+UASM     := $(wildcard lib/libr2c/*.S)
+UOBJ     := $(patsubst %,$(OUT)/u/%.o,$(USRC) $(UASM))
+
+COMPONENTS := $(notdir $(wildcard components/*))
+COMP_ELFS  := $(foreach c,$(COMPONENTS),$(OUT)/comp/$(c).elf)
+
+all: $(OUT)/kernel.elf $(COMP_ELFS)
+
+$(OUT)/k/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -MMD -c $< -o $@
+$(OUT)/k/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -MMD -c $< -o $@
+$(OUT)/kernel.elf: $(KOBJ) kernel/arch/x86_64/kernel.ld
+	$(LD) -nostdlib -z max-page-size=4096 --no-warn-rwx-segments -T kernel/arch/x86_64/kernel.ld -o $@ $(KOBJ)
+
+$(OUT)/u/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -MMD -c $< -o $@
+$(OUT)/u/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -MMD -c $< -o $@
+$(OUT)/libr2c.a: $(UOBJ)
+	rm -f $@ && ar rcs $@ $^
+
+# Each components/NAME/*.c becomes build/comp/NAME.elf, linked in the low 2 GiB.
+.SECONDEXPANSION:
+$(OUT)/comp/%.elf: $$(addprefix $(OUT)/u/,$$(addsuffix .o,$$(wildcard components/$$*/*.c))) $(OUT)/libr2c.a lib/libr2c/component.ld
+	@mkdir -p $(dir $@)
+	$(LD) -nostdlib -static -z max-page-size=4096 -T lib/libr2c/component.ld -o $@ \
+		$(filter %.o,$^) $(OUT)/libr2c.a
+
+# --- running ----------------------------------------------------------
+RUN_MODULES ?= $(OUT)/comp/root.elf $(OUT)/comp/pong.elf
+RUN_CMDLINE ?= demo
+QEMU_RUN := tools/qemu-run --accel $(ACCEL) --mem $(QEMU_MEM)
+
+run: all
+	$(QEMU_RUN) --cmdline "$(RUN_CMDLINE)" $(OUT)/kernel.elf $(RUN_MODULES)
+
+gdb: all
+	@echo "QEMU waits for gdb on :1234: gdb $(OUT)/kernel.elf -ex 'target remote :1234'"
+	$(QEMU_RUN) --gdb --cmdline "$(RUN_CMDLINE)" $(OUT)/kernel.elf $(RUN_MODULES)
+
+# --- tests and benchmarks ---------------------------------------------
+HOST_CC     ?= cc
+HOST_CFLAGS := $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude -Ilib
+HOST_TESTS  := $(patsubst tests/host/%.c,$(OUT)/host/%,$(wildcard tests/host/test_*.c))
+
+$(OUT)/host/test_%: tests/host/test_%.c tests/host/check.h $(SHARED)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(SHARED:lib/string/string.c=)
+
+TEST_MODULES := $(OUT)/comp/root.elf $(OUT)/comp/pong.elf $(OUT)/comp/fuzz.elf
+
+test: all $(HOST_TESTS)
+	tools/run-tests --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf \
+		--modules "$(TEST_MODULES)" $(HOST_TESTS)
+
+$(OUT)/host/pipe-pingpong: bench/pipe_pingpong.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(WARN) -O2 -D_GNU_SOURCE -o $@ $<
+
+bench: all $(OUT)/host/pipe-pingpong
+	tools/run-bench --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf \
+		--modules "$(TEST_MODULES)" --pipe $(OUT)/host/pipe-pingpong
+
+# Ring-0 code size (the kernel proper, without shared library code).
+kernel-lines:
+	@cat kernel/*.c kernel/include/*.h kernel/arch/x86_64/*.[chS] | wc -l
+
+clean:
+	rm -rf $(OUT)
+
+.PHONY: all run gdb test bench clean kernel-lines
+-include $(shell find $(OUT) -name '*.d' 2>/dev/null)
+

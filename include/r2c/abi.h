@@ -1,0 +1,177 @@
+/*
+ * The kernel/user ABI: one system call, "invoke capability slot c with
+ * operation op", and the numbers both sides must agree on. Shared by the
+ * kernel, the user runtime and host tools, so it is plain C with no
+ * dependencies.
+ *
+ * Register convention (x86-64 `syscall`):
+ *   in:  rax = slot | (op << 32); rdi, rsi, rdx, r10, r8, r9 = a0..a5
+ *   out: rax = status (>= 0 result, < 0 = -errno, NetBSD numbers);
+ *        rdi, rsi, rdx = extra results (r0..r2 of an invocation)
+ * A server entry point starts with rdi, rsi, rdx, r10 = a0..a3 of the
+ * caller, r8 = the invocation token, r9 = thread id, rsp = 0 (the server
+ * picks its own stack). A new thread starts with rdi = its argument,
+ * rsi = its thread id, rsp = 0.
+ */
+#ifndef R2C_ABI_H
+#define R2C_ABI_H
+
+#include <stdint.h>
+
+typedef uint64_t word_t;
+
+#define R2C_SYSCALL(slot, op) ((word_t)(uint32_t)(slot) | ((word_t)(op) << 32))
+
+/* Slot 0 of every capability table names the calling thread itself. */
+#define CAP_SELF 0
+
+enum cap_type {
+	CAP_NONE = 0,
+	CAP_UNTYPED,	/* a range of physical frames the holder may retype */
+	CAP_COMP,	/* a component: page table + capability table */
+	CAP_THD,	/* a thread */
+	CAP_SINV,	/* synchronous invocation of a component's entry point */
+	CAP_ASND,	/* asynchronous send to a thread's end-point */
+	CAP_TIMER,	/* the one-shot timer */
+	CAP_MACHINE,	/* console output, halt */
+	CAP_TYPE_MAX
+};
+
+/* Rights; an operation needs the right it names, copies may drop rights. */
+#define RIGHT_READ	0x01u	/* untyped: map readable (always implied) */
+#define RIGHT_WRITE	0x02u	/* untyped: map writable */
+#define RIGHT_EXEC	0x04u	/* untyped: map executable */
+#define RIGHT_ADMIN	0x08u	/* comp/untyped/thd/timer: change the object */
+#define RIGHT_GRANT	0x10u	/* may be copied to another table */
+#define RIGHT_HALT	0x20u	/* machine: halt */
+#define RIGHT_ALL	0x3fu
+
+/* Operations on slot 0 (the calling thread); need no capability. */
+enum self_op {
+	SELF_RETURN = 0,	/* return from an invocation: a0..a2 = r0..r2 */
+	SELF_YIELD,		/* give the CPU back to my scheduler */
+	SELF_EXIT,		/* end this thread */
+	SELF_RCV,		/* wait on my end-point; a0 = RCV_NONBLOCK; -> pending count */
+	SELF_EVENT,		/* next scheduler event: rax = events left before it
+				 * (0 = none), rdi = tid, rsi = type, rdx = token */
+	SELF_SET_FSBASE,	/* a0 = FS base of this thread */
+	SELF_TID,		/* -> my thread id */
+	SELF_OP_MAX
+};
+#define RCV_NONBLOCK 1
+
+/* Scheduler events (SELF_EVENT rsi). */
+enum sched_event {
+	EV_NONE = 0,
+	EV_BLOCKED,	/* tid blocked in SELF_RCV */
+	EV_WOKEN,	/* tid was blocked and is runnable again */
+	EV_YIELDED,	/* tid gave the CPU back */
+	EV_EXITED,	/* tid ended itself */
+	EV_FAULTED,	/* tid was ended by an unhandled fault */
+	EV_LOST,	/* the event ring overflowed; rdi = events dropped */
+};
+
+enum untyped_op {
+	UT_RETYPE = 0,	/* a0 = frame index, a1 = object type, a2 = result slot,
+			 * a3..a5 object arguments (see below) -> id or -errno */
+	UT_DERIVE,	/* a0 = first frame, a1 = count, a2 = result slot:
+			 * a capability to a sub-range */
+	UT_FREE,	/* a0 = frame index: return an unreferenced frame */
+	UT_INFO,	/* -> number of frames; rdi = base physical address */
+};
+/* UT_RETYPE object arguments:
+ *   CAP_COMP: frames [a0, a0+COMP_FRAMES); a3, a4 = name (16 bytes, NUL padded)
+ *   CAP_THD:  a3 = component slot the thread starts in, a4 = ip, a5 = arg
+ */
+#define COMP_FRAMES 3
+
+enum comp_op {
+	COMP_MAP = 0,	/* a0 = vaddr, a1 = untyped slot, a2 = frame, a3 = MAP_* */
+	COMP_ALIAS,	/* a0 = vaddr in this comp, a1 = dest comp slot,
+			 * a2 = dest vaddr, a3 = MAP_* (no more than the source) */
+	COMP_UNMAP,	/* a0 = vaddr */
+	COMP_PGTBL_ADD,	/* a0 = vaddr, a1 = untyped slot, a2 = frame: add the
+			 * first missing page-table level for vaddr */
+	COMP_CAP_COPY,	/* a0 = my slot, a1 = slot in this comp, a2 = rights mask */
+	COMP_CAP_DELETE,/* a0 = slot in this comp */
+	COMP_SINV_CREATE,/* a0 = entry ip, a1 = token, a2 = result slot (mine) */
+	COMP_SET_FAULT,	/* a0 = my slot holding a SINV: this comp's fault handler */
+	COMP_CAP_TYPE,	/* a0 = slot in this comp -> its type (0 = empty) */
+};
+#define MAP_WRITE 0x2
+#define MAP_EXEC  0x4
+
+enum thd_op {
+	THD_DISPATCH = 0,	/* a0 = token from SELF_EVENT; run this thread */
+	THD_ASND_CREATE,	/* a0 = result slot: send capability to its end-point */
+	THD_STATE,		/* -> THD_READY/BLOCKED/DEAD */
+};
+enum thd_state { THD_READY = 1, THD_BLOCKED, THD_DEAD };
+
+enum asnd_op {
+	ASND_SEND = 0,		/* a0 = ASND_SWITCH: run the receiver now if it
+				 * was blocked and shares my scheduler */
+};
+#define ASND_SWITCH 1
+
+enum timer_op {
+	TIMER_BIND = 0,		/* a0 = thread slot: ticks are sends to it */
+	TIMER_SET,		/* a0 = absolute TSC deadline (0 = cancel) */
+};
+
+enum machine_op {
+	MACHINE_PUTS = 0,	/* a0 = length (<= 40), a1..a5 = bytes */
+	MACHINE_HALT,		/* a0 = exit status for the host (QEMU exits) */
+	MACHINE_TSC_HZ,		/* -> calibrated TSC frequency in Hz */
+};
+#define MACHINE_PUTS_MAX 40
+
+/* Fault handler invocation (a COMP_SET_FAULT sinv): a0 = fault vector,
+ * a1 = fault address (cr2 for page faults), a2 = instruction pointer,
+ * a3 = error code. Returning r0 = FAULT_RESUME retries the instruction;
+ * anything else unwinds the thread to its caller with -EFAULT (or ends it
+ * if it has none). */
+#define FAULT_RESUME 1
+
+/* Invocation nesting bound per thread. */
+#define INV_DEPTH_MAX 16
+
+/*
+ * The root component's starting state. The kernel maps a struct bootinfo
+ * read-only at BOOTINFO_VADDR and the boot modules after it; the slots
+ * below hold what the kernel granted.
+ */
+#define BOOTINFO_VADDR	0x200000ull
+#define BOOT_MODULES_MAX 16
+#define BOOT_UNTYPED_MAX 8
+
+enum root_slot {
+	ROOT_SLOT_COMP = 1,	/* the root component itself */
+	ROOT_SLOT_THD,		/* the root's first thread */
+	ROOT_SLOT_TIMER,
+	ROOT_SLOT_MACHINE,
+	ROOT_SLOT_UNTYPED,	/* first of bootinfo.n_untyped untyped ranges */
+	ROOT_SLOT_FREE = ROOT_SLOT_UNTYPED + BOOT_UNTYPED_MAX,
+};
+
+struct boot_module {
+	word_t vaddr;		/* where the root sees it (read-only) */
+	word_t size;
+	char name[48];		/* file name from the boot command line */
+};
+
+struct bootinfo {
+	word_t magic;		/* BOOTINFO_MAGIC */
+	word_t tsc_hz;
+	word_t mem_total;	/* bytes of usable RAM the boot map reported */
+	word_t n_untyped;
+	word_t untyped_frames[BOOT_UNTYPED_MAX];
+	word_t n_modules;
+	struct boot_module modules[BOOT_MODULES_MAX];
+	word_t captbl_slots;	/* capacity of every capability table */
+	word_t heap_vaddr;	/* first free virtual address after the image */
+	char cmdline[128];	/* the kernel command line */
+};
+#define BOOTINFO_MAGIC 0x72326362746f6f62ull /* "bootcb2r" */
+
+#endif

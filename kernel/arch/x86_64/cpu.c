@@ -1,0 +1,159 @@
+/*
+ * Processor set-up (GDT, TSS, IDT, system-call MSRs, protection features)
+ * and the one place that changes which thread and address space a CPU
+ * runs: cpu_resume.
+ */
+#include "cpu.h"
+
+struct cpu cpu0;
+bool cpu_has_pcid;
+
+struct tss {
+	uint32_t rsvd0;
+	uint64_t rsp0, rsp1, rsp2;
+	uint64_t rsvd1;
+	uint64_t ist[7];
+	uint64_t rsvd2;
+	uint16_t rsvd3, iomap;
+} __attribute__((packed));
+
+struct idt_gate {
+	uint16_t off0, sel;
+	uint8_t ist, flags;
+	uint16_t off1;
+	uint32_t off2, rsvd;
+} __attribute__((packed));
+
+static struct tss tss;
+static uint64_t gdt[7];
+static struct idt_gate idt[NVEC];
+static uint8_t kstack[16384] __attribute__((aligned(16)));
+static uint8_t df_stack[4096] __attribute__((aligned(16)));
+extern const word_t isr_table[NVEC];
+extern char syscall_entry[];
+extern struct regs *resume_user_from(struct regs *);
+
+_Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK_TOP, "asm.h");
+_Static_assert(offsetof(struct cpu, frame_top) == CPU_FRAME_TOP, "asm.h");
+_Static_assert(offsetof(struct cpu, scratch) == CPU_SCRATCH, "asm.h");
+_Static_assert(offsetof(struct regs, vec) == REGS_VEC, "asm.h");
+_Static_assert(offsetof(struct regs, rip) == REGS_RIP, "asm.h");
+_Static_assert(offsetof(struct thread, regs) == 0, "regs first");
+_Static_assert(sizeof(struct regs) % 16 == 0, "frame top aligned");
+_Static_assert(sizeof(struct thread) <= PAGE_SIZE, "thread fits a frame");
+
+static struct { uint16_t limit; uint64_t base; } __attribute__((packed)) gdtr, idtr;
+
+static void load_tables(void)
+{
+	gdt[0] = 0;
+	gdt[1] = 0x00AF9A000000FFFFull;	/* kernel code */
+	gdt[2] = 0x00CF92000000FFFFull;	/* kernel data */
+	gdt[3] = 0x00CFF2000000FFFFull;	/* user data */
+	gdt[4] = 0x00AFFA000000FFFFull;	/* user code */
+	word_t b = (word_t)&tss, l = sizeof(tss) - 1;
+	gdt[5] = (l & 0xFFFF) | ((b & 0xFFFFFF) << 16) | (0x89ull << 40) | (((b >> 24) & 0xFF) << 56);
+	gdt[6] = b >> 32;
+	tss.iomap = sizeof(tss);
+	tss.ist[0] = (word_t)df_stack + sizeof(df_stack);
+	gdtr.limit = sizeof(gdt) - 1;
+	gdtr.base = (word_t)gdt;
+	__asm__ volatile("lgdt %0" :: "m"(gdtr));
+	__asm__ volatile("ltr %w0" :: "r"(TSS_SEL));
+	__asm__ volatile("pushq %0; leaq 1f(%%rip), %%rax; pushq %%rax; lretq; 1:\n"
+			 "movw %w1, %%ss; movw %w1, %%ds; movw %w1, %%es"
+			 :: "i"(KERNEL_CS), "r"(KERNEL_DS) : "rax", "memory");
+
+	for (int v = 0; v < NVEC; v++) {
+		word_t h = isr_table[v];
+		idt[v] = (struct idt_gate){ .off0 = h & 0xFFFF, .sel = KERNEL_CS,
+			.ist = v == 8 ? 1 : 0, .flags = 0x8E,
+			.off1 = (h >> 16) & 0xFFFF, .off2 = h >> 32 };
+	}
+	idtr.limit = sizeof(idt) - 1;
+	idtr.base = (word_t)idt;
+	__asm__ volatile("lidt %0" :: "m"(idtr));
+}
+
+static void enable_features(void)
+{
+	uint32_t r[4], r7[4];
+	cpuid(1, 0, r);
+	cpuid(7, 0, r7);
+	word_t cr0, cr4;
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	cr0 = (cr0 & ~(1ull << 2 | 1ull << 3)) | 1ull << 1 | 1ull << 5;	/* FPU: !EM !TS, MP, NE */
+	__asm__ volatile("mov %0, %%cr0" :: "r"(cr0));
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	cr4 |= 1ull << 7 | 1ull << 9 | 1ull << 10;	/* PGE, OSFXSR, OSXMMEXCPT */
+	if (r7[1] & (1u << 7))
+		cr4 |= 1ull << 20;			/* SMEP */
+	if (r7[1] & (1u << 20))
+		cr4 |= 1ull << 21;			/* SMAP: the kernel never touches user memory */
+	cpu_has_pcid = r[2] & (1u << 17);
+	if (cpu_has_pcid)
+		cr4 |= 1ull << 17;
+	__asm__ volatile("mov %0, %%cr4" :: "r"(cr4));
+	__asm__ volatile("fninit");
+}
+
+void cpu_init(void)
+{
+	load_tables();
+	enable_features();
+	cpu0.self = &cpu0;
+	cpu0.kstack_top = (word_t)kstack + sizeof(kstack);
+	wrmsr(MSR_GS_BASE, (word_t)&cpu0);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | 1);		/* SCE */
+	wrmsr(MSR_STAR, ((word_t)(USER_DS - 8) << 48) | ((word_t)KERNEL_CS << 32));
+	wrmsr(MSR_LSTAR, (word_t)syscall_entry);
+	wrmsr(MSR_FMASK, 0x47700);	/* clear TF, IF, DF, IOPL, NT, AC */
+}
+
+void cpu_set_kernel_pml4(paddr_t pml4)
+{
+	cpu0.cr3 = pml4;
+	write_cr3(pml4);
+}
+
+static inline void fpu_save(struct thread *t) { __asm__ volatile("fxsave64 %0" : "=m"(t->fpu)); }
+static inline void fpu_load(struct thread *t) { __asm__ volatile("fxrstor64 %0" :: "m"(t->fpu)); }
+
+/* Make `next` the running thread in its current component; returns the
+ * frame entry.S restores. */
+struct regs *cpu_resume(struct thread *next)
+{
+	struct thread *prev = cpu0.current;
+	if (next != prev) {
+		if (prev)
+			fpu_save(prev);
+		fpu_load(next);
+		if (next->fsbase != cpu0.fsbase) {
+			wrmsr(MSR_FS_BASE, next->fsbase);
+			cpu0.fsbase = next->fsbase;
+		}
+		next->activated = 0;
+		cpu0.current = next;
+		cpu0.frame_top = (word_t)(&next->regs + 1);
+		tss.rsp0 = cpu0.frame_top;
+	}
+	word_t cr3 = comp_cr3(next->comp);
+	if ((cr3 & ~(1ull << 63)) != (cpu0.cr3 & ~(1ull << 63)))
+		write_cr3(cr3);
+	cpu0.cr3 = cr3;
+	return &next->regs;
+}
+
+_Noreturn void cpu_enter_first(struct thread *t)
+{
+	struct regs *r = cpu_resume(t);
+	__asm__ volatile("mov %0, %%rax; jmp resume_user" :: "r"(r) : "rax");
+	__builtin_unreachable();
+}
+
+/* Sleep until an interrupt; the interrupt handler runs on this stack. */
+void cpu_idle_wait(void)
+{
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+}

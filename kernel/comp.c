@@ -1,0 +1,143 @@
+/*
+ * Operations on a component through a COMP capability: its page table
+ * (map frames from untyped memory, alias another component's page,
+ * unmap), its capability table (copy in, delete), and its entry points
+ * (create invocation capabilities, set the fault handler).
+ */
+#include "include/obj.h"
+
+static long map_from_untyped(struct comp *me, struct comp *c, struct regs *r)
+{
+	long err;
+	word_t va = r->rdi, idx = r->rdx, flags = r->r10;
+	struct cap *ut = cap_lookup(me, r->rsi, CAP_UNTYPED, RIGHT_READ, &err);
+	if (!ut)
+		return err;
+	if (flags & ~(word_t)(MAP_WRITE | MAP_EXEC))
+		return -EINVAL;
+	if (((flags & MAP_WRITE) && !(ut->rights & RIGHT_WRITE)) ||
+	    ((flags & MAP_EXEC) && !(ut->rights & RIGHT_EXEC)))
+		return -EPERM;
+	if (idx >= ut->d1)
+		return -EINVAL;
+	paddr_t pa = (ut->d0 + idx) << PAGE_SHIFT;
+	struct frame *f = frame_of(pa);
+	bool fresh = f->type == F_UNTYPED;
+	if (!fresh && f->type != F_USER)
+		return -EBUSY;
+	if (fresh) {
+		memset(pa2va(pa), 0, PAGE_SIZE);
+		f->type = F_USER;
+	}
+	err = pgtbl_map(c, va, pa, flags);
+	if (err && fresh)
+		f->type = F_UNTYPED;
+	return err;
+}
+
+static long alias(struct comp *me, struct comp *c, struct regs *r)
+{
+	long err;
+	paddr_t pa;
+	word_t have;
+	struct cap *dc = cap_lookup(me, r->rsi, CAP_COMP, RIGHT_ADMIN, &err);
+	if (!dc)
+		return err;
+	if ((err = pgtbl_lookup(c, r->rdi, &pa, &have)))
+		return err;
+	if (r->r10 & ~have)
+		return -EPERM;
+	return pgtbl_map(dc->obj, r->rdx, pa, r->r10);
+}
+
+static long add_table(struct comp *me, struct comp *c, struct regs *r)
+{
+	long err;
+	struct cap *ut = cap_lookup(me, r->rsi, CAP_UNTYPED, RIGHT_ADMIN, &err);
+	if (!ut)
+		return err;
+	if (r->rdx >= ut->d1)
+		return -EINVAL;
+	paddr_t pa = (ut->d0 + r->rdx) << PAGE_SHIFT;
+	if (frame_of(pa)->type != F_UNTYPED)
+		return -EBUSY;
+	return pgtbl_add(c, r->rdi, pa);
+}
+
+static long cap_copy(struct comp *me, struct comp *c, struct regs *r)
+{
+	long err;
+	struct cap *src = cap_lookup(me, r->rdi, CAP_NONE, RIGHT_GRANT, &err);
+	if (!src)
+		return err;
+	struct cap *dst = cap_slot_free(c, r->rsi, &err);
+	if (!dst)
+		return err;
+	cap_install(dst, src, (unsigned)r->rdx);
+	return 0;
+}
+
+static long sinv_create(struct comp *me, struct comp *c, struct regs *r)
+{
+	long err;
+	if (r->rdi >= USER_TOP)
+		return -EINVAL;
+	struct cap *dst = cap_slot_free(me, r->rdx, &err);
+	if (!dst)
+		return err;
+	*dst = (struct cap){ .type = CAP_SINV, .rights = RIGHT_ALL, .obj = c, .d0 = r->rdi, .d1 = r->rsi };
+	obj_get(c);
+	return 0;
+}
+
+long comp_op(struct thread *t, struct cap *cc, word_t op, struct regs *r)
+{
+	struct comp *c = cc->obj, *me = t->comp;
+	long err;
+	if (!(cc->rights & RIGHT_ADMIN))
+		return -EPERM;
+	switch (op) {
+	case COMP_MAP:
+		return map_from_untyped(me, c, r);
+	case COMP_ALIAS:
+		return alias(me, c, r);
+	case COMP_UNMAP:
+		return pgtbl_unmap(c, r->rdi);
+	case COMP_PGTBL_ADD:
+		return add_table(me, c, r);
+	case COMP_CAP_COPY:
+		return cap_copy(me, c, r);
+	case COMP_CAP_DELETE:
+		if (r->rdi == CAP_SELF)
+			return -ERANGE;
+		if (!cap_lookup(c, r->rdi, CAP_NONE, 0, &err))
+			return err;
+		cap_clear(&c->slots[r->rdi]);
+		return 0;
+	case COMP_SINV_CREATE:
+		return sinv_create(me, c, r);
+	case COMP_SET_FAULT: {
+		struct cap *s = cap_lookup(me, r->rdi, CAP_SINV, 0, &err);
+		if (!s)
+			return err;
+		struct cap old = c->fault;
+		cap_install(&c->fault, s, RIGHT_ALL);
+		cap_clear(&old);
+		return 0;
+	}
+	case COMP_CAP_TYPE:
+		if (r->rdi >= c->nslots)
+			return -ERANGE;
+		return c->slots[r->rdi].type;
+	}
+	return -EINVAL;
+}
+
+void comp_destroy(struct comp *c)
+{
+	for (word_t i = 1; i < c->nslots; i++)
+		if (c->slots[i].type != CAP_NONE)
+			cap_clear(&c->slots[i]);
+	cap_clear(&c->fault);
+	pgtbl_destroy(c);
+}

@@ -1,0 +1,80 @@
+/*
+ * A processor exception in a component becomes an invocation of that
+ * component's fault handler (a SINV its parent installed), with the
+ * vector, address, instruction pointer and error code as arguments. The
+ * handler may fix the cause and resume the instruction; otherwise the
+ * thread unwinds to whoever invoked the faulting component, which sees
+ * -EFAULT, or ends if it has no caller. The kernel reports every fault.
+ */
+#include "include/obj.h"
+#include "arch/x86_64/asm.h"
+
+#define FAULT_REPORTS_MAX 16	/* per component; later ones are counted */
+
+static const char *const exc_name[32] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
+	"invalid opcode", "device not available", "double fault", "coprocessor",
+	"invalid TSS", "segment not present", "stack fault", "general protection",
+	"page fault", "reserved", "x87 FP error", "alignment check", "machine check",
+	"SIMD FP error", "virtualization", "control protection",
+};
+
+static void report(struct comp *c, struct thread *t, struct regs *r, word_t addr)
+{
+	if (c->faults_reported == FAULT_REPORTS_MAX) {
+		c->faults_quiet++;
+		return;
+	}
+	c->faults_reported++;
+	const char *n = exc_name[r->vec & 31] ? exc_name[r->vec & 31] : "exception";
+	printk("kernel: fault in component %s (thread %u): %s, address 0x%lx, ip 0x%lx, error 0x%lx%s\n",
+	       c->name, t->tid, n, addr, r->rip, r->err,
+	       c->faults_reported == FAULT_REPORTS_MAX ? " (further faults here not reported)" : "");
+}
+
+/* The component t executes in cannot go on: return -EFAULT to its
+ * caller, skipping fault-handler frames (their faulted component cannot
+ * go on either); end the thread if no caller is left. */
+struct thread *fault_unwind(struct thread *t, struct regs *r)
+{
+	while (t->depth > 0) {
+		struct inv_frame *f = inv_pop(t, r);
+		if (f->is_fault) {
+			t->in_fault = 0;
+			continue;
+		}
+		r->rax = -EFAULT;
+		r->rdi = r->rsi = r->rdx = 0;
+		return t;
+	}
+	return thread_stopped(t, EV_FAULTED);
+}
+
+struct thread *fault_raise(struct thread *t, struct regs *r, word_t addr)
+{
+	struct comp *c = t->comp;
+	report(c, t, r, addr);
+	if (c->fault.type != CAP_SINV || t->in_fault || t->depth == INV_DEPTH_MAX)
+		return fault_unwind(t, r);
+	t->fault_regs = *r;
+	t->in_fault = 1;
+	word_t vec = r->vec, ip = r->rip, err = r->err;
+	inv_call(t, &c->fault, r);
+	t->inv[t->depth - 1].is_fault = 1;
+	r->rdi = vec;
+	r->rsi = addr;
+	r->rdx = ip;
+	r->r10 = err;
+	return t;
+}
+
+/* The fault handler returned (its frame is popped). */
+struct thread *fault_return(struct thread *t, struct regs *r)
+{
+	t->in_fault = 0;
+	if (r->rdi == FAULT_RESUME) {
+		*r = t->fault_regs;
+		return t;
+	}
+	return fault_unwind(t, r);
+}

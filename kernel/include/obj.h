@@ -1,0 +1,135 @@
+/*
+ * Kernel objects and the capabilities that name them. Objects live in
+ * frames that user level retyped from untyped memory; the frame table
+ * (frame.c) keeps each frame's type and reference count.
+ */
+#ifndef OBJ_H
+#define OBJ_H
+
+#include "kernel.h"
+
+/* Saved user registers; layout fixed by entry.S (asm.h offsets). */
+struct regs {
+	word_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+	word_t rax, rcx, rdx, rsi, rdi;
+	word_t vec, err;
+	word_t rip, cs, rflags, rsp, ss;
+};
+
+struct cap {
+	uint8_t type;		/* enum cap_type */
+	uint8_t rights;
+	uint16_t pad0;
+	uint32_t pad1;
+	void *obj;		/* comp, thread; NULL for untyped/timer/machine */
+	word_t d0, d1;		/* untyped: first pfn, count; sinv: ip, token */
+};
+
+struct comp {
+	char name[16];
+	paddr_t pml4;
+	uint16_t pcid;
+	uint8_t needs_flush;	/* a mapping was removed while not loaded */
+	uint8_t pad;
+	uint32_t nslots;
+	uint32_t faults_reported, faults_quiet;
+	struct cap fault;	/* SINV to its fault handler, or empty */
+	struct cap slots[];
+};
+#define COMP_SLOTS ((2 * PAGE_SIZE - sizeof(struct comp)) / sizeof(struct cap))
+
+struct inv_frame {		/* one invocation, to be undone by return */
+	struct comp *comp;	/* component to return to */
+	word_t ip, sp, flags;
+	word_t rbx, rbp, r12, r13, r14, r15;
+	uint64_t is_fault;	/* pushed by the kernel for a fault handler */
+};
+
+struct event { uint32_t tid, type; };
+#define EV_RING 32
+
+struct thread {
+	struct regs regs;	/* first: entry.S saves into it */
+	uint8_t fpu[512] __attribute__((aligned(16)));
+	word_t fsbase;
+	struct comp *comp;	/* component it executes in now */
+	struct thread *sched;	/* who schedules it; NULL for the root */
+	uint32_t tid;
+	uint8_t state;		/* enum thd_state */
+	uint8_t depth;		/* invocation depth */
+	uint8_t in_fault;	/* fault_regs hold a fault being handled */
+	uint8_t activated;	/* got an event or send since it last ran */
+	uint32_t pending;	/* sends not yet received */
+	uint32_t ev_head, ev_count, ev_lost;
+	uint64_t ev_seq;	/* activations so far: the dispatch token */
+	struct event ev[EV_RING];
+	struct inv_frame inv[INV_DEPTH_MAX];
+	struct regs fault_regs;
+};
+
+/* Frame table. */
+enum frame_type {
+	F_RESERVED = 0,	/* kernel, boot modules, not RAM */
+	F_UNTYPED,	/* free, in some untyped range */
+	F_USER,		/* user memory; refs = mappings */
+	F_PGTBL,	/* page-table page; refs = 1 while linked */
+	F_COMP,		/* first frame of a component; refs = references */
+	F_COMP_TAIL,	/* the component's other frames */
+	F_THD,		/* a thread; refs = references */
+	F_BOOT,		/* given at boot to the root, never returned */
+};
+
+struct frame { uint8_t type; uint8_t pad[3]; uint32_t refs; };
+
+void frame_init(paddr_t top, void *(*alloc)(size_t));
+struct frame *frame_of(paddr_t pa);
+struct frame *frame_of_obj(const void *obj);
+void frame_set_untyped(paddr_t base, word_t count);
+word_t frame_count(void);
+void obj_get(const void *obj);
+void obj_put(const void *obj);
+
+/* Capability tables. */
+struct cap *cap_lookup(struct comp *c, word_t slot, int type, unsigned right, long *err);
+struct cap *cap_slot_free(struct comp *c, word_t slot, long *err);
+void cap_install(struct cap *dst, const struct cap *src, unsigned rights);
+void cap_clear(struct cap *c);
+
+/* Components and their page tables. */
+long comp_op(struct thread *t, struct cap *c, word_t op, struct regs *r);
+void comp_init(struct comp *c, paddr_t pml4, const char name[16]);
+word_t comp_cr3(struct comp *c);
+long pgtbl_map(struct comp *c, word_t va, paddr_t pa, word_t flags);
+long pgtbl_add(struct comp *c, word_t va, paddr_t table);
+long pgtbl_lookup(struct comp *c, word_t va, paddr_t *pa, word_t *flags);
+long pgtbl_unmap(struct comp *c, word_t va);
+void pgtbl_destroy(struct comp *c);
+void comp_destroy(struct comp *c);
+
+/* Untyped memory. */
+long untyped_op(struct thread *t, struct cap *c, word_t op, struct regs *r);
+
+/* Threads, scheduling events, asynchronous end-points. */
+void thread_init(struct thread *t, struct comp *c, struct thread *sched, word_t ip, word_t arg);
+struct thread *thread_op(struct thread *t, struct cap *c, word_t op, struct regs *r);
+struct thread *self_op(struct thread *t, word_t op, struct regs *r);
+struct thread *asnd_op(struct thread *t, struct cap *c, word_t op, struct regs *r);
+struct thread *asnd_deliver(struct thread *cur, struct thread *rcv, bool direct);
+struct thread *thread_stopped(struct thread *t, int ev);
+void thread_destroy(struct thread *t);
+
+/* Invocation and faults. */
+struct thread *inv_call(struct thread *t, struct cap *c, struct regs *r);
+struct thread *inv_return(struct thread *t, struct regs *r);
+struct thread *fault_raise(struct thread *t, struct regs *r, word_t addr);
+struct thread *fault_return(struct thread *t, struct regs *r);
+struct thread *fault_unwind(struct thread *t, struct regs *r);
+struct inv_frame *inv_pop(struct thread *t, struct regs *r);
+
+/* Timer and machine. */
+long timer_op(struct thread *t, struct cap *c, word_t op, struct regs *r);
+struct thread *timer_fire(struct thread *cur);
+bool timer_armed(void);
+long machine_op(struct cap *c, word_t op, struct regs *r);
+
+#endif

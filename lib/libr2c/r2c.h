@@ -1,0 +1,116 @@
+/*
+ * The user-level runtime of rump2cos components: system-call wrappers,
+ * invocation, threads, memory from untyped, console output. Everything a
+ * component needs to talk to the kernel goes through here.
+ */
+#ifndef R2C_H
+#define R2C_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "r2c/abi.h"
+#include "r2c/errno.h"
+#include "string/string.h"
+
+/* --- system calls ----------------------------------------------------- */
+
+struct r2c_ret { long status; word_t r0, r1, r2; };
+
+static inline struct r2c_ret r2c_sys(word_t slot, word_t op, word_t a0, word_t a1,
+				     word_t a2, word_t a3, word_t a4, word_t a5)
+{
+	register word_t rax __asm__("rax") = R2C_SYSCALL(slot, op);
+	register word_t rdi __asm__("rdi") = a0, rsi __asm__("rsi") = a1, rdx __asm__("rdx") = a2;
+	register word_t r10 __asm__("r10") = a3, r8 __asm__("r8") = a4, r9 __asm__("r9") = a5;
+	__asm__ volatile("syscall"
+			 : "+r"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8), "+r"(r9)
+			 :: "rcx", "r11", "memory");
+	return (struct r2c_ret){ (long)rax, rdi, rsi, rdx };
+}
+
+static inline long r2c_op(word_t slot, word_t op, word_t a0, word_t a1, word_t a2,
+			  word_t a3, word_t a4, word_t a5)
+{
+	return r2c_sys(slot, op, a0, a1, a2, a3, a4, a5).status;
+}
+
+/* Invoke a SINV capability: the kernel's status, or the server's r0. */
+static inline long r2c_call(word_t slot, word_t a0, word_t a1, word_t a2, word_t a3)
+{
+	struct r2c_ret r = r2c_sys(slot, 0, a0, a1, a2, a3, 0, 0);
+	return r.status ? r.status : (long)r.r0;
+}
+
+static inline struct r2c_ret r2c_invoke(word_t slot, word_t a0, word_t a1, word_t a2, word_t a3)
+{
+	return r2c_sys(slot, 0, a0, a1, a2, a3, 0, 0);
+}
+
+/* Define an entry point `fn_entry` (for COMP_SINV_CREATE) for a handler
+ *   word_t fn(word_t a0, word_t a1, word_t a2, word_t a3, word_t token, word_t rets[2])
+ * which returns r0 and may set r1, r2 in rets. */
+#define R2C_ENTRY(fn)							\
+	__asm__(".text\n.globl " #fn "_entry\n" #fn "_entry:\n"	\
+		"\tlea " #fn "(%rip), %r9\n\tjmp r2c_inv_dispatch\n");	\
+	extern char fn##_entry[]
+typedef word_t r2c_handler_t(word_t, word_t, word_t, word_t, word_t, word_t *);
+
+static inline long r2c_yield(void) { return r2c_op(CAP_SELF, SELF_YIELD, 0, 0, 0, 0, 0, 0); }
+static inline long r2c_rcv(word_t flags) { return r2c_op(CAP_SELF, SELF_RCV, flags, 0, 0, 0, 0, 0); }
+static inline long r2c_tid(void) { return r2c_op(CAP_SELF, SELF_TID, 0, 0, 0, 0, 0, 0); }
+static inline long r2c_asnd(word_t slot, word_t flags) { return r2c_op(slot, ASND_SEND, flags, 0, 0, 0, 0, 0); }
+static inline long r2c_dispatch(word_t thd_slot, word_t token)
+{
+	return r2c_op(thd_slot, THD_DISPATCH, token, 0, 0, 0, 0, 0);
+}
+_Noreturn void r2c_exit(void);
+
+struct r2c_event { long left; word_t tid, type, token; };
+static inline struct r2c_event r2c_event(void)
+{
+	struct r2c_ret r = r2c_sys(CAP_SELF, SELF_EVENT, 0, 0, 0, 0, 0, 0);
+	return (struct r2c_event){ r.status, r.r0, r.r1, r.r2 };
+}
+
+static inline uint64_t r2c_tsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/* --- the component's start-up ------------------------------------------ */
+
+/* Each component defines this; it runs on the first thread. */
+void r2c_main(word_t arg);
+
+/* --- console ------------------------------------------------------------ */
+
+extern word_t r2c_console_slot;	/* MACHINE capability used to print */
+void r2c_puts(const char *s, size_t n);
+int r2c_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int r2c_vprintf(const char *fmt, va_list ap);
+
+/* --- memory: frames from an untyped range, pages in a component ---------- */
+
+struct r2c_mem {
+	word_t ut_slot;		/* untyped range the frames come from */
+	word_t next, count;	/* bump allocation over its frames */
+	word_t self_slot;	/* COMP capability for my own page table */
+	word_t *free_slot;	/* next free capability slot (shared counter) */
+};
+
+long r2c_frame_alloc(struct r2c_mem *m, word_t n);	/* first frame index or -ENOMEM */
+long r2c_map(struct r2c_mem *m, word_t comp_slot, word_t va, word_t flags);	/* new zeroed page */
+long r2c_map_frame(struct r2c_mem *m, word_t comp_slot, word_t va, word_t frame, word_t flags);
+word_t r2c_slot_alloc(struct r2c_mem *m);
+
+/* --- threads in this component ------------------------------------------ */
+
+struct r2c_thread { void (*fn)(void *); void *arg; };
+/* New thread (scheduled by the caller) in comp_slot; capability in a new slot. */
+long r2c_thread_create(struct r2c_mem *m, word_t comp_slot, struct r2c_thread *t, word_t *slot);
+
+#endif
