@@ -1,8 +1,128 @@
-#include "r2c.h"
+/*
+ * The root component: the first user-level code. It owns all memory and
+ * the boot modules, creates the other components from their ELF images,
+ * and (for now) runs the kernel tests, the benchmarks or the demo, as the
+ * kernel command line says.
+ */
+#include "root.h"
+
+const struct bootinfo *bi;
+static word_t free_slot = ROOT_SLOT_FREE;
+struct r2c_mem mem;
+
+const struct boot_module *module(const char *name)
+{
+	for (word_t i = 0; i < bi->n_modules; i++)
+		if (!strcmp(bi->modules[i].name, name))
+			return &bi->modules[i];
+	return NULL;
+}
+
+long load(const char *module_name, const char *name, struct r2c_comp *c)
+{
+	const struct boot_module *m = module(module_name);
+	if (!m) {
+		r2c_printf("root: no boot module %s\n", module_name);
+		return -ENOENT;
+	}
+	const char *why = "";
+	long err = r2c_comp_load(&mem, name, (const void *)m->vaddr, m->size, c, &why);
+	if (err)
+		r2c_printf("root: cannot load %s from %s: %s (%ld)\n", name, module_name, why, err);
+	return err;
+}
+
+static struct ev evlog[256];
+static word_t nev;
+
+word_t drain_events(void)
+{
+	for (;;) {
+		struct r2c_event e = r2c_event();
+		if (e.left == 0)
+			return e.token;
+		if (nev < sizeof(evlog) / sizeof(evlog[0]))
+			evlog[nev++] = (struct ev){ e.tid, e.type };
+	}
+}
+
+bool saw_event(word_t tid, word_t type)
+{
+	for (word_t i = 0; i < nev; i++)
+		if (evlog[i].tid == tid && evlog[i].type == type)
+			return true;
+	return false;
+}
+
+bool nev_full(void)
+{
+	return nev > 200;
+}
+
+void clear_events(void)
+{
+	drain_events();
+	nev = 0;
+}
+
+long dispatch(word_t thd_slot)
+{
+	long r;
+	do
+		r = r2c_dispatch(thd_slot, drain_events());
+	while (r == -EAGAIN);
+	drain_events();
+	return r;
+}
+
+long thread_new(void (*fn)(void *), void *arg, word_t *slot)
+{
+	static struct r2c_thread closures[64];
+	static word_t n;
+	if (n == 64)
+		return -ENOMEM;
+	closures[n] = (struct r2c_thread){ fn, arg };
+	return r2c_thread_create(&mem, ROOT_SLOT_COMP, &closures[n++], slot);
+}
+
+/* The default demo: two components, one invoking the other. */
+static void demo(void)
+{
+	struct r2c_comp a, b;
+	word_t echo, nest_b;
+	if (load("pong.elf", "pongA", &a) || load("pong.elf", "pongB", &b))
+		return;
+	r2c_grant(a.slot, ROOT_SLOT_MACHINE, 1, RIGHT_READ);
+	r2c_comp_export(&mem, &b, "pong_echo", 7, &echo);
+	r2c_grant(a.slot, echo, 2, RIGHT_ALL);
+	r2c_comp_export(&mem, &a, "pong_nest", 0, &nest_b);
+	uint64_t t0 = r2c_tsc();
+	long r = r2c_call(nest_b, 41, 0, 0, 0);
+	uint64_t t1 = r2c_tsc();
+	r2c_printf("root: root -> pongA -> pongB -> pongA -> root: 41 became %ld in %lu cycles\n",
+		   r, t1 - t0);
+	word_t t;
+	r2c_thread_start_in(&mem, &a, 1, &t);
+	dispatch(t);
+}
+
 void r2c_main(word_t arg)
 {
-	const struct bootinfo *bi = (const void *)arg;
+	bi = (const struct bootinfo *)arg;
 	r2c_console_slot = ROOT_SLOT_MACHINE;
-	r2c_printf("root: hello, tsc %lu, modules %lu cmd '%s'\n", bi->tsc_hz, bi->n_modules, bi->cmdline);
-	r2c_op(ROOT_SLOT_MACHINE, MACHINE_HALT, 0, 0, 0, 0, 0, 0);
+	mem = (struct r2c_mem){ .ut_slot = ROOT_SLOT_UNTYPED, .count = bi->untyped_frames[0],
+				.self_slot = ROOT_SLOT_COMP, .free_slot = &free_slot };
+	const char *cmd = bi->cmdline;
+	int status = 0;
+	if (!strcmp(cmd, "probe")) {
+		r2c_printf("root: probe\n");
+	} else if (!strncmp(cmd, "test", 4)) {
+		status = run_tests() ? 1 : 0;
+	} else if (!strncmp(cmd, "bench", 5)) {
+		run_bench(strncmp(cmd, "bench accel=", 12) ? "unknown" : cmd + 12);
+	} else {
+		r2c_printf("root: rump2cos demo (kernel command line \"%s\")\n", cmd);
+		demo();
+	}
+	r2c_op(ROOT_SLOT_MACHINE, MACHINE_HALT, (word_t)status, 0, 0, 0, 0, 0);
 }

@@ -74,3 +74,59 @@ int elf_parse(const void *img, size_t size, uint64_t limit, struct elf_image *ou
 		return fail(why, "entry point outside executable segments", -ENOEXEC);
 	return 0;
 }
+
+struct shdr {
+	uint32_t name, type;
+	uint64_t flags, addr, offset, size;
+	uint32_t link, info;
+	uint64_t addralign, entsize;
+};
+
+struct sym {
+	uint32_t name;
+	uint8_t info, other;
+	uint16_t shndx;
+	uint64_t value, size;
+};
+
+#define SHT_SYMTAB 2
+
+static int in_file(uint64_t off, uint64_t len, size_t size)
+{
+	return off <= size && len <= size - off;
+}
+
+int elf_symbol(const void *img, size_t size, const char *name, uint64_t *value)
+{
+	const struct ehdr *eh = img;
+	const char *base = img;
+	if (size >= sizeof(*eh) && eh->shnum == 0)
+		return -ENOENT;
+	if (size < sizeof(*eh) || eh->shentsize != sizeof(struct shdr) || eh->shoff % 8 ||
+	    !in_file(eh->shoff, (uint64_t)eh->shnum * sizeof(struct shdr), size))
+		return -ENOEXEC;
+	const struct shdr *sh = (const void *)(base + eh->shoff);
+	for (unsigned i = 0; i < eh->shnum; i++) {
+		if (sh[i].type != SHT_SYMTAB || sh[i].link >= eh->shnum)
+			continue;
+		const struct shdr *st = &sh[sh[i].link];
+		if (!in_file(sh[i].offset, sh[i].size, size) || sh[i].offset % 8 ||
+		    !in_file(st->offset, st->size, size))
+			return -ENOEXEC;
+		const struct sym *s = (const void *)(base + sh[i].offset);
+		const char *strs = base + st->offset;
+		for (uint64_t k = 0; k < sh[i].size / sizeof(*s); k++) {
+			uint64_t off = s[k].name;
+			if (off >= st->size)
+				continue;
+			uint64_t j = 0;
+			while (off + j < st->size && name[j] && strs[off + j] == name[j])
+				j++;
+			if (!name[j] && off + j < st->size && strs[off + j] == '\0' && s[k].shndx != 0) {
+				*value = s[k].value;
+				return 0;
+			}
+		}
+	}
+	return -ENOENT;
+}

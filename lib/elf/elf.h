@@ -28,4 +28,10 @@ struct elf_image {
  * problem. */
 int elf_parse(const void *img, size_t size, uint64_t limit, struct elf_image *out, const char **why);
 
+
+
+/* Value of the defined symbol `name` in the image's symbol table:
+ * 0, -ENOENT, or -ENOEXEC when the tables are malformed. */
+int elf_symbol(const void *img, size_t size, const char *name, uint64_t *value);
+
 #endif

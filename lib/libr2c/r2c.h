@@ -48,14 +48,15 @@ static inline struct r2c_ret r2c_invoke(word_t slot, word_t a0, word_t a1, word_
 	return r2c_sys(slot, 0, a0, a1, a2, a3, 0, 0);
 }
 
+typedef word_t r2c_handler_t(word_t, word_t, word_t, word_t, word_t, word_t *);
 /* Define an entry point `fn_entry` (for COMP_SINV_CREATE) for a handler
  *   word_t fn(word_t a0, word_t a1, word_t a2, word_t a3, word_t token, word_t rets[2])
  * which returns r0 and may set r1, r2 in rets. */
 #define R2C_ENTRY(fn)							\
 	__asm__(".text\n.globl " #fn "_entry\n" #fn "_entry:\n"	\
 		"\tlea " #fn "(%rip), %r9\n\tjmp r2c_inv_dispatch\n");	\
+	static r2c_handler_t *const fn##_ref __attribute__((used)) = fn;	\
 	extern char fn##_entry[]
-typedef word_t r2c_handler_t(word_t, word_t, word_t, word_t, word_t, word_t *);
 
 static inline long r2c_yield(void) { return r2c_op(CAP_SELF, SELF_YIELD, 0, 0, 0, 0, 0, 0); }
 static inline long r2c_rcv(word_t flags) { return r2c_op(CAP_SELF, SELF_RCV, flags, 0, 0, 0, 0, 0); }
@@ -112,5 +113,33 @@ word_t r2c_slot_alloc(struct r2c_mem *m);
 struct r2c_thread { void (*fn)(void *); void *arg; };
 /* New thread (scheduled by the caller) in comp_slot; capability in a new slot. */
 long r2c_thread_create(struct r2c_mem *m, word_t comp_slot, struct r2c_thread *t, word_t *slot);
+
+/* --- in-guest tests ------------------------------------------------------ */
+
+extern int r2c_passed, r2c_failed;
+/* Print "PASS name", or "FAIL name: <fmt...>" when !ok. */
+void r2c_check(const char *name, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define CHECK_EQ(name, got, want)						\
+	do {									\
+		long g_ = (long)(got), w_ = (long)(want);			\
+		r2c_check(name, g_ == w_, "%s = %ld, expected %ld", #got, g_, w_); \
+	} while (0)
+
+/* --- loading components from ELF images --------------------------------- */
+
+struct r2c_comp {
+	word_t slot;		/* my COMP capability to it */
+	word_t entry;		/* ELF entry: where its threads start */
+	const void *img;	/* the image it came from (for entry points) */
+	size_t size;
+};
+
+long r2c_comp_load(struct r2c_mem *m, const char *name, const void *img, size_t size,
+		   struct r2c_comp *out, const char **why);
+/* SINV capability (new slot of mine) to the handler `fn` (R2C_ENTRY(fn)). */
+long r2c_comp_export(struct r2c_mem *m, const struct r2c_comp *c, const char *fn, word_t token, word_t *slot);
+long r2c_grant(word_t comp_slot, word_t my_slot, word_t their_slot, word_t rights);
+/* New thread at the component's entry with `arg`, scheduled by me. */
+long r2c_thread_start_in(struct r2c_mem *m, const struct r2c_comp *c, word_t arg, word_t *slot);
 
 #endif

@@ -45,7 +45,8 @@ void kernel_pagetable_init(paddr_t top, void *(*alloc_page)(void), bool (*ram)(p
 
 void comp_init(struct comp *c, paddr_t pml4, const char name[16])
 {
-	memcpy(c->name, name, sizeof(c->name));
+	for (int i = 0; i < 15; i++)	/* printable, for fault reports */
+		c->name[i] = name[i] && (name[i] < ' ' || name[i] > '~') ? '?' : name[i];
 	c->name[15] = '\0';
 	c->pml4 = pml4;
 	word_t *p = pa2va(pml4);

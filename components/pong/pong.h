@@ -1,0 +1,17 @@
+/* pong, the test server: the capability slots its loader fills in, and
+ * what its first thread does (the thread's argument). */
+#ifndef PONG_H
+#define PONG_H
+
+enum pong_slot {
+	PONG_SLOT_CONSOLE = 1,	/* MACHINE, print only */
+	PONG_SLOT_NEXT,		/* SINV: pong_echo of another component (pong_nest) */
+	PONG_SLOT_SELF,		/* SINV: its own pong_recurse */
+};
+
+enum pong_role {
+	PONG_ROLE_HELLO = 1,	/* print a line and end */
+	PONG_ROLE_SPIN,		/* spin until preempted, for ever */
+};
+
+#endif

@@ -1,0 +1,574 @@
+/*
+ * The kernel's in-guest tests, run by the root component: every check
+ * prints one PASS/FAIL line. They cover boot, memory, capability misuse,
+ * isolation, invocation, faults, threads, scheduling events, asynchronous
+ * end-points, the timer, per-thread CPU state, and a system-call fuzzer.
+ */
+#include "root.h"
+#include "../pong/pong.h"
+#include "../fuzz/fuzz.h"
+
+#define DEMAND_VA 0x50000000ull		/* pongB's fault handler maps this on demand */
+#define SCRATCH_VA 0x20000000ull	/* root's own scratch pages */
+
+static struct r2c_comp pa, pb, pc;
+static word_t echo_a, nest_a, recurse_a, peek_a, poke_a, div_a, ud_a, peek_b;
+
+static word_t frame(void)
+{
+	long f = r2c_frame_alloc(&mem, 1);
+	return f < 0 ? (word_t)-1 : (word_t)f;
+}
+
+/* --- boot and memory ---------------------------------------------------- */
+
+static void test_boot(void)
+{
+	r2c_check("boot.info", bi->magic == BOOTINFO_MAGIC, "bad bootinfo magic 0x%lx", bi->magic);
+	r2c_check("boot.tsc", bi->tsc_hz > 100000000ull && bi->tsc_hz < 10000000000ull,
+		  "implausible TSC frequency %lu Hz", bi->tsc_hz);
+	long hz = r2c_op(ROOT_SLOT_MACHINE, MACHINE_TSC_HZ, 0, 0, 0, 0, 0, 0);
+	CHECK_EQ("boot.tsc_call", hz, bi->tsc_hz);
+	r2c_check("boot.cmdline", !strncmp(bi->cmdline, "test", 4), "command line \"%s\"", bi->cmdline);
+}
+
+static void test_memory_map(void)
+{
+	word_t frames = 0;
+	for (word_t i = 0; i < bi->n_untyped; i++)
+		frames += bi->untyped_frames[i];
+	r2c_check("mem.map", bi->mem_total >= 256ull << 20 && bi->n_untyped >= 1,
+		  "%lu bytes of RAM in %lu untyped ranges", bi->mem_total, bi->n_untyped);
+	r2c_check("mem.untyped_within_ram", frames > 0 && frames * 4096 < bi->mem_total,
+		  "%lu untyped frames for %lu bytes of RAM", frames, bi->mem_total);
+	struct r2c_ret r = r2c_sys(ROOT_SLOT_UNTYPED, UT_INFO, 0, 0, 0, 0, 0, 0);
+	CHECK_EQ("mem.untyped_info", r.status, bi->untyped_frames[0]);
+	r2c_check("mem.untyped_above_1m", r.r0 >= 1u << 20, "untyped starts at 0x%lx", r.r0);
+
+	/* A mapped page is zeroed, readable and writable by me. */
+	long err = r2c_map(&mem, ROOT_SLOT_COMP, SCRATCH_VA, MAP_WRITE);
+	volatile word_t *p = (volatile word_t *)SCRATCH_VA;
+	CHECK_EQ("mem.map_page", err, 0);
+	word_t z = p[0] | p[511];
+	p[3] = 0x1234;
+	r2c_check("mem.page_zero_rw", z == 0 && p[3] == 0x1234, "page read 0x%lx", z);
+}
+
+/* --- capabilities ------------------------------------------------------- */
+
+static void test_caps(void)
+{
+	word_t s = r2c_slot_alloc(&mem), s2 = r2c_slot_alloc(&mem);
+	CHECK_EQ("cap.empty_slot", r2c_op(s, 0, 0, 0, 0, 0, 0, 0), -ENOENT);
+	CHECK_EQ("cap.out_of_range", r2c_op(100000, 0, 0, 0, 0, 0, 0, 0), -ERANGE);
+	CHECK_EQ("cap.out_of_range_high", r2c_op(0xFFFFFFFF, 0, 0, 0, 0, 0, 0, 0), -ERANGE);
+	CHECK_EQ("cap.bad_op", r2c_op(ROOT_SLOT_TIMER, 99, 0, 0, 0, 0, 0, 0), -EINVAL);
+	CHECK_EQ("cap.self_bad_op", r2c_op(CAP_SELF, 99, 0, 0, 0, 0, 0, 0), -EINVAL);
+	CHECK_EQ("cap.wrong_type_untyped", r2c_op(ROOT_SLOT_COMP, COMP_MAP, SCRATCH_VA + 4096,
+						  ROOT_SLOT_MACHINE, 0, 0, 0, 0), -EBADF);
+	CHECK_EQ("cap.wrong_type_comp", r2c_op(ROOT_SLOT_UNTYPED, UT_RETYPE, frame(), CAP_THD, s,
+					       ROOT_SLOT_TIMER, 0x400000, 0), -EBADF);
+	CHECK_EQ("cap.return_without_call", r2c_op(CAP_SELF, SELF_RETURN, 0, 0, 0, 0, 0, 0), -EINVAL);
+
+	/* Copy with fewer rights, use, delete. */
+	CHECK_EQ("cap.copy", r2c_grant(ROOT_SLOT_COMP, ROOT_SLOT_MACHINE, s, RIGHT_READ), 0);
+	CHECK_EQ("cap.copy_type", r2c_op(ROOT_SLOT_COMP, COMP_CAP_TYPE, s, 0, 0, 0, 0, 0), CAP_MACHINE);
+	CHECK_EQ("cap.copy_onto_full", r2c_grant(ROOT_SLOT_COMP, ROOT_SLOT_MACHINE, s, RIGHT_ALL), -EEXIST);
+	CHECK_EQ("cap.rights_halt", r2c_op(s, MACHINE_HALT, 3, 0, 0, 0, 0, 0), -EPERM);
+	CHECK_EQ("cap.rights_grant", r2c_grant(ROOT_SLOT_COMP, s, s2, RIGHT_ALL), -EPERM);
+	CHECK_EQ("cap.reduced_still_works", r2c_op(s, MACHINE_TSC_HZ, 0, 0, 0, 0, 0, 0), bi->tsc_hz);
+	CHECK_EQ("cap.delete", r2c_op(ROOT_SLOT_COMP, COMP_CAP_DELETE, s, 0, 0, 0, 0, 0), 0);
+	CHECK_EQ("cap.use_after_delete", r2c_op(s, MACHINE_TSC_HZ, 0, 0, 0, 0, 0, 0), -ENOENT);
+	CHECK_EQ("cap.delete_empty", r2c_op(ROOT_SLOT_COMP, COMP_CAP_DELETE, s, 0, 0, 0, 0, 0), -ENOENT);
+	CHECK_EQ("cap.delete_slot0", r2c_op(ROOT_SLOT_COMP, COMP_CAP_DELETE, 0, 0, 0, 0, 0, 0), -ERANGE);
+	CHECK_EQ("cap.copy_to_slot0", r2c_grant(ROOT_SLOT_COMP, ROOT_SLOT_MACHINE, 0, RIGHT_ALL), -ERANGE);
+
+	/* Untyped memory: a frame has one type at a time. */
+	word_t f = frame();
+	CHECK_EQ("ut.map", r2c_map_frame(&mem, ROOT_SLOT_COMP, SCRATCH_VA + 0x1000, f, MAP_WRITE), 0);
+	CHECK_EQ("ut.retype_mapped", r2c_op(ROOT_SLOT_UNTYPED, UT_RETYPE, f, CAP_THD, s,
+					    ROOT_SLOT_COMP, 0x400000, 0), -EBUSY);
+	CHECK_EQ("ut.free_mapped", r2c_op(ROOT_SLOT_UNTYPED, UT_FREE, f, 0, 0, 0, 0, 0), -EBUSY);
+	CHECK_EQ("ut.map_twice", r2c_map_frame(&mem, ROOT_SLOT_COMP, SCRATCH_VA + 0x1000, f, 0), -EEXIST);
+	CHECK_EQ("ut.unmap", r2c_op(ROOT_SLOT_COMP, COMP_UNMAP, SCRATCH_VA + 0x1000, 0, 0, 0, 0, 0), 0);
+	CHECK_EQ("ut.unmap_again", r2c_op(ROOT_SLOT_COMP, COMP_UNMAP, SCRATCH_VA + 0x1000, 0, 0, 0, 0, 0), -ENOENT);
+	CHECK_EQ("ut.free", r2c_op(ROOT_SLOT_UNTYPED, UT_FREE, f, 0, 0, 0, 0, 0), 0);
+	CHECK_EQ("ut.out_of_range", r2c_op(ROOT_SLOT_COMP, COMP_MAP, SCRATCH_VA + 0x2000, ROOT_SLOT_UNTYPED,
+					   bi->untyped_frames[0], 0, 0, 0), -EINVAL);
+	CHECK_EQ("ut.kernel_va", r2c_map_frame(&mem, ROOT_SLOT_COMP, 0xFFFF800000000000ull, frame(), 0), -EINVAL);
+	CHECK_EQ("ut.unaligned_va", r2c_map_frame(&mem, ROOT_SLOT_COMP, SCRATCH_VA + 12, frame(), 0), -EINVAL);
+	CHECK_EQ("ut.bad_flags", r2c_map_frame(&mem, ROOT_SLOT_COMP, SCRATCH_VA + 0x3000, frame(), 0x100), -EINVAL);
+
+	/* A frame holding a kernel object can never be mapped. */
+	long c = r2c_frame_alloc(&mem, COMP_FRAMES);
+	CHECK_EQ("ut.retype_comp", r2c_op(ROOT_SLOT_UNTYPED, UT_RETYPE, (word_t)c, CAP_COMP, s, 0, 0, 0), 0);
+	CHECK_EQ("ut.map_kernel_object", r2c_map_frame(&mem, ROOT_SLOT_COMP, SCRATCH_VA + 0x4000, (word_t)c, 0), -EBUSY);
+	CHECK_EQ("ut.map_kernel_object_tail", r2c_map_frame(&mem, ROOT_SLOT_COMP, SCRATCH_VA + 0x4000, (word_t)c + 2, 0), -EBUSY);
+	CHECK_EQ("ut.retype_twice", r2c_op(ROOT_SLOT_UNTYPED, UT_RETYPE, (word_t)c, CAP_COMP, s2, 0, 0, 0), -EBUSY);
+	CHECK_EQ("ut.free_referenced", r2c_op(ROOT_SLOT_UNTYPED, UT_FREE, (word_t)c, 0, 0, 0, 0, 0), -EBUSY);
+	CHECK_EQ("ut.delete_comp_cap", r2c_op(ROOT_SLOT_COMP, COMP_CAP_DELETE, s, 0, 0, 0, 0, 0), 0);
+	CHECK_EQ("ut.free_comp", r2c_op(ROOT_SLOT_UNTYPED, UT_FREE, (word_t)c, 0, 0, 0, 0, 0), 0);
+	CHECK_EQ("ut.reuse_freed", r2c_map_frame(&mem, ROOT_SLOT_COMP, SCRATCH_VA + 0x4000, (word_t)c + 1, 0), 0);
+
+	/* Derived ranges stay inside their parent. */
+	CHECK_EQ("ut.derive", r2c_op(ROOT_SLOT_UNTYPED, UT_DERIVE, 100, 4, s, 0, 0, 0), 0);
+	CHECK_EQ("ut.derive_info", r2c_op(s, UT_INFO, 0, 0, 0, 0, 0, 0), 4);
+	CHECK_EQ("ut.derive_outside", r2c_op(s, UT_DERIVE, 2, 3, s2, 0, 0, 0), -EINVAL);
+	CHECK_EQ("ut.derive_overflow", r2c_op(s, UT_DERIVE, 1, ~0ull, s2, 0, 0, 0), -EINVAL);
+	CHECK_EQ("ut.sinv_kernel_ip", r2c_op(ROOT_SLOT_COMP, COMP_SINV_CREATE, 0xFFFFFFFF80100000ull, 0, s2, 0, 0, 0), -EINVAL);
+}
+
+/* --- components and invocation ------------------------------------------ */
+
+static struct fault_seen {
+	word_t count, vec, addr, ip, err, token;
+} faults;
+
+static word_t root_fault(word_t vec, word_t addr, word_t ip, word_t err, word_t token, word_t *rets)
+{
+	(void)rets;
+	faults = (struct fault_seen){ faults.count + 1, vec, addr, ip, err, token };
+	if (token == 'B' && vec == 14 && addr - DEMAND_VA < 4096) {
+		/* Demand paging: a page whose first word is 0x1234, then retry. */
+		word_t f = frame();
+		if (r2c_map_frame(&mem, ROOT_SLOT_COMP, SCRATCH_VA + 0x10000, f, MAP_WRITE))
+			return 0;
+		*(volatile word_t *)(SCRATCH_VA + 0x10000) = 0x1234;
+		r2c_op(ROOT_SLOT_COMP, COMP_UNMAP, SCRATCH_VA + 0x10000, 0, 0, 0, 0, 0);
+		if (r2c_map_frame(&mem, pb.slot, DEMAND_VA, f, 0))
+			return 0;
+		return FAULT_RESUME;
+	}
+	return 0;
+}
+R2C_ENTRY(root_fault);
+
+static word_t my_sinv(void *ip, word_t token)
+{
+	word_t s = r2c_slot_alloc(&mem);
+	long e = r2c_op(ROOT_SLOT_COMP, COMP_SINV_CREATE, (word_t)ip, token, s, 0, 0, 0);
+	return e ? 0 : s;
+}
+
+static bool export(struct r2c_comp *c, const char *fn, word_t token, word_t *slot)
+{
+	long e = r2c_comp_export(&mem, c, fn, token, slot);
+	r2c_check(fn, e == 0, "export failed: %ld", e);
+	return e == 0;
+}
+
+static void test_components(void)
+{
+	CHECK_EQ("comp.load_a", load("pong.elf", "pongA", &pa), 0);
+	CHECK_EQ("comp.load_b", load("pong.elf", "pongB", &pb), 0);
+	CHECK_EQ("comp.load_c", load("pong.elf", "pongC", &pc), 0);
+	r2c_grant(pa.slot, ROOT_SLOT_MACHINE, PONG_SLOT_CONSOLE, RIGHT_READ);
+	r2c_grant(pb.slot, ROOT_SLOT_MACHINE, PONG_SLOT_CONSOLE, RIGHT_READ);
+	word_t echo_b, rec;
+	export(&pa, "pong_echo", 0xA11, &echo_a);
+	export(&pb, "pong_echo", 0xB22, &echo_b);
+	export(&pa, "pong_nest", 0, &nest_a);
+	export(&pa, "pong_recurse", 0, &recurse_a);
+	export(&pa, "pong_peek", 0, &peek_a);
+	export(&pa, "pong_poke", 0, &poke_a);
+	export(&pa, "pong_div", 0, &div_a);
+	export(&pa, "pong_ud", 0, &ud_a);
+	export(&pb, "pong_peek", 0, &peek_b);
+	r2c_grant(pa.slot, echo_b, PONG_SLOT_NEXT, RIGHT_ALL);
+	r2c_grant(pc.slot, peek_b, PONG_SLOT_NEXT, RIGHT_ALL);
+	r2c_comp_export(&mem, &pa, "pong_recurse", 0, &rec);
+	r2c_grant(pa.slot, rec, PONG_SLOT_SELF, RIGHT_ALL);
+
+	word_t dummy;
+	CHECK_EQ("comp.export_missing", r2c_comp_export(&mem, &pa, "no_such_fn", 0, &dummy), -ENOENT);
+	const char *why = "";
+	struct r2c_comp bad;
+	static const char junk[64] = "\177ELF but not really";
+	CHECK_EQ("comp.load_malformed", r2c_comp_load(&mem, "junk", junk, sizeof(junk), &bad, &why), -ENOEXEC);
+
+	struct r2c_ret r = r2c_invoke(echo_a, 1, 2, 3, 4);
+	r2c_check("inv.args_and_results", r.status == 0 && r.r0 == 10 && r.r1 == 2 && r.r2 == 0xA11,
+		  "status %ld, r0..r2 = %lu %lu 0x%lx", r.status, r.r0, r.r1, r.r2);
+	r = r2c_invoke(echo_b, 5, 0, 0, 0);
+	r2c_check("inv.token", r.status == 0 && r.r2 == 0xB22, "token 0x%lx", r.r2);
+	CHECK_EQ("inv.nested", r2c_call(nest_a, 5, 0, 0, 0), 1006);
+	CHECK_EQ("inv.recursion", r2c_call(recurse_a, 10, 0, 0, 0), 0);
+	CHECK_EQ("inv.depth_limit", r2c_call(recurse_a, 40, 0, 0, 0), -EDEADLK);
+	CHECK_EQ("inv.after_depth_limit", r2c_call(echo_a, 1, 1, 1, 1), 4);
+	word_t nosinv = my_sinv((void *)0x7ffffffff000ull, 0);
+	CHECK_EQ("inv.entry_at_user_top", nosinv, 0);
+
+	/* Callee-saved registers survive an invocation. */
+	word_t rbx = 0x1111, r12 = 0x2222, r15 = 0x5555;
+	__asm__ volatile("syscall"
+			 : "+b"(rbx), "+r"(r12), "+r"(r15)
+			 : "a"(echo_a), "D"(1), "S"(2), "d"(3)
+			 : "rcx", "r8", "r9", "r10", "r11", "memory");
+	r2c_check("inv.callee_saved", rbx == 0x1111 && r12 == 0x2222 && r15 == 0x5555,
+		  "rbx 0x%lx r12 0x%lx r15 0x%lx", rbx, r12, r15);
+}
+
+static void test_faults(void)
+{
+	/* Isolation: pongA cannot see the root's boot information page. */
+	CHECK_EQ("isolation.read_other", r2c_call(peek_a, BOOTINFO_VADDR, 0, 0, 0), -EFAULT);
+	CHECK_EQ("isolation.kernel_read", r2c_call(peek_a, 0xFFFF800000001000ull, 0, 0, 0), -EFAULT);
+	CHECK_EQ("isolation.write_code", r2c_call(poke_a, pa.entry, 0, 0, 0), -EFAULT);
+	CHECK_EQ("isolation.still_serving", r2c_call(echo_a, 1, 2, 3, 4), 10);
+	CHECK_EQ("fault.null", r2c_call(peek_a, 0, 0, 0, 0), -EFAULT);
+
+	/* A fault handler of the parent sees every fault. */
+	word_t h = my_sinv(root_fault_entry, 'A');
+	CHECK_EQ("fault.set_handler", r2c_op(pa.slot, COMP_SET_FAULT, h, 0, 0, 0, 0, 0), 0);
+	faults.count = 0;
+	CHECK_EQ("fault.handled_read", r2c_call(peek_a, BOOTINFO_VADDR + 8, 0, 0, 0), -EFAULT);
+	r2c_check("fault.handler_args", faults.count == 1 && faults.vec == 14 && faults.addr == BOOTINFO_VADDR + 8 &&
+		  faults.ip >= 0x400000 && faults.ip < 0x500000 && faults.token == 'A' && (faults.err & 4),
+		  "count %lu vec %lu addr 0x%lx ip 0x%lx err 0x%lx token %lu",
+		  faults.count, faults.vec, faults.addr, faults.ip, faults.err, faults.token);
+	CHECK_EQ("fault.divide", r2c_call(div_a, 7, 0, 0, 0), -EFAULT);
+	CHECK_EQ("fault.divide_vector", faults.vec, 0);
+	CHECK_EQ("fault.divide_ok", r2c_call(div_a, 42, 6, 0, 0), 7);
+	CHECK_EQ("fault.invalid_opcode", r2c_call(ud_a, 0, 0, 0, 0), -EFAULT);
+	CHECK_EQ("fault.invalid_opcode_vector", faults.vec, 6);
+	word_t nest_c;
+	export(&pc, "pong_nest", 0, &nest_c);
+	CHECK_EQ("fault.nested_unwinds_one", r2c_call(nest_c, BOOTINFO_VADDR - 1, 0, 0, 0), -EFAULT - 1000);
+
+	/* Resume after the handler mapped the page: demand paging. */
+	h = my_sinv(root_fault_entry, 'B');
+	r2c_op(pb.slot, COMP_SET_FAULT, h, 0, 0, 0, 0, 0);
+	CHECK_EQ("fault.resume_demand_paging", r2c_call(peek_b, DEMAND_VA + 0, 0, 0, 0), 0x1234);
+	CHECK_EQ("fault.resumed_page_stays", r2c_call(peek_b, DEMAND_VA, 0, 0, 0), 0x1234);
+	CHECK_EQ("fault.handler_calls", faults.count, 4);
+}
+
+/* --- threads and scheduling --------------------------------------------- */
+
+static volatile word_t counter;
+
+static void yielder(void *arg)
+{
+	(void)arg;
+	counter++;
+	r2c_yield();
+	counter++;
+}
+
+static void spinner(void *arg)
+{
+	(void)arg;
+	for (;;)
+		counter++;
+}
+
+static word_t child_slot;
+static void parent_thread(void *arg)
+{
+	(void)arg;
+	r2c_thread_create(&mem, ROOT_SLOT_COMP, &(struct r2c_thread){ yielder, 0 }, &child_slot);
+}
+
+static void test_threads(void)
+{
+	word_t t;
+	long tid = thread_new(yielder, 0, &t);
+	r2c_check("thd.create", tid > 1, "tid %ld", tid);
+	clear_events();
+	CHECK_EQ("thd.dispatch", dispatch(t), 0);
+	CHECK_EQ("thd.ran", counter, 1);
+	r2c_check("thd.event_yield", saw_event((word_t)tid, EV_YIELDED), "no EV_YIELDED for %ld", tid);
+	dispatch(t);
+	CHECK_EQ("thd.ran_again", counter, 2);
+	r2c_check("thd.event_exit", saw_event((word_t)tid, EV_EXITED), "no EV_EXITED");
+	CHECK_EQ("thd.state_dead", r2c_op(t, THD_STATE, 0, 0, 0, 0, 0, 0), THD_DEAD);
+	CHECK_EQ("thd.dispatch_dead", r2c_dispatch(t, drain_events()), -ESRCH);
+	CHECK_EQ("thd.dispatch_self", r2c_dispatch(ROOT_SLOT_THD, drain_events()), -EPERM);
+
+	tid = thread_new(yielder, 0, &t);
+	word_t tok = drain_events();
+	word_t s;
+	r2c_op(ROOT_SLOT_THD, THD_ASND_CREATE, (s = r2c_slot_alloc(&mem)), 0, 0, 0, 0, 0);
+	r2c_asnd(s, 0);				/* a send to me: my token moves on */
+	CHECK_EQ("thd.stale_token", r2c_dispatch(t, tok), -EAGAIN);
+	r2c_rcv(RCV_NONBLOCK);
+	dispatch(t);
+	dispatch(t);
+
+	/* Only a thread's own scheduler dispatches it. */
+	word_t p;
+	thread_new(parent_thread, 0, &p);
+	dispatch(p);
+	CHECK_EQ("thd.not_my_thread", r2c_dispatch(child_slot, drain_events()), -EPERM);
+
+	/* A thread in another component. */
+	word_t pt;
+	tid = r2c_thread_start_in(&mem, &pa, PONG_ROLE_HELLO, &pt);
+	clear_events();
+	dispatch(pt);
+	r2c_check("thd.other_component", saw_event((word_t)tid, EV_EXITED), "pong thread did not end");
+}
+
+static volatile word_t received, order[8], norder;
+
+static void receiver(void *arg)
+{
+	word_t want = (word_t)arg;
+	while (received < want) {
+		long n = r2c_rcv(0);
+		received += (word_t)n;
+		order[norder++ % 8] = 'R';
+	}
+}
+
+static word_t rcv2_asnd;
+static void sender(void *arg)
+{
+	(void)arg;
+	order[norder++ % 8] = 'S';
+	r2c_asnd(rcv2_asnd, ASND_SWITCH);
+	order[norder++ % 8] = 's';
+}
+
+static void test_async(void)
+{
+	word_t r, a;
+	long tid = thread_new(receiver, (void *)3, &r);
+	r2c_op(r, THD_ASND_CREATE, (a = r2c_slot_alloc(&mem)), 0, 0, 0, 0, 0);
+	clear_events();
+	dispatch(r);
+	r2c_check("async.blocked", saw_event((word_t)tid, EV_BLOCKED), "no EV_BLOCKED");
+	CHECK_EQ("async.state_blocked", r2c_op(r, THD_STATE, 0, 0, 0, 0, 0, 0), THD_BLOCKED);
+	CHECK_EQ("async.dispatch_blocked", r2c_dispatch(r, drain_events()), -EBUSY);
+	CHECK_EQ("async.send", r2c_asnd(a, 0), 0);
+	drain_events();
+	r2c_check("async.woken", saw_event((word_t)tid, EV_WOKEN), "no EV_WOKEN");
+	dispatch(r);
+	CHECK_EQ("async.received_one", received, 1);
+	r2c_asnd(a, 0);
+	r2c_asnd(a, 0);
+	dispatch(r);
+	CHECK_EQ("async.pending_counted", received, 3);
+	r2c_check("async.exit", saw_event((word_t)tid, EV_EXITED), "receiver did not end");
+	CHECK_EQ("async.send_dead", r2c_asnd(a, 0), -ESRCH);
+	CHECK_EQ("async.bad_flags", r2c_asnd(a, 0x80), -EINVAL);
+
+	/* ASND_SWITCH runs a blocked receiver of the same scheduler at once. */
+	received = norder = 0;
+	word_t r2, s;
+	thread_new(receiver, (void *)1, &r2);
+	r2c_op(r2, THD_ASND_CREATE, (rcv2_asnd = r2c_slot_alloc(&mem)), 0, 0, 0, 0, 0);
+	dispatch(r2);
+	thread_new(sender, 0, &s);
+	dispatch(s);
+	r2c_check("async.switch", norder >= 2 && order[0] == 'S' && order[1] == 'R',
+		  "order %c%c%c", (char)order[0], (char)order[1], (char)order[2]);
+}
+
+static void test_timer(void)
+{
+	CHECK_EQ("timer.bind", r2c_op(ROOT_SLOT_TIMER, TIMER_BIND, ROOT_SLOT_THD, 0, 0, 0, 0, 0), 0);
+	CHECK_EQ("timer.bind_wrong_type", r2c_op(ROOT_SLOT_TIMER, TIMER_BIND, ROOT_SLOT_COMP, 0, 0, 0, 0, 0), -EBADF);
+	drain_events();
+	r2c_rcv(RCV_NONBLOCK);
+	uint64_t t0 = r2c_tsc(), period = bi->tsc_hz / 500;	/* 2 ms */
+	r2c_op(ROOT_SLOT_TIMER, TIMER_SET, t0 + period, 0, 0, 0, 0, 0);
+	long n = r2c_rcv(0);
+	uint64_t dt = r2c_tsc() - t0;
+	r2c_check("timer.tick", n == 1 && dt >= period && dt < bi->tsc_hz,
+		  "%ld ticks after %lu cycles (deadline %lu)", n, dt, period);
+
+	/* Ticks come back as sends: count several in a row. */
+	int ticks = 0;
+	t0 = r2c_tsc();
+	for (int i = 0; i < 5; i++) {
+		r2c_op(ROOT_SLOT_TIMER, TIMER_SET, r2c_tsc() + period / 2, 0, 0, 0, 0, 0);
+		ticks += (int)r2c_rcv(0);
+	}
+	dt = r2c_tsc() - t0;
+	r2c_check("timer.ticks", ticks == 5 && dt >= 5 * period / 2, "%d ticks in %lu cycles", ticks, dt);
+
+	/* Preemption: a spinning thread loses the CPU to its scheduler. */
+	word_t sp;
+	counter = 0;
+	thread_new(spinner, 0, &sp);
+	r2c_op(ROOT_SLOT_TIMER, TIMER_SET, r2c_tsc() + period, 0, 0, 0, 0, 0);
+	t0 = r2c_tsc();
+	long d = dispatch(sp);
+	dt = r2c_tsc() - t0;
+	n = r2c_rcv(RCV_NONBLOCK);
+	r2c_check("timer.preempts", d == 0 && counter > 0 && n == 1 && dt >= period,
+		  "dispatch %ld, spun %lu, ticks %ld, after %lu cycles", d, counter, n, dt);
+	CHECK_EQ("timer.cancel", r2c_op(ROOT_SLOT_TIMER, TIMER_SET, 0, 0, 0, 0, 0, 0), 0);
+}
+
+/* --- per-thread CPU state ----------------------------------------------- */
+
+static volatile word_t xmm_seen[2], fs_seen[2], redzone_ok;
+static word_t fs_block[2][2];
+
+static void xmm_thread(void *arg)
+{
+	word_t id = (word_t)arg, v = 0x5a5a0000 + id, out;
+	__asm__ volatile("movq %0, %%xmm7" :: "r"(v) : "xmm7");
+	r2c_yield();
+	__asm__ volatile("movq %%xmm7, %0" : "=r"(out));
+	xmm_seen[id] = out;
+}
+
+static void fs_thread(void *arg)
+{
+	word_t id = (word_t)arg, v;
+	fs_block[id][0] = 0xf50 + id;
+	r2c_op(CAP_SELF, SELF_SET_FSBASE, (word_t)fs_block[id], 0, 0, 0, 0, 0);
+	r2c_yield();
+	__asm__ volatile("mov %%fs:0, %0" : "=r"(v));
+	fs_seen[id] = v;
+}
+
+/* Fill the 128 bytes below rsp, get preempted by the timer and make a
+ * system call, then check nothing below rsp changed. */
+static void redzone_thread(void *arg)
+{
+	uint64_t until = (uint64_t)arg;
+	word_t bad;
+	__asm__ volatile(
+		"sub $256, %%rsp\n"				/* stay clear of the compiler's red zone */
+		"mov $16, %%ecx\n"
+		"1: lea -8(%%rsp,%%rcx,8), %%rax\n"		/* the 16 words below rsp */
+		"sub $128, %%rax\n"
+		"mov %%rax, (%%rax)\n"
+		"loop 1b\n"
+		"2: rdtsc\n"
+		"shl $32, %%rdx\n"
+		"or %%rdx, %%rax\n"
+		"cmp %[until], %%rax\n"
+		"jb 2b\n"
+		"mov $6, %%eax\n"				/* SELF_TID: a system call */
+		"shl $32, %%rax\n"
+		"syscall\n"
+		"xor %[bad], %[bad]\n"
+		"mov $16, %%ecx\n"
+		"3: lea -8(%%rsp,%%rcx,8), %%rax\n"
+		"sub $128, %%rax\n"
+		"cmp %%rax, (%%rax)\n"
+		"je 4f\n"
+		"inc %[bad]\n"
+		"4: loop 3b\n"
+		"add $256, %%rsp\n"
+		: [bad] "=&r"(bad)
+		: [until] "r"(until)
+		: "rax", "rcx", "rdx", "r11", "memory");
+	redzone_ok = bad == 0;
+}
+
+static void test_cpu_state(void)
+{
+	word_t a, b;
+	word_t mine = 0x77, out;
+	__asm__ volatile("movq %0, %%xmm7" :: "r"(mine) : "xmm7");
+	thread_new(xmm_thread, (void *)0, &a);
+	thread_new(xmm_thread, (void *)1, &b);
+	dispatch(a);
+	dispatch(b);
+	dispatch(a);
+	dispatch(b);
+	__asm__ volatile("movq %%xmm7, %0" : "=r"(out));
+	r2c_check("cpu.sse_per_thread", xmm_seen[0] == 0x5a5a0000 && xmm_seen[1] == 0x5a5a0001 && out == 0x77,
+		  "xmm7: 0x%lx 0x%lx, mine 0x%lx", xmm_seen[0], xmm_seen[1], out);
+
+	thread_new(fs_thread, (void *)0, &a);
+	thread_new(fs_thread, (void *)1, &b);
+	dispatch(a);
+	dispatch(b);
+	dispatch(a);
+	dispatch(b);
+	r2c_check("cpu.fsbase_per_thread", fs_seen[0] == 0xf50 && fs_seen[1] == 0xf51,
+		  "fs:0 = 0x%lx 0x%lx", fs_seen[0], fs_seen[1]);
+	CHECK_EQ("cpu.fsbase_kernel", r2c_op(CAP_SELF, SELF_SET_FSBASE, 0xFFFF800000000000ull, 0, 0, 0, 0, 0), -EINVAL);
+
+	uint64_t ms = bi->tsc_hz / 1000;
+	thread_new(redzone_thread, (void *)(r2c_tsc() + 5 * ms), &a);
+	r2c_op(ROOT_SLOT_TIMER, TIMER_SET, r2c_tsc() + ms, 0, 0, 0, 0, 0);
+	long d = dispatch(a);
+	long ticks = r2c_rcv(RCV_NONBLOCK);
+	while (r2c_op(a, THD_STATE, 0, 0, 0, 0, 0, 0) != THD_DEAD)
+		dispatch(a);
+	r2c_check("cpu.red_zone", redzone_ok && d == 0 && ticks == 1,
+		  "red zone %s, preempted %ld/%ld", redzone_ok ? "intact" : "changed", d, ticks);
+}
+
+/* --- fuzzing ------------------------------------------------------------- */
+
+static volatile word_t fuzz_calls, fuzz_refused;
+
+static word_t fuzz_report(word_t calls, word_t magic, word_t refused, word_t a3, word_t token, word_t *rets)
+{
+	(void)a3, (void)token, (void)rets;
+	if (magic == FUZZ_REPORT_MAGIC) {
+		fuzz_calls = calls;
+		fuzz_refused = refused;
+	}
+	return 0;
+}
+R2C_ENTRY(fuzz_report);
+
+static void test_fuzz(void)
+{
+	struct r2c_comp fz, victim;
+	if (load("fuzz.elf", "fuzz", &fz) || load("pong.elf", "victim", &victim)) {
+		r2c_check("fuzz.load", false, "cannot load");
+		return;
+	}
+	word_t ut = r2c_slot_alloc(&mem), t, a;
+	long first = r2c_frame_alloc(&mem, 256);
+	r2c_op(ROOT_SLOT_UNTYPED, UT_DERIVE, (word_t)first, 256, ut, 0, 0, 0);
+	r2c_grant(fz.slot, ROOT_SLOT_MACHINE, FUZZ_SLOT_CONSOLE, RIGHT_READ);
+	r2c_grant(fz.slot, victim.slot, FUZZ_SLOT_VICTIM, RIGHT_ALL);
+	r2c_grant(fz.slot, ut, FUZZ_SLOT_UT, RIGHT_READ | RIGHT_WRITE | RIGHT_ADMIN | RIGHT_GRANT);
+	r2c_grant(fz.slot, echo_a, FUZZ_SLOT_ECHO, RIGHT_ALL);
+	r2c_grant(fz.slot, my_sinv(fuzz_report_entry, 0), FUZZ_SLOT_REPORT, RIGHT_READ);
+	long tid = r2c_thread_start_in(&mem, &fz, 12345, &t);
+	r2c_op(t, THD_ASND_CREATE, (a = r2c_slot_alloc(&mem)), 0, 0, 0, 0, 0);
+	r2c_grant(fz.slot, a, FUZZ_SLOT_ASND, RIGHT_ALL);
+
+	/* Schedule it with a 1 ms tick until it ends, waking it when it blocks. */
+	uint64_t ms = bi->tsc_hz / 1000, t0 = r2c_tsc();
+	word_t wakeups = 0, preemptions = 0;
+	clear_events();
+	while (!saw_event((word_t)tid, EV_EXITED) && !saw_event((word_t)tid, EV_FAULTED)) {
+		if (nev_full())
+			clear_events();
+		if (r2c_op(t, THD_STATE, 0, 0, 0, 0, 0, 0) == THD_BLOCKED) {
+			r2c_asnd(a, 0);
+			wakeups++;
+		}
+		r2c_op(ROOT_SLOT_TIMER, TIMER_SET, r2c_tsc() + ms, 0, 0, 0, 0, 0);
+		dispatch(t);
+		preemptions += (word_t)r2c_rcv(RCV_NONBLOCK);
+	}
+	r2c_op(ROOT_SLOT_TIMER, TIMER_SET, 0, 0, 0, 0, 0, 0);
+	r2c_rcv(RCV_NONBLOCK);
+	r2c_check("fuzz.million_calls", fuzz_calls == FUZZ_CALLS && saw_event((word_t)tid, EV_EXITED),
+		  "fuzzer made %lu calls, %s", fuzz_calls,
+		  saw_event((word_t)tid, EV_FAULTED) ? "then faulted" : "and ended");
+	r2c_printf("root: fuzz took %lu ms, %lu refused, %lu ticks, %lu wake-ups\n",
+		   (r2c_tsc() - t0) / ms, fuzz_refused, preemptions, wakeups);
+	CHECK_EQ("fuzz.kernel_still_serves", r2c_call(echo_a, 1, 2, 3, 4), 10);
+}
+
+int run_tests(void)
+{
+	test_boot();
+	test_memory_map();
+	test_caps();
+	test_components();
+	test_faults();
+	test_threads();
+	test_async();
+	test_timer();
+	test_cpu_state();
+	test_fuzz();
+	r2c_printf("root: kernel tests: %d passed, %d failed\n", r2c_passed, r2c_failed);
+	return r2c_failed;
+}
