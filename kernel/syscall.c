@@ -67,6 +67,8 @@ struct regs *trap_handler(struct regs *r)
 		next = timer_fire(t);
 	else if (unlikely(r->rip == (word_t)syscall_entry))
 		syscall_broken(r);
+	else if (r->vec == 2 || r->vec == 18)
+		panic("%s while in user mode at ip 0x%lx", r->vec == 2 ? "NMI" : "machine check", r->rip);
 	else if (r->vec < 32)
 		next = fault_raise(t, r, r->vec == 14 ? read_cr2() : 0);
 	else if (r->vec != VEC_SPURIOUS)
