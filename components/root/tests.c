@@ -124,11 +124,10 @@ static struct fault_seen {
 	word_t count, vec, addr, ip, err, token;
 } faults;
 
-static word_t root_fault(word_t vec, word_t addr, word_t ip, word_t err, word_t token, word_t *rets)
+static word_t root_fault(word_t vec, word_t addr, word_t ip, word_t err, struct r2c_inv *inv)
 {
-	(void)rets;
-	faults = (struct fault_seen){ faults.count + 1, vec, addr, ip, err, token };
-	if (token == 'B' && vec == 14 && addr - DEMAND_VA < 4096) {
+	faults = (struct fault_seen){ faults.count + 1, vec, addr, ip, err, inv->token };
+	if (inv->token == 'B' && vec == 14 && addr - DEMAND_VA < 4096) {
 		/* Demand paging: a page whose first word is 0x1234, then retry. */
 		word_t f = frame();
 		if (r2c_map_frame(&mem, ROOT_SLOT_COMP, SCRATCH_VA + 0x10000, f, MAP_WRITE))
@@ -218,7 +217,7 @@ static void test_faults(void)
 	CHECK_EQ("fault.null", r2c_call(peek_a, 0, 0, 0, 0), -EFAULT);
 
 	/* A fault handler of the parent sees every fault. */
-	word_t h = my_sinv(root_fault_entry, 'A');
+	word_t h = my_sinv(r2c_export_root_fault, 'A');
 	CHECK_EQ("fault.set_handler", r2c_op(pa.slot, COMP_SET_FAULT, h, 0, 0, 0, 0, 0), 0);
 	faults.count = 0;
 	CHECK_EQ("fault.handled_read", r2c_call(peek_a, BOOTINFO_VADDR + 8, 0, 0, 0), -EFAULT);
@@ -236,7 +235,7 @@ static void test_faults(void)
 	CHECK_EQ("fault.nested_unwinds_one", r2c_call(nest_c, BOOTINFO_VADDR - 1, 0, 0, 0), -EFAULT - 1000);
 
 	/* Resume after the handler mapped the page: demand paging. */
-	h = my_sinv(root_fault_entry, 'B');
+	h = my_sinv(r2c_export_root_fault, 'B');
 	r2c_op(pb.slot, COMP_SET_FAULT, h, 0, 0, 0, 0, 0);
 	CHECK_EQ("fault.resume_demand_paging", r2c_call(peek_b, DEMAND_VA + 0, 0, 0, 0), 0x1234);
 	CHECK_EQ("fault.resumed_page_stays", r2c_call(peek_b, DEMAND_VA, 0, 0, 0), 0x1234);
@@ -502,9 +501,9 @@ static void test_cpu_state(void)
 
 static volatile word_t fuzz_calls, fuzz_refused;
 
-static word_t fuzz_report(word_t calls, word_t magic, word_t refused, word_t a3, word_t token, word_t *rets)
+static word_t fuzz_report(word_t calls, word_t magic, word_t refused, word_t a3, struct r2c_inv *inv)
 {
-	(void)a3, (void)token, (void)rets;
+	(void)a3, (void)inv;
 	if (magic == FUZZ_REPORT_MAGIC) {
 		fuzz_calls = calls;
 		fuzz_refused = refused;
@@ -527,7 +526,7 @@ static void test_fuzz(void)
 	r2c_grant(fz.slot, victim.slot, FUZZ_SLOT_VICTIM, RIGHT_ALL);
 	r2c_grant(fz.slot, ut, FUZZ_SLOT_UT, RIGHT_READ | RIGHT_WRITE | RIGHT_ADMIN | RIGHT_GRANT);
 	r2c_grant(fz.slot, echo_a, FUZZ_SLOT_ECHO, RIGHT_ALL);
-	r2c_grant(fz.slot, my_sinv(fuzz_report_entry, 0), FUZZ_SLOT_REPORT, RIGHT_READ);
+	r2c_grant(fz.slot, my_sinv(r2c_export_fuzz_report, 0), FUZZ_SLOT_REPORT, RIGHT_READ);
 	long tid = r2c_thread_start_in(&mem, &fz, 12345, &t);
 	r2c_op(t, THD_ASND_CREATE, (a = r2c_slot_alloc(&mem)), 0, 0, 0, 0, 0);
 	r2c_grant(fz.slot, a, FUZZ_SLOT_ASND, RIGHT_ALL);

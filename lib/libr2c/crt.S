@@ -32,6 +32,35 @@
 	lock btr %r11, r2c_stack_bitmap(%rip)
 .endm
 
+/* For invocations: a struct r2c_inv {token, tid, r1, r2} at rsp, the
+ * stack index above it; r8 = &inv. In: r8 = token, r9 = tid; rax (the
+ * handler) and rdi, rsi, rdx, rcx (the arguments) are kept. */
+.macro TAKE_STACK_INV fail
+1:	mov r2c_stack_bitmap(%rip), %r10
+	not %r10
+	bsf %r10, %r11
+	jz \fail
+	lock bts %r11, r2c_stack_bitmap(%rip)
+	jc 1b
+	lea 1(%r11), %r10
+	imul r2c_stack_size(%rip), %r10
+	add r2c_stack_area(%rip), %r10
+	mov %r10, %rsp
+	push %r11
+	push %r11		/* alignment */
+	sub $32, %rsp
+	mov %r8, (%rsp)		/* inv->token */
+	mov %r9, 8(%rsp)	/* inv->tid */
+	movq $0, 16(%rsp)
+	movq $0, 24(%rsp)
+	mov %rsp, %r8
+.endm
+
+.macro GIVE_STACK_INV
+	mov 40(%rsp), %r11
+	lock btr %r11, r2c_stack_bitmap(%rip)
+.endm
+
 	.section .text.start, "ax"
 	.globl _start
 _start:
@@ -53,17 +82,17 @@ r2c_thread_entry:
 	syscall
 	ud2
 
+	/* rdi, rsi, rdx, r10 = a0..a3, r8 = token, r9 = thread id,
+	 * rax = handler (set by the R2C_ENTRY stub) */
 	.globl r2c_inv_dispatch
-r2c_inv_dispatch:		/* rdi, rsi, rdx, r10 = a0..a3, r8 = token, r9 = handler */
-	TAKE_STACK 7f
+r2c_inv_dispatch:
 	mov %r10, %rcx
-	mov %r9, %rax
-	mov %rsp, %r9		/* results r1, r2 */
+	TAKE_STACK_INV 7f
 	call *%rax
 	mov %rax, %rdi
-	mov (%rsp), %rsi
-	mov 8(%rsp), %rdx
-	GIVE_STACK
+	mov 16(%rsp), %rsi	/* inv->r1 */
+	mov 24(%rsp), %rdx	/* inv->r2 */
+	GIVE_STACK_INV
 	xor %eax, %eax		/* slot 0, SELF_RETURN */
 	syscall
 	ud2

@@ -59,11 +59,11 @@ long r2c_comp_load(struct r2c_mem *m, const char *name, const void *img, size_t 
 long r2c_comp_export(struct r2c_mem *m, const struct r2c_comp *c, const char *fn, word_t token, word_t *slot)
 {
 	char sym[64];
-	size_t n = strlen(fn);
-	if (n + sizeof("_entry") > sizeof(sym))
+	size_t p = sizeof(R2C_EXPORT_PREFIX) - 1, n = strlen(fn);
+	if (p + n + 1 > sizeof(sym))
 		return -ENAMETOOLONG;
-	memcpy(sym, fn, n);
-	memcpy(sym + n, "_entry", sizeof("_entry"));
+	memcpy(sym, R2C_EXPORT_PREFIX, p);
+	memcpy(sym + p, fn, n + 1);
 	uint64_t ip;
 	long err = elf_symbol(c->img, c->size, sym, &ip);
 	if (err)

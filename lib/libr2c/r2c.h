@@ -48,15 +48,23 @@ static inline struct r2c_ret r2c_invoke(word_t slot, word_t a0, word_t a1, word_
 	return r2c_sys(slot, 0, a0, a1, a2, a3, 0, 0);
 }
 
-typedef word_t r2c_handler_t(word_t, word_t, word_t, word_t, word_t, word_t *);
-/* Define an entry point `fn_entry` (for COMP_SINV_CREATE) for a handler
- *   word_t fn(word_t a0, word_t a1, word_t a2, word_t a3, word_t token, word_t rets[2])
- * which returns r0 and may set r1, r2 in rets. */
+/* What a handler learns about its invocation, and its extra results. */
+struct r2c_inv {
+	word_t token;		/* the SINV's token: who is calling */
+	word_t tid;		/* the calling thread */
+	word_t r1, r2;		/* results besides the return value */
+};
+typedef word_t r2c_handler_t(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv);
+
+/* Export `fn` (an r2c_handler_t) as an entry point: the symbol
+ * r2c_export_<fn> is what COMP_SINV_CREATE points at, and what loaders
+ * look up by name. */
+#define R2C_EXPORT_PREFIX "r2c_export_"
 #define R2C_ENTRY(fn)							\
-	__asm__(".text\n.globl " #fn "_entry\n" #fn "_entry:\n"	\
-		"\tlea " #fn "(%rip), %r9\n\tjmp r2c_inv_dispatch\n");	\
+	__asm__(".text\n.globl r2c_export_" #fn "\nr2c_export_" #fn ":\n"	\
+		"\tlea " #fn "(%rip), %rax\n\tjmp r2c_inv_dispatch\n");	\
 	static r2c_handler_t *const fn##_ref __attribute__((used)) = fn;	\
-	extern char fn##_entry[]
+	extern char r2c_export_##fn[]
 
 static inline long r2c_yield(void) { return r2c_op(CAP_SELF, SELF_YIELD, 0, 0, 0, 0, 0, 0); }
 static inline long r2c_rcv(word_t flags) { return r2c_op(CAP_SELF, SELF_RCV, flags, 0, 0, 0, 0, 0); }
