@@ -17,12 +17,13 @@ FREE     := -ffreestanding -fno-builtin -nostdlib -fno-stack-protector -fno-pic 
 KCFLAGS  := $(WARN) $(FREE) -mcmodel=kernel -mno-red-zone -mgeneral-regs-only -mno-sse
 UCFLAGS  := $(WARN) $(FREE) -mcmodel=small -fno-pie -Ilib/libr2c
 SHARED   := lib/fmt/fmt.c lib/elf/elf.c lib/string/string.c
+ULIBS    := lib/alloc/heap.c lib/ring/ring.c lib/compose/compose.c
 
 KSRC     := $(wildcard kernel/*.c kernel/arch/x86_64/*.c) $(SHARED)
 KASM     := $(wildcard kernel/arch/x86_64/*.S)
 KOBJ     := $(patsubst %,$(OUT)/k/%.o,$(KSRC) $(KASM))
 
-USRC     := $(wildcard lib/libr2c/*.c) $(SHARED)
+USRC     := $(wildcard lib/libr2c/*.c) $(SHARED) $(ULIBS)
 UASM     := $(wildcard lib/libr2c/*.S)
 UOBJ     := $(patsubst %,$(OUT)/u/%.o,$(USRC) $(UASM))
 
@@ -56,40 +57,49 @@ $(OUT)/comp/%.elf: $$(addprefix $(OUT)/u/,$$(addsuffix .o,$$(wildcard components
 	$(LD) -nostdlib -static -z max-page-size=4096 -T lib/libr2c/component.ld -o $@ \
 		$(filter %.o,$^) $(OUT)/libr2c.a
 
-# --- running ----------------------------------------------------------
-RUN_MODULES ?= $(OUT)/comp/root.elf $(OUT)/comp/pong.elf
-RUN_CMDLINE ?= demo
+# --- boot images ---------------------------------------------------------
+# Every component is a boot module; the booter picks what the composition
+# file names. Disk images are made here with standard tools.
+EXT2_IMG := $(OUT)/ext2.img
+$(EXT2_IMG):
+	@command -v mke2fs >/dev/null || { echo "mke2fs not found: apt-get install e2fsprogs" >&2; exit 1; }
+	rm -f $@ && mke2fs -q -t ext2 -L r2c-test -F $@ 4M
+
+MODULES := $(OUT)/comp/root.elf $(filter-out $(OUT)/comp/root.elf,$(COMP_ELFS)) $(EXT2_IMG)
+
+# --- running ----------------------------------------------------------------
+COMPOSE ?= compose/default.comp
+RUN_CMDLINE ?=
 QEMU_RUN := tools/qemu-run --accel $(ACCEL) --mem $(QEMU_MEM)
 
-run: all
-	$(QEMU_RUN) --cmdline "$(RUN_CMDLINE)" $(OUT)/kernel.elf $(RUN_MODULES)
+run: all $(EXT2_IMG)
+	$(QEMU_RUN) --cmdline "$(RUN_CMDLINE)" $(OUT)/kernel.elf $(MODULES) $(COMPOSE)
 
-gdb: all
+gdb: all $(EXT2_IMG)
 	@echo "QEMU waits for gdb on :1234: gdb $(OUT)/kernel.elf -ex 'target remote :1234'"
-	$(QEMU_RUN) --gdb --cmdline "$(RUN_CMDLINE)" $(OUT)/kernel.elf $(RUN_MODULES)
+	$(QEMU_RUN) --gdb --cmdline "$(RUN_CMDLINE)" $(OUT)/kernel.elf $(MODULES) $(COMPOSE)
 
-# --- tests and benchmarks ---------------------------------------------
+# --- tests and benchmarks -----------------------------------------------------
 HOST_CC     ?= cc
-HOST_CFLAGS := $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude -Ilib
+HOST_CFLAGS := $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude -Ilib -pthread
 HOST_TESTS  := $(patsubst tests/host/%.c,$(OUT)/host/%,$(wildcard tests/host/test_*.c))
+HOST_LIBS   := $(filter-out lib/string/string.c,$(SHARED)) $(ULIBS)
 
-$(OUT)/host/test_%: tests/host/test_%.c tests/host/check.h $(SHARED)
+$(OUT)/host/test_%: tests/host/test_%.c tests/host/check.h $(SHARED) $(ULIBS)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(SHARED:lib/string/string.c=)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIBS)
 
-TEST_MODULES := $(OUT)/comp/root.elf $(OUT)/comp/pong.elf $(OUT)/comp/fuzz.elf
-
-test: all $(HOST_TESTS)
+test: all $(EXT2_IMG) $(HOST_TESTS)
 	tools/run-tests --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf \
-		--modules "$(TEST_MODULES)" $(HOST_TESTS)
+		--modules "$(MODULES)" $(HOST_TESTS)
 
 $(OUT)/host/pipe-pingpong: bench/pipe_pingpong.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(WARN) -O2 -D_GNU_SOURCE -o $@ $<
 
-bench: all $(OUT)/host/pipe-pingpong
+bench: all $(EXT2_IMG) $(OUT)/host/pipe-pingpong
 	tools/run-bench --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf \
-		--modules "$(TEST_MODULES)" --pipe $(OUT)/host/pipe-pingpong
+		--modules "$(MODULES)" --pipe $(OUT)/host/pipe-pingpong
 
 # Ring-0 code size (the kernel proper, without shared library code).
 kernel-lines:

@@ -1,8 +1,9 @@
 /*
  * The root component: the first user-level code. It owns all memory and
- * the boot modules, creates the other components from their ELF images,
- * and (for now) runs the kernel tests, the benchmarks or the demo, as the
- * kernel command line says.
+ * the boot modules. Normally it is the booter and the system scheduler
+ * (boot.c, sched.c); the kernel command line can instead ask for the
+ * kernel tests ("ktest"), the kernel benchmarks ("bench") or the minimal
+ * two-component demo ("kdemo").
  */
 #include "root.h"
 
@@ -81,7 +82,7 @@ long thread_new(void (*fn)(void *), void *arg, word_t *slot)
 	static word_t n;
 	if (n == 64)
 		return -ENOMEM;
-	closures[n] = (struct r2c_thread){ fn, arg };
+	closures[n] = (struct r2c_thread){ fn, arg, false };
 	return r2c_thread_create(&mem, ROOT_SLOT_COMP, &closures[n++], slot);
 }
 
@@ -116,13 +117,14 @@ void r2c_main(word_t arg)
 	int status = 0;
 	if (!strcmp(cmd, "probe")) {
 		r2c_printf("root: probe\n");
-	} else if (!strncmp(cmd, "test", 4)) {
+	} else if (!strncmp(cmd, "ktest", 5)) {
 		status = run_tests() ? 1 : 0;
 	} else if (!strncmp(cmd, "bench", 5)) {
 		run_bench(strncmp(cmd, "bench accel=", 12) ? "unknown" : cmd + 12);
-	} else {
-		r2c_printf("root: rump2cos demo (kernel command line \"%s\")\n", cmd);
+	} else if (!strncmp(cmd, "kdemo", 5)) {
 		demo();
+	} else {
+		boot();
 	}
 	r2c_op(ROOT_SLOT_MACHINE, MACHINE_HALT, (word_t)status, 0, 0, 0, 0, 0);
 }

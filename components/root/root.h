@@ -4,6 +4,7 @@
 #define ROOT_H
 
 #include "r2c.h"
+#include "r2c/cinfo.h"
 
 extern const struct bootinfo *bi;
 extern struct r2c_mem mem;
@@ -22,5 +23,6 @@ long thread_new(void (*fn)(void *), void *arg, word_t *slot);
 
 int run_tests(void);
 void run_bench(const char *accel);
+void boot(void);
 
 #endif

@@ -29,7 +29,7 @@ static void test_boot(void)
 		  "implausible TSC frequency %lu Hz", bi->tsc_hz);
 	long hz = r2c_op(ROOT_SLOT_MACHINE, MACHINE_TSC_HZ, 0, 0, 0, 0, 0, 0);
 	CHECK_EQ("boot.tsc_call", hz, bi->tsc_hz);
-	r2c_check("boot.cmdline", !strncmp(bi->cmdline, "test", 4), "command line \"%s\"", bi->cmdline);
+	r2c_check("boot.cmdline", !strncmp(bi->cmdline, "ktest", 5), "command line \"%s\"", bi->cmdline);
 }
 
 static void test_memory_map(void)
@@ -262,10 +262,11 @@ static void spinner(void *arg)
 }
 
 static word_t child_slot;
+static struct r2c_thread child_closure = { yielder, 0, false };	/* outlives its creator */
 static void parent_thread(void *arg)
 {
 	(void)arg;
-	r2c_thread_create(&mem, ROOT_SLOT_COMP, &(struct r2c_thread){ yielder, 0 }, &child_slot);
+	r2c_thread_create(&mem, ROOT_SLOT_COMP, &child_closure, &child_slot);
 }
 
 static void test_threads(void)

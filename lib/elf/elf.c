@@ -1,6 +1,7 @@
 /* See elf.h. Only the fields a static executable needs are read. */
 #include "elf.h"
 #include "../../include/r2c/errno.h"
+#include "../string/string.h"
 
 struct ehdr {
 	unsigned char ident[16];
@@ -96,15 +97,19 @@ static int in_file(uint64_t off, uint64_t len, size_t size)
 	return off <= size && len <= size - off;
 }
 
-int elf_symbol(const void *img, size_t size, const char *name, uint64_t *value)
+/* Call fn for every defined symbol whose name starts with `prefix`;
+ * stops early when fn returns non-zero. 0, or -ENOEXEC when malformed. */
+int elf_each_symbol(const void *img, size_t size, const char *prefix,
+		    int (*fn)(void *ctx, const char *name, size_t len, uint64_t value), void *ctx)
 {
 	const struct ehdr *eh = img;
 	const char *base = img;
 	if (size >= sizeof(*eh) && eh->shnum == 0)
-		return -ENOENT;
+		return 0;
 	if (size < sizeof(*eh) || eh->shentsize != sizeof(struct shdr) || eh->shoff % 8 ||
 	    !in_file(eh->shoff, (uint64_t)eh->shnum * sizeof(struct shdr), size))
 		return -ENOEXEC;
+	size_t plen = strlen(prefix);
 	const struct shdr *sh = (const void *)(base + eh->shoff);
 	for (unsigned i = 0; i < eh->shnum; i++) {
 		if (sh[i].type != SHT_SYMTAB || sh[i].link >= eh->shnum)
@@ -116,17 +121,40 @@ int elf_symbol(const void *img, size_t size, const char *name, uint64_t *value)
 		const struct sym *s = (const void *)(base + sh[i].offset);
 		const char *strs = base + st->offset;
 		for (uint64_t k = 0; k < sh[i].size / sizeof(*s); k++) {
-			uint64_t off = s[k].name;
-			if (off >= st->size)
+			uint64_t off = s[k].name, len = 0;
+			if (off >= st->size || s[k].shndx == 0)
 				continue;
-			uint64_t j = 0;
-			while (off + j < st->size && name[j] && strs[off + j] == name[j])
-				j++;
-			if (!name[j] && off + j < st->size && strs[off + j] == '\0' && s[k].shndx != 0) {
-				*value = s[k].value;
+			while (off + len < st->size && strs[off + len])
+				len++;
+			if (off + len == st->size || len < plen || memcmp(strs + off, prefix, plen))
+				continue;
+			if (fn(ctx, strs + off, len, s[k].value))
 				return 0;
-			}
 		}
 	}
-	return -ENOENT;
+	return 0;
+}
+
+struct find { const char *name; size_t len; uint64_t value; int found; };
+
+static int find_one(void *ctx, const char *name, size_t len, uint64_t value)
+{
+	struct find *f = ctx;
+	if (len != f->len || memcmp(name, f->name, len))
+		return 0;
+	f->value = value;
+	f->found = 1;
+	return 1;
+}
+
+int elf_symbol(const void *img, size_t size, const char *name, uint64_t *value)
+{
+	struct find f = { name, strlen(name), 0, 0 };
+	int err = elf_each_symbol(img, size, name, find_one, &f);
+	if (err)
+		return err;
+	if (!f.found)
+		return -ENOENT;
+	*value = f.value;
+	return 0;
 }

@@ -33,5 +33,10 @@ int elf_parse(const void *img, size_t size, uint64_t limit, struct elf_image *ou
 /* Value of the defined symbol `name` in the image's symbol table:
  * 0, -ENOENT, or -ENOEXEC when the tables are malformed. */
 int elf_symbol(const void *img, size_t size, const char *name, uint64_t *value);
+/* Call fn for every defined symbol whose name starts with prefix (name is
+ * not NUL-terminated: len bytes); a non-zero return stops the walk.
+ * 0, or -ENOEXEC when the tables are malformed. */
+int elf_each_symbol(const void *img, size_t size, const char *prefix,
+		    int (*fn)(void *ctx, const char *name, size_t len, uint64_t value), void *ctx);
 
 #endif

@@ -10,8 +10,9 @@
  */
 #define EAGAIN 35
 
-/* rsp = top of a free stack, its index in r11 (saved on it); rax
- * clobbered; jumps to \fail when the pool is empty. */
+/* rsp = top of a free stack, its index in r11 (saved on it), the thread
+ * id (rsi) recorded for r2c_self(); rax clobbered; jumps to \fail when
+ * the pool is empty. */
 .macro TAKE_STACK fail
 1:	mov r2c_stack_bitmap(%rip), %rax
 	not %rax
@@ -23,8 +24,10 @@
 	imul r2c_stack_size(%rip), %rax
 	add r2c_stack_area(%rip), %rax
 	mov %rax, %rsp
+	lea r2c_stack_tid(%rip), %rax
+	mov %rsi, (%rax,%r11,8)	/* who runs on it: rsi = thread id */
 	push %r11
-	sub $24, %rsp		/* keeps the SysV 16-byte alignment; 16 bytes of results */
+	sub $24, %rsp		/* keeps the SysV 16-byte alignment */
 .endm
 
 .macro GIVE_STACK
@@ -46,6 +49,8 @@
 	imul r2c_stack_size(%rip), %r10
 	add r2c_stack_area(%rip), %r10
 	mov %r10, %rsp
+	lea r2c_stack_tid(%rip), %r10
+	mov %r9, (%r10,%r11,8)	/* who runs on it: r9 = thread id */
 	push %r11
 	push %r11		/* alignment */
 	sub $32, %rsp

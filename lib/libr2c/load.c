@@ -51,6 +51,10 @@ long r2c_comp_load(struct r2c_mem *m, const char *name, const void *img, size_t 
 		}
 	}
 	out->entry = e.entry;
+	out->top = 0;
+	for (int i = 0; i < e.nseg; i++)
+		if (R2C_PAGE_UP(e.seg[i].vaddr + e.seg[i].memsz) > out->top)
+			out->top = R2C_PAGE_UP(e.seg[i].vaddr + e.seg[i].memsz);
 	out->img = img;
 	out->size = size;
 	return 0;

@@ -46,6 +46,7 @@ long r2c_thread_create(struct r2c_mem *m, word_t comp_slot, struct r2c_thread *t
 	if (f < 0)
 		return f;
 	*slot = r2c_slot_alloc(m);
+	t->owned = false;
 	return r2c_op(m->ut_slot, UT_RETYPE, (word_t)f, CAP_THD, *slot, comp_slot,
 		      (word_t)r2c_thread_entry, (word_t)t);
 }

@@ -1,14 +1,31 @@
-/* Console output through the kernel's MACHINE capability, formatted into
- * one buffer and sent in MACHINE_PUTS_MAX-byte pieces. Lines longer than
- * the buffer are cut and marked, never dropped silently. */
+/* Console output: through the console server when the component may
+ * invoke it (console_write, 24 bytes a call; the server assembles lines
+ * per thread), otherwise straight through a MACHINE capability. Output
+ * longer than the format buffer is cut and marked, never dropped
+ * silently. */
 #include "r2c.h"
 #include "fmt/fmt.h"
 
 word_t r2c_console_slot = 1;
+static word_t console_write;
+
+void r2c_console_init(void)
+{
+	r2c_console_slot = r2c_env->machine_slot;
+	console_write = r2c_import("console_write");
+}
 
 void r2c_puts(const char *s, size_t n)
 {
-	while (n) {
+	while (console_write && n) {
+		word_t w[3] = { 0 };
+		size_t k = n < sizeof(w) ? n : sizeof(w);
+		memcpy(w, s, k);
+		r2c_call(console_write, k, w[0], w[1], w[2]);
+		s += k;
+		n -= k;
+	}
+	while (r2c_console_slot && n) {
 		word_t w[5] = { 0 };
 		size_t k = n < MACHINE_PUTS_MAX ? n : MACHINE_PUTS_MAX;
 		memcpy(w, s, k);

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include "r2c/abi.h"
 #include "r2c/errno.h"
+#include "r2c/cinfo.h"
+#include <stdatomic.h>
 #include "string/string.h"
 
 /* --- system calls ----------------------------------------------------- */
@@ -83,6 +85,8 @@ static inline struct r2c_event r2c_event(void)
 	return (struct r2c_event){ r.status, r.r0, r.r1, r.r2 };
 }
 
+#define R2C_PAGE_UP(x) (((x) + 4095) & ~(word_t)4095)
+
 static inline uint64_t r2c_tsc(void)
 {
 	uint32_t lo, hi;
@@ -118,9 +122,71 @@ word_t r2c_slot_alloc(struct r2c_mem *m);
 
 /* --- threads in this component ------------------------------------------ */
 
-struct r2c_thread { void (*fn)(void *); void *arg; };
+struct r2c_thread { void (*fn)(void *); void *arg; bool owned; /* freed at start */ };
 /* New thread (scheduled by the caller) in comp_slot; capability in a new slot. */
 long r2c_thread_create(struct r2c_mem *m, word_t comp_slot, struct r2c_thread *t, word_t *slot);
+
+/* --- the component's environment (set up before r2c_main) --------------- */
+
+extern const struct cinfo *r2c_env;	/* NULL unless the booter started us */
+extern struct r2c_mem r2c_self_mem;	/* my budget, mapped in my own space */
+word_t r2c_self(void);			/* thread id, also inside invocations */
+word_t r2c_import(const char *name);	/* SINV slot of an entry point, or 0 */
+word_t r2c_import_from(const char *server, const char *name);	/* of that server */
+const struct cinfo_shm *r2c_shm(const char *name);
+void r2c_console_init(void);
+
+void *r2c_malloc(size_t n);		/* NULL when the budget is exhausted */
+void *r2c_aligned_alloc(size_t align, size_t n);
+void *r2c_realloc(void *p, size_t n);
+void r2c_free(void *p);
+
+/* --- threads, through the system scheduler --------------------------------- */
+
+long r2c_thd_create(void (*fn)(void *), void *arg, int prio);	/* tid */
+long r2c_thd_join(word_t tid);
+long r2c_sched_yield(void);
+long r2c_block(uint64_t deadline);	/* 0 woken, -ETIMEDOUT (deadline: TSC, 0 none) */
+long r2c_wakeup(word_t tid);
+long r2c_yield_to(word_t tid);
+long r2c_sleep_until(uint64_t deadline);
+long r2c_ready(void);			/* initialised: the booter may go on */
+long r2c_set_prio(word_t tid, int prio);
+uint64_t r2c_usecs(uint64_t us);	/* in TSC cycles */
+
+/* --- synchronisation (sync.c) ---------------------------------------------- */
+
+struct r2c_waiter;
+struct r2c_waitq { struct r2c_waiter *head, *tail; };
+struct r2c_mutex { _Atomic word_t owner, guard; struct r2c_waitq waiters; };
+struct r2c_cond { _Atomic word_t guard; struct r2c_waitq waiters; };
+struct r2c_rwlock {
+	_Atomic word_t guard;
+	word_t writer, readers, writers_waiting;
+	struct r2c_waitq waiters;
+};
+
+void r2c_mutex_init(struct r2c_mutex *m);
+long r2c_mutex_lock(struct r2c_mutex *m);	/* -EDEADLK if mine already */
+long r2c_mutex_trylock(struct r2c_mutex *m);	/* 0 or -EBUSY */
+long r2c_mutex_unlock(struct r2c_mutex *m);	/* -EPERM if not mine */
+word_t r2c_mutex_owner(struct r2c_mutex *m);	/* tid or 0 */
+void r2c_cond_init(struct r2c_cond *c);
+long r2c_cond_wait(struct r2c_cond *c, struct r2c_mutex *m);
+long r2c_cond_timedwait(struct r2c_cond *c, struct r2c_mutex *m, uint64_t deadline);	/* -ETIMEDOUT */
+void r2c_cond_signal(struct r2c_cond *c);
+void r2c_cond_broadcast(struct r2c_cond *c);
+bool r2c_cond_has_waiters(struct r2c_cond *c);
+void r2c_rw_init(struct r2c_rwlock *l);
+long r2c_rw_rdlock(struct r2c_rwlock *l);
+long r2c_rw_wrlock(struct r2c_rwlock *l);
+long r2c_rw_tryrdlock(struct r2c_rwlock *l);
+long r2c_rw_trywrlock(struct r2c_rwlock *l);
+long r2c_rw_unlock(struct r2c_rwlock *l);
+long r2c_rw_tryupgrade(struct r2c_rwlock *l);
+void r2c_rw_downgrade(struct r2c_rwlock *l);
+bool r2c_rw_held_write(struct r2c_rwlock *l);
+bool r2c_rw_held_read(struct r2c_rwlock *l);
 
 /* --- in-guest tests ------------------------------------------------------ */
 
@@ -138,6 +204,7 @@ void r2c_check(const char *name, bool ok, const char *fmt, ...) __attribute__((f
 struct r2c_comp {
 	word_t slot;		/* my COMP capability to it */
 	word_t entry;		/* ELF entry: where its threads start */
+	word_t top;		/* first page after its image */
 	const void *img;	/* the image it came from (for entry points) */
 	size_t size;
 };

@@ -1,0 +1,351 @@
+/*
+ * The system scheduler. The root's own thread is the scheduler thread: it
+ * alone owns the scheduling state, so nothing here needs a lock. Other
+ * threads reach it through the `sched` entry point: the invoking thread
+ * (executing here by thread migration) writes its request into its own
+ * record and yields; the scheduler thread sees the EV_YIELDED event,
+ * carries the request out and dispatches whoever should run. Kernel
+ * events (blocks in SELF_RCV, wake-ups by sends, exits, faults) and timer
+ * ticks arrive the same way.
+ *
+ * Policy: fixed priorities (0 most urgent), round robin with a time slice
+ * among threads of the same priority, timeouts from one TSC deadline.
+ */
+#include "root.h"
+#include "sched.h"
+#include "r2c/cinfo.h"
+
+#define MAX_THDS 512
+#define SLICE_US 2000
+
+enum sstate { S_FREE, S_RUNNABLE, S_PARKED, S_SLEEPING, S_KBLOCKED, S_DEAD };
+
+struct sthd {
+	word_t tid, slot;		/* kernel id, THD capability in my table */
+	int comp;			/* component index, -1 for the root */
+	int prio;
+	enum sstate state;
+	bool permit;			/* a wake-up came before the block */
+	bool queued;
+	uint64_t wake_at;		/* parked or sleeping with a deadline */
+	long result;			/* of its last request */
+	word_t req, a1, a2, a3;		/* the request it yielded with */
+	word_t joiner;			/* tid parked in SCHED_JOIN on it */
+	bool ready;			/* said SCHED_READY (or stopped running) */
+	struct sthd *next;		/* run queue */
+};
+
+static struct sthd thds[MAX_THDS];
+static struct sthd *runq[SCHED_PRIOS], *runq_tail[SCHED_PRIOS];
+static struct sthd *current;		/* last dispatched */
+static struct sthd *lent;		/* runs next whatever its priority (SCHED_YIELD_TO) */
+static uint64_t slice_cycles;
+static word_t timer_armed_at;
+
+static struct sthd *by_tid(word_t tid)
+{
+	for (int i = 0; i < MAX_THDS; i++)
+		if (thds[i].state != S_FREE && thds[i].tid == tid)
+			return &thds[i];
+	return NULL;
+}
+
+static void enqueue(struct sthd *t, bool front)
+{
+	if (t->queued)
+		return;
+	t->queued = true;
+	t->next = NULL;
+	int p = t->prio;
+	if (!runq[p]) {
+		runq[p] = runq_tail[p] = t;
+	} else if (front) {
+		t->next = runq[p];
+		runq[p] = t;
+	} else {
+		runq_tail[p]->next = t;
+		runq_tail[p] = t;
+	}
+}
+
+static void dequeue(struct sthd *t)
+{
+	if (!t->queued)
+		return;
+	int p = t->prio;
+	struct sthd **pp = &runq[p], *prev = NULL;
+	while (*pp && *pp != t) {
+		prev = *pp;
+		pp = &(*pp)->next;
+	}
+	if (*pp)
+		*pp = t->next;
+	if (runq_tail[p] == t)
+		runq_tail[p] = prev;
+	t->queued = false;
+}
+
+static void make_runnable(struct sthd *t, long result)
+{
+	t->state = S_RUNNABLE;
+	t->wake_at = 0;
+	t->result = result;
+	enqueue(t, false);
+}
+
+static void stop(struct sthd *t, enum sstate s)
+{
+	dequeue(t);
+	t->state = s;
+}
+
+long sched_adopt(word_t slot, word_t tid, int comp, int prio, bool run)
+{
+	for (int i = 0; i < MAX_THDS; i++) {
+		struct sthd *t = &thds[i];
+		if (t->state != S_FREE)
+			continue;
+		*t = (struct sthd){ .tid = tid, .slot = slot, .comp = comp, .prio = prio, .state = S_PARKED };
+		if (run)
+			make_runnable(t, 0);
+		return 0;
+	}
+	return -ENOMEM;
+}
+
+void sched_release(word_t tid)
+{
+	struct sthd *t = by_tid(tid);
+	if (t && t->state == S_PARKED)
+		make_runnable(t, 0);
+}
+
+bool sched_thread_ready(word_t tid)
+{
+	struct sthd *t = by_tid(tid);
+	return !t || t->ready || t->state != S_RUNNABLE;
+}
+
+static void ended(struct sthd *t)
+{
+	stop(t, S_DEAD);
+	t->ready = true;
+	struct sthd *j = t->joiner ? by_tid(t->joiner) : NULL;
+	if (j && j->state == S_PARKED)
+		make_runnable(j, 0);
+}
+
+/* Carry out what t asked for when it yielded. */
+static void request(struct sthd *t)
+{
+	word_t op = t->req;
+	struct sthd *o;
+	t->req = 0;
+	t->result = 0;
+	switch (op) {
+	case 0:			/* a plain SELF_YIELD */
+	case SCHED_YIELD:
+		dequeue(t);
+		enqueue(t, false);
+		break;
+	case SCHED_BLOCK:
+		if (t->permit) {
+			t->permit = false;
+			break;
+		}
+		stop(t, S_PARKED);
+		t->wake_at = t->a1;
+		break;
+	case SCHED_SLEEP:
+		if (t->a1 > r2c_tsc()) {
+			stop(t, S_SLEEPING);
+			t->wake_at = t->a1;
+		}
+		break;
+	case SCHED_WAKEUP:
+		o = by_tid(t->a1);
+		if (!o || o->state == S_DEAD)
+			t->result = -ESRCH;
+		else if (o->state == S_PARKED)
+			make_runnable(o, 0);
+		else
+			o->permit = true;
+		dequeue(t);		/* the waker goes on unless o is more urgent */
+		enqueue(t, true);
+		break;
+	case SCHED_YIELD_TO:
+		o = by_tid(t->a1);
+		if (o && o != t && o->state == S_RUNNABLE) {
+			lent = o;	/* it holds what t waits for: run it once, t's turn after */
+			t->result = 1;
+		}
+		break;
+	case SCHED_THD_CREATE:
+		t->result = sched_create_in(t->comp, t->a1, t->a2, (int)t->a3);
+		break;
+	case SCHED_JOIN:
+		o = by_tid(t->a1);
+		if (!o || o == t)
+			t->result = -ESRCH;
+		else if (o->state != S_DEAD) {
+			o->joiner = t->tid;
+			stop(t, S_PARKED);
+		}
+		break;
+	case SCHED_READY:
+		t->ready = true;
+		break;
+	case SCHED_PRIO:
+		o = t->a1 ? by_tid(t->a1) : t;
+		if (!o || t->a2 >= SCHED_PRIOS) {
+			t->result = -EINVAL;
+			break;
+		}
+		dequeue(o);
+		o->prio = (int)t->a2;
+		if (o->state == S_RUNNABLE)
+			enqueue(o, false);
+		break;
+	default:
+		t->result = -EINVAL;
+	}
+}
+
+/* Kernel events since the last look; returns the dispatch token. */
+static word_t events(void)
+{
+	for (;;) {
+		struct r2c_event e = r2c_event();
+		if (e.left == 0)
+			return e.token;
+		if (e.type == EV_LOST) {	/* ask the kernel about everyone */
+			for (int i = 0; i < MAX_THDS; i++) {
+				struct sthd *t = &thds[i];
+				if (t->state == S_FREE || t->state == S_DEAD)
+					continue;
+				long st = r2c_op(t->slot, THD_STATE, 0, 0, 0, 0, 0, 0);
+				if (st == THD_DEAD)
+					ended(t);
+				else if (st == THD_BLOCKED)
+					stop(t, S_KBLOCKED);
+				else if (t->state == S_KBLOCKED)
+					make_runnable(t, 0);
+			}
+			continue;
+		}
+		struct sthd *t = by_tid(e.tid);
+		if (!t)
+			continue;
+		switch (e.type) {
+		case EV_YIELDED:
+			request(t);
+			break;
+		case EV_BLOCKED:
+			stop(t, S_KBLOCKED);
+			t->ready = true;
+			break;
+		case EV_WOKEN:
+			if (t->state == S_KBLOCKED)
+				make_runnable(t, t->result);
+			break;
+		case EV_EXITED:
+		case EV_FAULTED:
+			ended(t);
+			break;
+		}
+	}
+}
+
+static uint64_t expire_timeouts(void)
+{
+	uint64_t now = r2c_tsc(), next = 0;
+	for (int i = 0; i < MAX_THDS; i++) {
+		struct sthd *t = &thds[i];
+		if ((t->state != S_PARKED && t->state != S_SLEEPING) || !t->wake_at)
+			continue;
+		if (t->wake_at <= now)
+			make_runnable(t, t->state == S_PARKED ? -ETIMEDOUT : 0);
+		else if (!next || t->wake_at < next)
+			next = t->wake_at;
+	}
+	return next;
+}
+
+static struct sthd *pick(void)
+{
+	if (lent) {
+		struct sthd *t = lent;
+		lent = NULL;
+		if (t->state == S_RUNNABLE)
+			return t;
+	}
+	for (int p = 0; p < SCHED_PRIOS; p++)
+		if (runq[p])
+			return runq[p];
+	return NULL;
+}
+
+static void arm(uint64_t deadline)
+{
+	if (deadline == timer_armed_at)
+		return;
+	timer_armed_at = deadline;
+	r2c_op(ROOT_SLOT_TIMER, TIMER_SET, deadline, 0, 0, 0, 0, 0);
+}
+
+/* Run the system until done() says so, or until no thread can ever run
+ * again (nothing runnable, no timeout pending). */
+void sched_run(bool (*done)(void))
+{
+	for (;;) {
+		word_t tok = events();
+		if (r2c_rcv(RCV_NONBLOCK) > 0 && current && current->state == S_RUNNABLE) {
+			dequeue(current);	/* its slice is over */
+			enqueue(current, false);
+		}
+		uint64_t next = expire_timeouts();
+		if (done && done())
+			break;
+		struct sthd *t = pick();
+		if (t && t->next) {	/* another of the same priority waits: slice */
+			uint64_t end = r2c_tsc() + slice_cycles;
+			next = next && next < end ? next : end;
+		}
+		arm(next);
+		if (!t) {
+			if (!next)
+				break;
+			r2c_rcv(0);	/* until a timeout */
+			continue;
+		}
+		current = t;
+		r2c_dispatch(t->slot, tok);	/* back when something happened */
+	}
+	arm(0);
+}
+
+/* The entry point every component may invoke: a0 = operation. */
+static word_t sched(word_t op, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	struct sthd *me = by_tid(inv->tid);
+	if (!me)
+		return (word_t)-ESRCH;	/* a thread the scheduler does not own */
+	me->req = op;
+	me->a1 = a1;
+	me->a2 = a2;
+	me->a3 = a3;
+	r2c_yield();
+	return (word_t)me->result;
+}
+R2C_ENTRY(sched);
+
+void sched_init(void)
+{
+	slice_cycles = bi->tsc_hz / 1000000 * SLICE_US;
+	r2c_op(ROOT_SLOT_TIMER, TIMER_BIND, ROOT_SLOT_THD, 0, 0, 0, 0, 0);
+}
+
+void *sched_entry(void)
+{
+	return r2c_export_sched;
+}

@@ -1,0 +1,21 @@
+/* The root's scheduler (sched.c) as the booter uses it. */
+#ifndef ROOT_SCHED_H
+#define ROOT_SCHED_H
+
+#include "r2c.h"
+
+void sched_init(void);
+/* Schedule a thread the root created (its THD capability in `slot`). */
+long sched_adopt(word_t slot, word_t tid, int comp, int prio, bool run);
+/* Let a thread adopted with run = false run. */
+void sched_release(word_t tid);
+/* Run the scheduler until done() is true (NULL: for ever). */
+void sched_run(bool (*done)(void));
+/* Did the thread say SCHED_READY, block, or end? */
+bool sched_thread_ready(word_t tid);
+/* Entry point of the `sched` handler, for the SINVs the booter grants. */
+void *sched_entry(void);
+/* Provided by the booter: a new thread in component `comp` (-1: root). */
+long sched_create_in(int comp, word_t ip, word_t arg, int prio);
+
+#endif

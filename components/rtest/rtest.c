@@ -1,0 +1,356 @@
+/*
+ * rtest: the in-guest tests of the user-level runtime, started by the
+ * booter from compose/test-runtime.comp: scheduling (priorities, time
+ * slices, sleep, join), mutexes, condition variables, read/write locks,
+ * the heap, the RAM disk servers and a shared-memory ring with rtest as
+ * producer and ringpeer as consumer.
+ */
+#include "r2c.h"
+#include "r2c/ramdisk.h"
+#include "r2c/ringtest.h"
+#include "ring/ring.h"
+
+static uint64_t ms(uint64_t n) { return r2c_usecs(1000 * n); }
+
+/* --- scheduling -------------------------------------------------------- */
+
+static char order[8];
+static volatile int norder;
+
+static void note(void *arg)
+{
+	order[norder++] = (char)(word_t)arg;
+}
+
+static void test_priorities(void)
+{
+	r2c_set_prio(0, 1);		/* nothing below runs until I block */
+	long a = r2c_thd_create(note, (void *)'c', 14);
+	long b = r2c_thd_create(note, (void *)'b', 12);
+	long c = r2c_thd_create(note, (void *)'a', 10);
+	r2c_check("sched.create", a > 0 && b > 0 && c > 0, "tids %ld %ld %ld", a, b, c);
+	CHECK_EQ("sched.not_yet", norder, 0);
+	r2c_thd_join((word_t)a);
+	r2c_set_prio(0, 16);
+	r2c_check("sched.priority_order", norder == 3 && !memcmp(order, "abc", 3),
+		  "ran in order %.3s", order);
+	CHECK_EQ("sched.join_done", r2c_thd_join((word_t)b), 0);
+	CHECK_EQ("sched.create_bad_prio", r2c_thd_create(note, 0, 99), -EINVAL);
+}
+
+static volatile word_t spins, other_ran;
+static volatile bool stop;
+
+static void spin(void *arg)
+{
+	(void)arg;
+	while (!stop)
+		spins++;
+}
+
+static void count(void *arg)
+{
+	(void)arg;
+	while (!stop) {
+		other_ran++;
+		for (volatile int i = 0; i < 1000; i++)
+			;
+	}
+}
+
+static void test_time_slices(void)
+{
+	spins = other_ran = 0;
+	stop = false;
+	long a = r2c_thd_create(spin, 0, 20);
+	long b = r2c_thd_create(count, 0, 20);
+	uint64_t t0 = r2c_tsc();
+	r2c_sleep_until(t0 + ms(50));	/* I am more urgent: they share the CPU meanwhile */
+	uint64_t slept = r2c_tsc() - t0;
+	stop = true;
+	r2c_thd_join((word_t)a);
+	r2c_thd_join((word_t)b);
+	r2c_check("sched.sleep", slept >= ms(50) && slept < ms(5000), "slept %lu ms", slept / ms(1));
+	r2c_check("sched.no_starvation", spins > 0 && other_ran > 0,
+		  "spinner %lu, other thread of the same priority %lu", spins, other_ran);
+}
+
+/* --- synchronisation ---------------------------------------------------- */
+
+static struct r2c_mutex mtx;
+static struct r2c_cond cv;
+static volatile word_t shared, owner_seen;
+
+static void adder(void *arg)
+{
+	for (int i = 0; i < 1000; i++) {
+		r2c_mutex_lock(&mtx);
+		word_t v = shared;
+		if (i % 100 == (int)(word_t)arg)
+			r2c_sched_yield();	/* let the other one try while I hold it */
+		shared = v + 1;
+		r2c_mutex_unlock(&mtx);
+	}
+}
+
+static void holder(void *arg)
+{
+	(void)arg;
+	r2c_mutex_lock(&mtx);
+	owner_seen = r2c_mutex_owner(&mtx);
+	r2c_block(0);			/* until the test wakes me */
+	r2c_mutex_unlock(&mtx);
+}
+
+static void test_mutex(void)
+{
+	r2c_mutex_init(&mtx);
+	CHECK_EQ("mutex.lock", r2c_mutex_lock(&mtx), 0);
+	CHECK_EQ("mutex.owner", r2c_mutex_owner(&mtx), r2c_self());
+	CHECK_EQ("mutex.relock", r2c_mutex_lock(&mtx), -EDEADLK);
+	CHECK_EQ("mutex.unlock", r2c_mutex_unlock(&mtx), 0);
+	CHECK_EQ("mutex.owner_cleared", r2c_mutex_owner(&mtx), 0);
+	CHECK_EQ("mutex.unlock_not_mine", r2c_mutex_unlock(&mtx), -EPERM);
+
+	long h = r2c_thd_create(holder, 0, 10);
+	CHECK_EQ("mutex.owner_other", owner_seen, h);
+	CHECK_EQ("mutex.trylock_busy", r2c_mutex_trylock(&mtx), -EBUSY);
+	r2c_wakeup((word_t)h);
+	r2c_thd_join((word_t)h);
+	CHECK_EQ("mutex.trylock_free", r2c_mutex_trylock(&mtx), 0);
+	r2c_mutex_unlock(&mtx);
+
+	shared = 0;
+	long a = r2c_thd_create(adder, (void *)3, 16), b = r2c_thd_create(adder, (void *)7, 16);
+	r2c_thd_join((word_t)a);
+	r2c_thd_join((word_t)b);
+	CHECK_EQ("mutex.contended_count", shared, 2000);
+}
+
+static volatile int signalled;
+
+static void signaller(void *arg)
+{
+	(void)arg;
+	r2c_mutex_lock(&mtx);
+	signalled = 1;
+	r2c_cond_signal(&cv);
+	r2c_mutex_unlock(&mtx);
+}
+
+static void test_cond(void)
+{
+	r2c_cond_init(&cv);
+	r2c_mutex_lock(&mtx);
+	uint64_t t0 = r2c_tsc();
+	long r = r2c_cond_timedwait(&cv, &mtx, t0 + ms(5));
+	uint64_t dt = r2c_tsc() - t0;
+	r2c_check("cond.timeout", r == -ETIMEDOUT && dt >= ms(5), "returned %ld after %lu us", r,
+		  dt / r2c_usecs(1));
+	CHECK_EQ("cond.timeout_relocks", r2c_mutex_owner(&mtx), r2c_self());
+	CHECK_EQ("cond.no_waiters", r2c_cond_has_waiters(&cv), 0);
+	r2c_thd_create(signaller, 0, 18);	/* less urgent: runs when I wait */
+	r = 0;
+	while (!signalled && !r)
+		r = r2c_cond_timedwait(&cv, &mtx, r2c_tsc() + ms(2000));
+	CHECK_EQ("cond.signal", r, 0);
+	CHECK_EQ("cond.signal_relocks", r2c_mutex_owner(&mtx), r2c_self());
+	r2c_mutex_unlock(&mtx);
+}
+
+static struct r2c_rwlock rw;
+static volatile int readers_in, max_readers, writer_in, rw_violation;
+
+static void reader(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 50; i++) {
+		r2c_rw_rdlock(&rw);
+		if (writer_in)
+			rw_violation = 1;
+		if (++readers_in > max_readers)
+			max_readers = readers_in;
+		r2c_sched_yield();
+		readers_in--;
+		r2c_rw_unlock(&rw);
+	}
+}
+
+static void writer(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 50; i++) {
+		r2c_rw_wrlock(&rw);
+		writer_in = 1;
+		if (readers_in)
+			rw_violation = 1;
+		r2c_sched_yield();
+		writer_in = 0;
+		r2c_rw_unlock(&rw);
+	}
+}
+
+static void test_rwlock(void)
+{
+	r2c_rw_init(&rw);
+	CHECK_EQ("rw.rdlock", r2c_rw_rdlock(&rw), 0);
+	CHECK_EQ("rw.held_read", r2c_rw_held_read(&rw), 1);
+	CHECK_EQ("rw.trywrlock_busy", r2c_rw_trywrlock(&rw), -EBUSY);
+	CHECK_EQ("rw.tryupgrade", r2c_rw_tryupgrade(&rw), 0);
+	CHECK_EQ("rw.held_write", r2c_rw_held_write(&rw), 1);
+	r2c_rw_downgrade(&rw);
+	r2c_check("rw.downgrade", !r2c_rw_held_write(&rw) && r2c_rw_held_read(&rw), "still a writer");
+	CHECK_EQ("rw.unlock", r2c_rw_unlock(&rw), 0);
+	CHECK_EQ("rw.unlock_unheld", r2c_rw_unlock(&rw), -EPERM);
+	long t[4] = { r2c_thd_create(reader, 0, 16), r2c_thd_create(writer, 0, 16),
+		      r2c_thd_create(reader, 0, 16), r2c_thd_create(writer, 0, 16) };
+	for (int i = 0; i < 4; i++)
+		r2c_thd_join((word_t)t[i]);
+	r2c_check("rw.exclusion", !rw_violation, "a reader and a writer were in together");
+	r2c_check("rw.shared_readers", max_readers == 2, "at most %d readers at once", max_readers);
+}
+
+/* --- memory --------------------------------------------------------------- */
+
+static void test_heap(void)
+{
+	char *p = r2c_malloc(100), *q = r2c_aligned_alloc(4096, 5000);
+	r2c_check("heap.malloc", p && q && ((word_t)q & 4095) == 0, "p %p q %p", (void *)p, (void *)q);
+	memset(p, 'x', 100);
+	p = r2c_realloc(p, 100000);
+	r2c_check("heap.realloc_keeps", p && p[0] == 'x' && p[99] == 'x', "realloc lost the data");
+	r2c_free(p);
+	r2c_free(q);
+
+	/* Exhaust the budget: NULL, not a crash, and the memory comes back. */
+	void **blocks = r2c_malloc(4096 * sizeof(void *));
+	int n = 0;
+	while (n < 4096 && (blocks[n] = r2c_malloc(64 * 1024)))
+		n++;
+	r2c_check("heap.exhaustion", n > 0 && n < 4096, "%d blocks of 64 KiB before NULL", n);
+	for (int i = 0; i < n; i++)
+		r2c_free(blocks[i]);
+	void *again = r2c_malloc(64 * 1024);
+	r2c_check("heap.reuse_after_exhaustion", again != NULL, "no memory after freeing");
+	r2c_free(again);
+	r2c_free(blocks);
+}
+
+/* --- RAM disks ------------------------------------------------------------ */
+
+static uint64_t block_sum(const word_t *w, word_t words)
+{
+	uint64_t s = 0;
+	for (word_t i = 0; i < words; i++)
+		s = s * 31 + w[i];
+	return s;
+}
+
+static void test_ramdisk(void)
+{
+	word_t geo = r2c_import_from("ramdisk", "ramdisk_geometry"), rd = r2c_import_from("ramdisk", "ramdisk_read"),
+	       wr = r2c_import_from("ramdisk", "ramdisk_write"), fl = r2c_import_from("ramdisk", "ramdisk_flush");
+	const struct cinfo_shm *sh = r2c_shm("ramdisk");
+	if (!geo || !rd || !wr || !fl || !sh) {
+		r2c_check("ramdisk.granted", false, "no ramdisk interface or buffer");
+		return;
+	}
+	struct r2c_ret g = r2c_invoke(geo, 0, 0, 0, 0);
+	word_t nblocks = g.r0, per = sh->size / RAMDISK_BLOCK;
+	r2c_check("ramdisk.geometry", g.status == 0 && nblocks == (64u << 20) / 512 && g.r1 == 512,
+		  "%lu blocks of %lu bytes", nblocks, g.r1);
+	word_t *buf = (word_t *)sh->vaddr, words = per * RAMDISK_BLOCK / 8;
+
+	/* Every block: a pattern from its number, written, flushed, read back. */
+	uint64_t wsum = 0, rsum = 0, t0 = r2c_tsc();
+	long bad = 0;
+	for (word_t b = 0; b < nblocks; b += per) {
+		for (word_t i = 0; i < words; i++)
+			buf[i] = (b * RAMDISK_BLOCK / 8 + i) * 0x9E3779B97F4A7C15ull;
+		wsum += block_sum(buf, words);
+		if (r2c_call(wr, b, per, 0, 0) != (long)(per * RAMDISK_BLOCK))
+			bad++;
+	}
+	CHECK_EQ("ramdisk.flush", r2c_call(fl, 0, 0, 0, 0), 0);
+	for (word_t b = 0; b < nblocks; b += per) {
+		memset(buf, 0, sh->size);
+		if (r2c_call(rd, b, per, 0, 0) != (long)(per * RAMDISK_BLOCK))
+			bad++;
+		rsum += block_sum(buf, words);
+	}
+	r2c_check("ramdisk.every_block", !bad && wsum == rsum, "%ld failed transfers, checksums %lx / %lx",
+		  bad, wsum, rsum);
+	r2c_printf("rtest: 64 MiB written and read back in %lu ms\n", (r2c_tsc() - t0) / ms(1));
+
+	CHECK_EQ("ramdisk.read_past_end", r2c_call(rd, nblocks, 1, 0, 0), -ERANGE);
+	CHECK_EQ("ramdisk.read_zero", r2c_call(rd, 0, 0, 0, 0), -ERANGE);
+	CHECK_EQ("ramdisk.overflow", r2c_call(rd, 2, ~0ull, 0, 0), -ERANGE);
+	CHECK_EQ("ramdisk.misaligned", r2c_call(rd, 0, 1, 100, 0), -EINVAL);
+	CHECK_EQ("ramdisk.past_buffer", r2c_call(rd, 0, 2, sh->size - 512, 0), -EINVAL);
+	memset(buf, 0xAB, 1024);
+	CHECK_EQ("ramdisk.write_straddling_end", r2c_call(wr, nblocks - 1, 2, 0, 0), -ERANGE);
+	r2c_call(rd, nblocks - 1, 1, 0, 0);
+	word_t expect = ((nblocks - 1) * RAMDISK_BLOCK / 8) * 0x9E3779B97F4A7C15ull;
+	CHECK_EQ("ramdisk.no_partial_write", buf[0], expect);
+
+	/* The second disk holds an ext2 image made by mke2fs at build time. */
+	word_t rd1 = r2c_import_from("ext2disk", "ramdisk_read");
+	const struct cinfo_shm *sh1 = r2c_shm("ext2disk");
+	if (!rd1 || !sh1) {
+		r2c_check("ramdisk.ext2_granted", false, "no ext2disk");
+		return;
+	}
+	const unsigned char *b1 = (const unsigned char *)sh1->vaddr;
+	CHECK_EQ("ramdisk.ext2_read", r2c_call(rd1, 2, 1, 0, 0), 512);	/* superblock at byte 1024 */
+	r2c_check("ramdisk.ext2_magic", b1[56] == 0x53 && b1[57] == 0xEF,
+		  "superblock magic %02x%02x", b1[57], b1[56]);
+}
+
+/* --- shared-memory ring ----------------------------------------------------- */
+
+static void test_ring(void)
+{
+	const struct cinfo_shm *s = r2c_shm("ring");
+	if (!s) {
+		r2c_check("ring.granted", false, "no shared region \"ring\"");
+		return;
+	}
+	struct ringtest_status *st = (void *)(s->vaddr + RINGTEST_STATUS_OFF);
+	struct ring *r = ring_init((void *)s->vaddr, RINGTEST_RING_BYTES, 64);
+	r2c_asnd(s->notify_slot, 0);
+	uint64_t t0 = r2c_tsc();
+	word_t msg[8] = { 0 }, full = 0;
+	for (word_t i = 0; i < RINGTEST_MESSAGES; i++) {
+		msg[0] = i;
+		int e;
+		while ((e = ring_push(r, msg, 8 * (1 + i % 8))) < 0) {
+			full++;
+			r2c_sched_yield();	/* the consumer has my priority */
+		}
+		if (e == 1)		/* it was empty: the consumer may be asleep */
+			r2c_asnd(s->notify_slot, 0);
+	}
+	while (!st->done && r2c_tsc() - t0 < r2c_usecs(60000000))
+		r2c_rcv(0);		/* ringpeer sends when done */
+	uint64_t dt = r2c_tsc() - t0;
+	r2c_check("ring.million_in_order", st->done && st->received == RINGTEST_MESSAGES && !st->out_of_order &&
+		  !st->bad_length, "received %lu, %lu out of order, %lu bad lengths", st->received,
+		  st->out_of_order, st->bad_length);
+	r2c_printf("rtest: %u messages in %lu ms, producer waited %lu times\n", RINGTEST_MESSAGES,
+		   dt / ms(1), full);
+}
+
+void r2c_main(word_t arg)
+{
+	(void)arg;
+	r2c_ready();
+	test_priorities();
+	test_time_slices();
+	test_mutex();
+	test_cond();
+	test_rwlock();
+	test_heap();
+	test_ramdisk();
+	test_ring();
+	r2c_printf("rtest: runtime tests: %d passed, %d failed\n", r2c_passed, r2c_failed);
+}

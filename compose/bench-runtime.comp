@@ -1,0 +1,7 @@
+# Runtime benchmarks: rbench against a 64 MiB RAM disk.
+component console image=console.elf mem=1M  prio=2
+component ramdisk image=ramdisk.elf mem=70M prio=4 disk=64M
+component rbench  image=rbench.elf  mem=4M  prio=16
+uses ramdisk console
+uses rbench  console
+uses rbench  ramdisk

@@ -1,0 +1,86 @@
+/*
+ * What the booter tells each component it starts: a read-only page at
+ * CINFO_VADDR with its name, its memory, the capability slots of the
+ * interfaces it may invoke (by name, so no slot number is ever hard-coded
+ * in a component), its shared-memory regions and, for servers, the
+ * buffers each client shares with it.
+ */
+#ifndef R2C_CINFO_H
+#define R2C_CINFO_H
+
+#include "abi.h"
+
+#define CINFO_VADDR	0x100000ull
+#define CINFO_MAGIC	0x6f666e6963633272ull	/* "r2ccinfo" */
+#define CINFO_IMPORTS	48
+#define CINFO_SHM	8
+#define CINFO_CLIENTS	16
+
+/* Virtual layout of a component (below its image at 0x400000: cinfo). */
+#define COMP_SHM_BASE	0x10000000ull	/* shared regions, in booter order */
+#define COMP_MODULE_BASE 0x40000000ull	/* preloaded file, read-only */
+
+struct cinfo_import {
+	char server[16];	/* component that serves it */
+	char name[32];		/* exported handler name, e.g. "console_write" */
+	word_t slot;		/* SINV capability */
+};
+
+struct cinfo_shm {
+	char name[16];		/* shm NAME, or the server's name for a client buffer */
+	word_t vaddr, size;
+	word_t notify_slot;	/* ASND to the peer's first thread (0: none) */
+};
+
+struct cinfo_client {
+	word_t token;		/* what its invocations carry */
+	char name[16];
+	word_t vaddr, size;	/* the buffer it shares with this server */
+};
+
+struct cinfo {
+	word_t magic;
+	char name[16];
+	word_t id;		/* also the token of its invocations */
+	word_t tsc_hz;
+	word_t self_slot;	/* COMP capability to itself (map its own memory) */
+	word_t untyped_slot;	/* its memory budget */
+	word_t untyped_frames;
+	word_t untyped_used;	/* frames already used for its image and this page */
+	word_t machine_slot;	/* direct console (only the console server), or 0 */
+	word_t sched_slot;	/* SINV to the scheduler (lib/libr2c/sched.c) */
+	word_t heap_vaddr;	/* first free address after its image */
+	word_t first_free_slot;
+	word_t nslots;
+	word_t disk_bytes;	/* disk=SIZE of its composition line */
+	word_t preload_vaddr, preload_size;
+	char arg[48];
+	word_t nimports;
+	struct cinfo_import imports[CINFO_IMPORTS];
+	word_t nshm;
+	struct cinfo_shm shm[CINFO_SHM];
+	word_t nclients;
+	struct cinfo_client clients[CINFO_CLIENTS];
+};
+
+/* A server declares the buffer each client shares with it:
+ * R2C_CLIENT_SHM(65536) at file scope (an absolute symbol the booter reads). */
+#define R2C_CLIENT_SHM(bytes) \
+	__asm__(".globl r2c_client_shm\n.set r2c_client_shm, " #bytes "\n")
+
+/* Scheduler operations (the a0 of an invocation of sched_slot). */
+enum sched_op {
+	SCHED_YIELD = 1,	/* let others of my priority run */
+	SCHED_BLOCK,		/* a1 = absolute TSC deadline (0 = none): wait for a
+				 * wake-up; returns 0, or -ETIMEDOUT */
+	SCHED_WAKEUP,		/* a1 = tid: wake it (or let its next block return) */
+	SCHED_YIELD_TO,		/* a1 = tid: run it now if it can run */
+	SCHED_THD_CREATE,	/* a1 = ip, a2 = arg, a3 = priority -> tid */
+	SCHED_JOIN,		/* a1 = tid: wait until it ended */
+	SCHED_SLEEP,		/* a1 = absolute TSC deadline */
+	SCHED_READY,		/* my initialisation is done: start the next component */
+	SCHED_PRIO,		/* a1 = tid (0 = me), a2 = new priority */
+};
+#define SCHED_PRIOS 32		/* 0 most urgent */
+
+#endif

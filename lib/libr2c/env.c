@@ -1,0 +1,94 @@
+/*
+ * Start-up of a component: the C side of crt.S's entry stubs. A component
+ * the booter started finds its cinfo page and gets its memory allocator,
+ * heap, console and thread identity ready before r2c_main runs.
+ */
+#include "r2c.h"
+#include "alloc/heap.h"
+
+const struct cinfo *r2c_env;
+struct r2c_mem r2c_self_mem;
+static word_t free_slot;
+static struct heap heap;
+static word_t heap_next, heap_limit;
+extern char *r2c_stack_area;
+extern word_t r2c_stack_size, r2c_stack_tid[];
+
+word_t r2c_self(void)
+{
+	word_t sp;
+	__asm__("mov %%rsp, %0" : "=r"(sp));
+	return r2c_stack_tid[(sp - (word_t)r2c_stack_area) / r2c_stack_size];
+}
+
+word_t r2c_import_from(const char *server, const char *name)
+{
+	for (word_t i = 0; r2c_env && i < r2c_env->nimports; i++) {
+		const struct cinfo_import *im = &r2c_env->imports[i];
+		if (!strcmp(im->name, name) && (!server || !strcmp(im->server, server)))
+			return im->slot;
+	}
+	return 0;
+}
+
+word_t r2c_import(const char *name)
+{
+	return r2c_import_from(NULL, name);
+}
+
+const struct cinfo_shm *r2c_shm(const char *name)
+{
+	for (word_t i = 0; r2c_env && i < r2c_env->nshm; i++)
+		if (!strcmp(r2c_env->shm[i].name, name))
+			return &r2c_env->shm[i];
+	return NULL;
+}
+
+static void *morecore(void *ctx, size_t bytes)
+{
+	(void)ctx;
+	if (bytes > heap_limit - heap_next)
+		return NULL;
+	word_t va = heap_next;
+	for (word_t off = 0; off < bytes; off += 4096)
+		if (r2c_map(&r2c_self_mem, r2c_self_mem.self_slot, va + off, MAP_WRITE))
+			return NULL;	/* budget exhausted: the pages stay for the next try */
+	heap_next += bytes;
+	return (void *)va;
+}
+
+void *r2c_malloc(size_t n) { return heap_alloc(&heap, n, 0); }
+void *r2c_aligned_alloc(size_t align, size_t n) { return heap_alloc(&heap, n, align); }
+void *r2c_realloc(void *p, size_t n) { return heap_realloc(&heap, p, n); }
+void r2c_free(void *p) { heap_free(&heap, p); }
+
+void r2c_component_start(word_t arg)
+{
+	const struct cinfo *ci = (const struct cinfo *)arg;
+	if (arg == CINFO_VADDR && ci->magic == CINFO_MAGIC) {
+		r2c_env = ci;
+		free_slot = ci->first_free_slot;
+		r2c_self_mem = (struct r2c_mem){ .ut_slot = ci->untyped_slot, .next = ci->untyped_used,
+					    .count = ci->untyped_frames, .self_slot = ci->self_slot,
+					    .free_slot = &free_slot };
+		heap_next = ci->heap_vaddr;
+		heap_limit = COMP_SHM_BASE;
+		heap_init(&heap, morecore, NULL);
+		r2c_console_init();
+	}
+	r2c_main(arg);
+}
+
+void r2c_thread_start(struct r2c_thread *t)
+{
+	struct r2c_thread copy = *t;
+	if (t->owned)
+		r2c_free(t);
+	copy.fn(copy.arg);
+}
+
+_Noreturn void r2c_exit(void)
+{
+	r2c_op(CAP_SELF, SELF_EXIT, 0, 0, 0, 0, 0, 0);
+	__builtin_unreachable();
+}
