@@ -4,6 +4,7 @@ component console  image=console.elf  mem=1M   prio=2
 component ramdisk  image=ramdisk.elf  mem=70M  prio=4  disk=64M
 component ext2disk image=ramdisk.elf  mem=6M   prio=4  disk=4M preload=ext2.img
 component ringpeer image=ringpeer.elf mem=1M   prio=16
+component pong     image=pong.elf     mem=1M   prio=16
 component rtest    image=rtest.elf    mem=16M  prio=16
 
 uses ramdisk  console
@@ -12,4 +13,5 @@ uses ringpeer console
 uses rtest    console
 uses rtest    ramdisk
 uses rtest    ext2disk
+uses rtest    pong
 shm  ring 64K rtest ringpeer

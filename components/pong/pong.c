@@ -69,6 +69,8 @@ R2C_ENTRY(pong_ud);
 
 void r2c_main(word_t arg)
 {
+	if (r2c_env)		/* started by the booter: nothing to do but serve */
+		return;
 	r2c_console_slot = PONG_SLOT_CONSOLE;
 	if (arg == PONG_ROLE_HELLO)
 		r2c_printf("pong: thread %ld started in its own component\n", r2c_tid());

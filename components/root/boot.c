@@ -135,6 +135,7 @@ static int export_one(void *ctx, const char *name, size_t len, uint64_t ip)
 	struct cinfo_import *im = &ci->imports[ci->nimports++];
 	memcpy(im->name, name + plen, len - plen);
 	memcpy(im->server, cf.comps[w->server].name, sizeof(im->server));
+	im->server_id = (word_t)w->server;
 	im->slot = grant(w->client, s, RIGHT_READ);
 	return 0;
 }
@@ -234,6 +235,27 @@ static void preload(int i)
 	bt[i].info->preload_size = m->size;
 }
 
+/* Shared memory on request: a0 = the peer's component id, a1 = bytes.
+ * Fresh pages of the caller's budget, mapped in both; r0 = address in the
+ * caller, r1 = address in the peer. Only between components one of which
+ * uses the other. */
+static word_t mem_share(word_t peer, word_t bytes, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a2, (void)a3;
+	int me = (int)inv->token, p = (int)peer;
+	if (p < 0 || p >= cf.ncomps || p == me || (!compose_uses(&cf, me, p) && !compose_uses(&cf, p, me)))
+		return (word_t)-EPERM;
+	if (bytes == 0 || bytes > (64u << 20))
+		return (word_t)-EINVAL;
+	bytes = R2C_PAGE_UP(bytes);
+	if (bytes / 4096 > bt[me].m.count - bt[me].m.next)
+		return (word_t)-ENOMEM;
+	word_t pva, va = share(me, p, bytes, &pva);
+	inv->r1 = pva;
+	return va;
+}
+R2C_ENTRY(mem_share);
+
 long sched_create_in(int comp, word_t ip, word_t arg, int prio)
 {
 	if (comp < 0 || comp >= cf.ncomps || prio < 0 || prio >= SCHED_PRIOS || ip >= 0x800000000000ull)
@@ -292,6 +314,9 @@ void boot(void)
 		word_t s = r2c_slot_alloc(&mem);
 		r2c_op(ROOT_SLOT_COMP, COMP_SINV_CREATE, sched_sinv_entry, (word_t)i, s, 0, 0, 0);
 		ci->sched_slot = grant(i, s, RIGHT_READ);
+		s = r2c_slot_alloc(&mem);
+		r2c_op(ROOT_SLOT_COMP, COMP_SINV_CREATE, (word_t)r2c_export_mem_share, (word_t)i, s, 0, 0, 0);
+		ci->share_slot = grant(i, s, RIGHT_READ);
 		bool uses_console = false;
 		for (int u = 0; u < cf.nuses; u++)
 			if (cf.uses[u].client == i && !strcmp(cf.comps[cf.uses[u].server].name, "console"))

@@ -22,6 +22,7 @@
 
 struct cinfo_import {
 	char server[16];	/* component that serves it */
+	word_t server_id;
 	char name[32];		/* exported handler name, e.g. "console_write" */
 	word_t slot;		/* SINV capability */
 };
@@ -49,6 +50,7 @@ struct cinfo {
 	word_t untyped_used;	/* frames already used for its image and this page */
 	word_t machine_slot;	/* direct console (only the console server), or 0 */
 	word_t sched_slot;	/* SINV to the scheduler (lib/libr2c/sched.c) */
+	word_t share_slot;	/* SINV: shared memory on request (r2c_share) */
 	word_t heap_vaddr;	/* first free address after its image */
 	word_t first_free_slot;
 	word_t nslots;

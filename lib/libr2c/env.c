@@ -36,6 +36,27 @@ word_t r2c_import(const char *name)
 	return r2c_import_from(NULL, name);
 }
 
+long r2c_server_id(const char *server)
+{
+	for (word_t i = 0; r2c_env && i < r2c_env->nimports; i++)
+		if (!strcmp(r2c_env->imports[i].server, server))
+			return (long)r2c_env->imports[i].server_id;
+	return -ENOENT;
+}
+
+long r2c_share(word_t peer_id, word_t bytes, word_t *peer_vaddr)
+{
+	if (!r2c_env)
+		return -ENOSYS;
+	struct r2c_ret r = r2c_invoke(r2c_env->share_slot, peer_id, bytes, 0, 0);
+	if (r.status)
+		return r.status;
+	if ((long)r.r0 < 0)
+		return (long)r.r0;
+	*peer_vaddr = r.r1;
+	return (long)r.r0;
+}
+
 const struct cinfo_shm *r2c_shm(const char *name)
 {
 	for (word_t i = 0; r2c_env && i < r2c_env->nshm; i++)

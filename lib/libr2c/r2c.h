@@ -134,6 +134,10 @@ word_t r2c_self(void);			/* thread id, also inside invocations */
 word_t r2c_import(const char *name);	/* SINV slot of an entry point, or 0 */
 word_t r2c_import_from(const char *server, const char *name);	/* of that server */
 const struct cinfo_shm *r2c_shm(const char *name);
+long r2c_server_id(const char *server);	/* id of a component I use, or -ENOENT */
+/* Shared memory on request with a component I use (or that uses me):
+ * my address, and the peer's in *peer_vaddr; or -errno. */
+long r2c_share(word_t peer_id, word_t bytes, word_t *peer_vaddr);
 void r2c_console_init(void);
 
 void *r2c_malloc(size_t n);		/* NULL when the budget is exhausted */
