@@ -23,7 +23,7 @@ KSRC     := $(wildcard kernel/*.c kernel/arch/x86_64/*.c) $(SHARED)
 KASM     := $(wildcard kernel/arch/x86_64/*.S)
 KOBJ     := $(patsubst %,$(OUT)/k/%.o,$(KSRC) $(KASM))
 
-USRC     := $(wildcard lib/libr2c/*.c) $(SHARED) $(ULIBS)
+USRC     := $(wildcard lib/libr2c/*.c) $(SHARED) $(ULIBS) $(wildcard lib/rumpuser/*.c)
 UASM     := $(wildcard lib/libr2c/*.S)
 UOBJ     := $(patsubst %,$(OUT)/u/%.o,$(USRC) $(UASM))
 

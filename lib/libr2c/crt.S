@@ -87,6 +87,19 @@ r2c_thread_entry:
 	syscall
 	ud2
 
+	/* End the calling thread from anywhere: give its stack back first
+	 * (nothing touches the stack after that), then SELF_EXIT. */
+	.globl r2c_exit
+r2c_exit:
+	mov %rsp, %rax
+	sub r2c_stack_area(%rip), %rax
+	xor %edx, %edx
+	divq r2c_stack_size(%rip)
+	lock btr %rax, r2c_stack_bitmap(%rip)
+	movabs $0x200000000, %rax	/* slot 0, SELF_EXIT */
+	syscall
+	ud2
+
 	/* rdi, rsi, rdx, r10 = a0..a3, r8 = token, r9 = thread id,
 	 * rax = handler (set by the R2C_ENTRY stub) */
 	.globl r2c_inv_dispatch

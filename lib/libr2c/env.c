@@ -14,11 +14,16 @@ static word_t heap_next, heap_limit;
 extern char *r2c_stack_area;
 extern word_t r2c_stack_size, r2c_stack_tid[];
 
-word_t r2c_self(void)
+word_t r2c_stack_index(void)
 {
 	word_t sp;
 	__asm__("mov %%rsp, %0" : "=r"(sp));
-	return r2c_stack_tid[(sp - (word_t)r2c_stack_area) / r2c_stack_size];
+	return (sp - (word_t)r2c_stack_area) / r2c_stack_size;
+}
+
+word_t r2c_self(void)
+{
+	return r2c_stack_tid[r2c_stack_index()];
 }
 
 word_t r2c_import_from(const char *server, const char *name)
@@ -108,8 +113,3 @@ void r2c_thread_start(struct r2c_thread *t)
 	copy.fn(copy.arg);
 }
 
-_Noreturn void r2c_exit(void)
-{
-	r2c_op(CAP_SELF, SELF_EXIT, 0, 0, 0, 0, 0, 0);
-	__builtin_unreachable();
-}

@@ -131,6 +131,8 @@ long r2c_thread_create(struct r2c_mem *m, word_t comp_slot, struct r2c_thread *t
 extern const struct cinfo *r2c_env;	/* NULL unless the booter started us */
 extern struct r2c_mem r2c_self_mem;	/* my budget, mapped in my own space */
 word_t r2c_self(void);			/* thread id, also inside invocations */
+word_t r2c_stack_index(void);		/* which stack of the pool I run on */
+extern word_t r2c_stack_count;		/* stacks in the pool */
 word_t r2c_import(const char *name);	/* SINV slot of an entry point, or 0 */
 word_t r2c_import_from(const char *server, const char *name);	/* of that server */
 const struct cinfo_shm *r2c_shm(const char *name);
@@ -178,6 +180,8 @@ word_t r2c_mutex_owner(struct r2c_mutex *m);	/* tid or 0 */
 void r2c_cond_init(struct r2c_cond *c);
 long r2c_cond_wait(struct r2c_cond *c, struct r2c_mutex *m);
 long r2c_cond_timedwait(struct r2c_cond *c, struct r2c_mutex *m, uint64_t deadline);	/* -ETIMEDOUT */
+/* The same, but returns with m unlocked (the caller relocks in its own order). */
+long r2c_cond_timedwait_unlocked(struct r2c_cond *c, struct r2c_mutex *m, uint64_t deadline);
 void r2c_cond_signal(struct r2c_cond *c);
 void r2c_cond_broadcast(struct r2c_cond *c);
 bool r2c_cond_has_waiters(struct r2c_cond *c);

@@ -12,5 +12,6 @@ static char stacks[STACKS][STACK_SIZE] __attribute__((aligned(16)));
 
 char *r2c_stack_area = &stacks[0][0];
 word_t r2c_stack_size = STACK_SIZE;
+word_t r2c_stack_count = STACKS;
 volatile word_t r2c_stack_bitmap = ~0ull << STACKS;	/* bits past the pool are "taken" */
 word_t r2c_stack_tid[64];				/* thread on each stack (crt.S) */

@@ -151,14 +151,19 @@ void r2c_cond_init(struct r2c_cond *c)
 	memset(c, 0, sizeof(*c));
 }
 
-long r2c_cond_timedwait(struct r2c_cond *c, struct r2c_mutex *m, uint64_t deadline)
+long r2c_cond_timedwait_unlocked(struct r2c_cond *c, struct r2c_mutex *m, uint64_t deadline)
 {
 	struct r2c_waiter w = { .tid = r2c_self() };
 	guard_enter(&c->guard);
 	waitq_add(&c->waiters, &w);
 	guard_exit(&c->guard);
 	r2c_mutex_unlock(m);
-	long r = park(&c->guard, &c->waiters, &w, deadline);
+	return park(&c->guard, &c->waiters, &w, deadline);
+}
+
+long r2c_cond_timedwait(struct r2c_cond *c, struct r2c_mutex *m, uint64_t deadline)
+{
+	long r = r2c_cond_timedwait_unlocked(c, m, deadline);
 	r2c_mutex_lock(m);
 	return r;
 }

@@ -1,0 +1,39 @@
+/* rumpuser: clocks from the TSC the kernel calibrated at boot. There is
+ * no battery clock to read, so wall time counts from boot. */
+#include "rumpuser_int.h"
+
+uint64_t rk_now_ns(void)
+{
+	uint64_t hz = r2c_env ? r2c_env->tsc_hz : 1000000000ull;
+	return (uint64_t)((unsigned __int128)r2c_tsc() * 1000000000u / hz);
+}
+
+int rumpuser_clock_gettime(int clock, int64_t *sec, long *nsec)
+{
+	if (clock != RUMPUSER_CLOCK_RELWALL && clock != RUMPUSER_CLOCK_ABSMONO)
+		return EINVAL;
+	uint64_t ns = rk_now_ns();
+	*sec = (int64_t)(ns / 1000000000u);
+	*nsec = (long)(ns % 1000000000u);
+	return 0;
+}
+
+int rumpuser_clock_sleep(int clock, int64_t sec, long nsec)
+{
+	if (sec < 0 || nsec < 0 || nsec >= 1000000000)
+		return EINVAL;
+	uint64_t hz = r2c_env ? r2c_env->tsc_hz : 1000000000ull;
+	uint64_t ns = (uint64_t)sec * 1000000000u + (uint64_t)nsec;
+	uint64_t cycles = (uint64_t)((unsigned __int128)ns * hz / 1000000000u);
+	uint64_t until;
+	if (clock == RUMPUSER_CLOCK_RELWALL)
+		until = r2c_tsc() + cycles;
+	else if (clock == RUMPUSER_CLOCK_ABSMONO)
+		until = cycles;		/* rk_now_ns counts from TSC zero */
+	else
+		return EINVAL;
+	int n = rk_unschedule(NULL);
+	r2c_sleep_until(until);
+	rk_schedule(n, NULL);
+	return 0;
+}

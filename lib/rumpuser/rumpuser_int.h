@@ -1,0 +1,36 @@
+/* What the parts of the hypercall layer share: the rump kernel's upcalls,
+ * per-thread context, and the CPU release around blocking (rule 1 of
+ * the rumpuser contract). */
+#ifndef RUMPUSER_INT_H
+#define RUMPUSER_INT_H
+
+#include "r2c.h"
+#include "r2c/rumpuser.h"
+
+extern const struct rumpuser_hyperup *rumpuser_hyp;
+
+/* Per thread, found through the stack it runs on: a rump kernel thread
+ * keeps its stack for life, and a client thread's lwp is set for the
+ * duration of one invocation. */
+struct rk_thread_ctx {
+	struct lwp *lwp;
+	int error;
+};
+struct rk_thread_ctx *rk_ctx(void);
+
+/* Give up the virtual CPU before blocking, take it back after. */
+static inline int rk_unschedule(void *interlock)
+{
+	int nlocks;
+	rumpuser_hyp->hyp_backend_unschedule(0, &nlocks, interlock);
+	return nlocks;
+}
+
+static inline void rk_schedule(int nlocks, void *interlock)
+{
+	rumpuser_hyp->hyp_backend_schedule(nlocks, interlock);
+}
+
+uint64_t rk_now_ns(void);		/* monotonic, from the TSC */
+
+#endif

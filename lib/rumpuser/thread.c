@@ -1,0 +1,75 @@
+/* rumpuser: threads on the system scheduler, and the current lwp of each
+ * thread (curlwp by hypercall: a very hot path, so a table lookup by the
+ * stack the thread runs on). */
+#include "rumpuser_int.h"
+
+#define RK_THREAD_PRIO 16
+
+static struct rk_thread_ctx ctx[64];
+
+struct rk_thread_ctx *rk_ctx(void)
+{
+	return &ctx[r2c_stack_index() & 63];
+}
+
+struct start { void *(*f)(void *); void *arg; };
+
+static void trampoline(void *p)
+{
+	struct start s = *(struct start *)p;
+	r2c_free(p);
+	*rk_ctx() = (struct rk_thread_ctx){ 0 };
+	s.f(s.arg);
+}
+
+int rumpuser_thread_create(void *(*f)(void *), void *arg, const char *name, int mustjoin, int priority,
+			   int cpuidx, void **cookie)
+{
+	(void)name, (void)mustjoin, (void)priority, (void)cpuidx;
+	struct start *s = r2c_malloc(sizeof(*s));
+	if (!s)
+		return ENOMEM;
+	*s = (struct start){ f, arg };
+	long tid = r2c_thd_create(trampoline, s, RK_THREAD_PRIO);
+	if (tid < 0) {
+		r2c_free(s);
+		return tid == -ENOMEM ? ENOMEM : EAGAIN;
+	}
+	if (cookie)
+		*cookie = (void *)tid;
+	return 0;
+}
+
+void rumpuser_thread_exit(void)
+{
+	*rk_ctx() = (struct rk_thread_ctx){ 0 };
+	r2c_exit();
+}
+
+int rumpuser_thread_join(void *cookie)
+{
+	int n = rk_unschedule(NULL);
+	long r = r2c_thd_join((word_t)cookie);
+	rk_schedule(n, NULL);
+	return r < 0 ? ESRCH : 0;
+}
+
+void rumpuser_curlwpop(int op, struct lwp *l)
+{
+	struct rk_thread_ctx *c = rk_ctx();
+	switch (op) {
+	case RUMPUSER_LWP_SET:
+		c->lwp = l;
+		break;
+	case RUMPUSER_LWP_CLEAR:
+		c->lwp = NULL;
+		break;
+	default:		/* CREATE, DESTROY: nothing kept per lwp */
+		break;
+	}
+}
+
+struct lwp *rumpuser_curlwp(void)
+{
+	return rk_ctx()->lwp;
+}
