@@ -27,8 +27,23 @@ USRC     := $(wildcard lib/libr2c/*.c) $(SHARED) $(ULIBS) $(wildcard lib/rumpuse
 UASM     := $(wildcard lib/libr2c/*.S)
 UOBJ     := $(patsubst %,$(OUT)/u/%.o,$(USRC) $(UASM))
 
-COMPONENTS := $(notdir $(wildcard components/*))
+COMPONENTS := $(filter-out rk,$(notdir $(wildcard components/*)))
 COMP_ELFS  := $(foreach c,$(COMPONENTS),$(OUT)/comp/$(c).elf)
+
+# The rump kernel component exists only with an installed kernel-only rump
+# kernel: make RUMPKERNEL=dir (holding lib/librump*.a and include/rump/).
+RK_LIBS := rumpfs_ffs rumpfs_ext2fs rumpfs_tmpfs rumpdev_disk rumpdev rumpvfs rump
+ifneq ($(RUMPKERNEL),)
+RK_ARCHIVES := $(foreach l,$(RK_LIBS),$(RUMPKERNEL)/lib/lib$(l).a)
+COMP_ELFS += $(OUT)/comp/rk.elf
+$(OUT)/comp/rk.elf: $(addprefix $(OUT)/u/,$(addsuffix .o,$(wildcard components/rk/*.c))) $(OUT)/libr2c.a $(RK_ARCHIVES)
+	@mkdir -p $(dir $@)
+	$(LD) -nostdlib -static -z max-page-size=4096 -T lib/libr2c/component.ld -o $@ \
+		$(filter %.o,$^) --whole-archive $(RK_ARCHIVES) --no-whole-archive $(OUT)/libr2c.a \
+		$(shell $(CC) -print-libgcc-file-name)
+$(RK_ARCHIVES):
+	@echo "RUMPKERNEL=$(RUMPKERNEL): $@ is missing (a kernel-only rump kernel installation is needed)" >&2; exit 1
+endif
 
 all: $(OUT)/kernel.elf $(COMP_ELFS)
 
@@ -64,15 +79,21 @@ EXT2_IMG := $(OUT)/ext2.img
 $(EXT2_IMG):
 	@command -v mke2fs >/dev/null || { echo "mke2fs not found: apt-get install e2fsprogs" >&2; exit 1; }
 	rm -f $@ && mke2fs -q -t ext2 -L r2c-test -F $@ 4M
+FFS_IMG := $(OUT)/ffs.img
+$(FFS_IMG):
+	@command -v makefs >/dev/null || { echo "makefs not found: apt-get install makefs" >&2; exit 1; }
+	rm -rf $@ $(OUT)/ffs-root && mkdir -p $(OUT)/ffs-root
+	makefs -t ffs -o version=2 -s 32m $@ $(OUT)/ffs-root
 
-MODULES := $(OUT)/comp/root.elf $(filter-out $(OUT)/comp/root.elf,$(COMP_ELFS)) $(EXT2_IMG)
+MODULES := $(OUT)/comp/root.elf $(filter-out $(OUT)/comp/root.elf,$(COMP_ELFS)) $(EXT2_IMG) \
+	   $(if $(RUMPKERNEL),$(FFS_IMG))
 
 # --- running ----------------------------------------------------------------
 COMPOSE ?= compose/default.comp
 RUN_CMDLINE ?=
 QEMU_RUN := tools/qemu-run --accel $(ACCEL) --mem $(QEMU_MEM)
 
-run: all $(EXT2_IMG)
+run: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG))
 	$(QEMU_RUN) --cmdline "$(RUN_CMDLINE)" $(OUT)/kernel.elf $(MODULES) $(COMPOSE)
 
 gdb: all $(EXT2_IMG)
