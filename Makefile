@@ -23,7 +23,7 @@ KSRC     := $(wildcard kernel/*.c kernel/arch/x86_64/*.c) $(SHARED)
 KASM     := $(wildcard kernel/arch/x86_64/*.S)
 KOBJ     := $(patsubst %,$(OUT)/k/%.o,$(KSRC) $(KASM))
 
-USRC     := $(wildcard lib/libr2c/*.c) $(SHARED) $(ULIBS) $(wildcard lib/rumpuser/*.c)
+USRC     := $(wildcard lib/libr2c/*.c) $(SHARED) $(ULIBS) $(wildcard lib/rumpuser/*.c lib/rkclient/*.c)
 UASM     := $(wildcard lib/libr2c/*.S)
 UOBJ     := $(patsubst %,$(OUT)/u/%.o,$(USRC) $(UASM))
 
@@ -89,7 +89,7 @@ MODULES := $(OUT)/comp/root.elf $(filter-out $(OUT)/comp/root.elf,$(COMP_ELFS)) 
 	   $(if $(RUMPKERNEL),$(FFS_IMG))
 
 # --- running ----------------------------------------------------------------
-COMPOSE ?= compose/default.comp
+COMPOSE ?= $(if $(RUMPKERNEL),compose/rk.comp,compose/default.comp)
 RUN_CMDLINE ?=
 QEMU_RUN := tools/qemu-run --accel $(ACCEL) --mem $(QEMU_MEM)
 

@@ -1,20 +1,93 @@
 /*
- * hello: the demo application of the default composition. It prints
- * through the console server and writes, flushes and reads back a block
- * of the RAM disk through the buffer it shares with it.
+ * hello: the demo application. Given the NetBSD rump kernel (rk), it does
+ * what the first rump2cos demo did on its RAM disk: mount FFS, create a
+ * directory and files, write, read back, unmount, remount and verify.
+ * Without rk it writes, flushes and reads back a block of the RAM disk
+ * server directly.
  */
 #include "r2c.h"
 #include "r2c/ramdisk.h"
+#include "rkclient/rkfs.h"
+#include "fmt/fmt.h"
 
-void r2c_main(word_t arg)
+#define FILES 5
+
+static void fail(const char *what, long err)
 {
-	(void)arg;
-	r2c_printf("hello from %s, component %lu, thread %lu\n", r2c_env->name, r2c_env->id, r2c_self());
+	r2c_printf("hello: FAILED: %s: error %ld\n", what, err);
+}
+
+static void list(void *ctx, const char *name, int type)
+{
+	(void)type;
+	if (name[0] != '.')
+		(*(int *)ctx)++;
+}
+
+static int count_files(const char *dir)
+{
+	long fd = rk_open(dir, RKFS_O_RDONLY | RKFS_O_DIRECTORY, 0);
+	int n = 0;
+	if (fd < 0)
+		return (int)fd;
+	rk_readdir((int)fd, list, &n);
+	rk_close((int)fd);
+	return n;
+}
+
+static void file_demo(void)
+{
+	char path[64], data[64], back[64];
+	long e;
+	rk_mkdir("/mnt", 0755);
+	if ((e = rk_mount("ffs", "/dev/rd0", "/mnt", 0)) < 0)
+		return fail("mount ffs /dev/rd0 /mnt", e);
+	r2c_printf("hello: mounted FFS /dev/rd0 on /mnt (I am process %ld of the rump kernel)\n", rk_getpid());
+	rk_mkdir("/mnt/hello", 0755);
+	for (int i = 0; i < FILES; i++) {
+		fmt_snprintf(path, sizeof(path), "/mnt/hello/file%d", i);
+		int n = fmt_snprintf(data, sizeof(data), "this is file %d, written by hello", i);
+		long fd = rk_open(path, RKFS_O_RDWR | RKFS_O_CREAT | RKFS_O_TRUNC, 0644);
+		if (fd < 0)
+			return fail(path, fd);
+		if ((e = rk_write((int)fd, data, (size_t)n)) != n)
+			return fail("write", e);
+		memset(back, 0, sizeof(back));
+		if ((e = rk_pread((int)fd, back, sizeof(back) - 1, 0)) != n || memcmp(back, data, (size_t)n))
+			return fail("read back", e);
+		rk_fsync((int)fd);
+		rk_close((int)fd);
+	}
+	r2c_printf("hello: wrote and read back %d files; the directory lists %d\n", FILES, count_files("/mnt/hello"));
+	if ((e = rk_unmount("/mnt", 0)) < 0)
+		return fail("unmount", e);
+	r2c_printf("hello: unmounted /mnt\n");
+	if ((e = rk_mount("ffs", "/dev/rd0", "/mnt", 0)) < 0)
+		return fail("remount", e);
+	int ok = 0;
+	for (int i = 0; i < FILES; i++) {
+		fmt_snprintf(path, sizeof(path), "/mnt/hello/file%d", i);
+		int n = fmt_snprintf(data, sizeof(data), "this is file %d, written by hello", i);
+		long fd = rk_open(path, RKFS_O_RDONLY, 0);
+		memset(back, 0, sizeof(back));
+		if (fd >= 0 && rk_read((int)fd, back, sizeof(back) - 1) == n && !memcmp(back, data, (size_t)n))
+			ok++;
+		if (fd >= 0)
+			rk_close((int)fd);
+	}
+	r2c_printf("hello: remounted; %d of %d files verified\n", ok, FILES);
+	if ((e = rk_unmount("/mnt", 0)) < 0)
+		return fail("final unmount", e);
+	r2c_printf("hello: %s\n", ok == FILES ? "done" : "FAILED: files lost across the remount");
+}
+
+static void block_demo(void)
+{
 	word_t geo = r2c_import("ramdisk_geometry"), rd = r2c_import("ramdisk_read"),
 	       wr = r2c_import("ramdisk_write"), fl = r2c_import("ramdisk_flush");
 	const struct cinfo_shm *buf = r2c_shm("ramdisk");
 	if (!geo || !rd || !wr || !fl || !buf) {
-		r2c_printf("hello: no RAM disk granted\n");
+		r2c_printf("hello: neither a rump kernel nor a RAM disk was granted\n");
 		return;
 	}
 	long blocks = r2c_call(geo, 0, 0, 0, 0);
@@ -27,4 +100,14 @@ void r2c_main(word_t arg)
 	r2c_printf("hello: disk of %ld blocks; wrote %ld, flushed %ld, read back %ld bytes: \"%s\"\n",
 		   blocks, w, f, r, b);
 	r2c_printf("hello: %s\n", !strcmp(b, msg) ? "done" : "FAILED: the block did not come back");
+}
+
+void r2c_main(word_t arg)
+{
+	(void)arg;
+	r2c_printf("hello from %s, component %lu, thread %lu\n", r2c_env->name, r2c_env->id, r2c_self());
+	if (rk_fs_init("rk") == 0)
+		file_demo();
+	else
+		block_demo();
 }

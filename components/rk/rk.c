@@ -2,30 +2,36 @@
  * rk: an unmodified NetBSD rump kernel as a component. It boots the rump
  * kernel on the hypercall layer (lib/rumpuser), registers each RAM disk
  * the composition gives it as a block device /dev/NAME, and mounts the
- * file systems its arg= names ("ffs:rd0:/mnt").
+ * file systems its arg= names ("ffs:rd0:/mnt,ext2fs:rd1:/ext"), then
+ * serves applications (fs.c).
  */
 #include "r2c.h"
 #include "rump_api.h"
 #include "../../lib/rumpuser/rumpuser_int.h"
 
+void rkfs_init(void);
+
 struct ufs_args { const char *fspec; };
 
 static int rk_errno(void) { return rk_ctx()->error; }
 
+/* One arg= entry: DISK registers /dev/DISK; TYPE:DISK:PATH also mounts it. */
 static int mount_one(const char *spec)
 {
-	/* TYPE:DISK:PATH */
-	char type[16], disk[16], path[32], dev[32];
+	char type[16] = "", disk[16], path[32] = "", dev[32];
 	const char *p = spec;
 	char *out[3] = { type, disk, path };
 	size_t cap[3] = { sizeof(type), sizeof(disk), sizeof(path) };
-	for (int f = 0; f < 3; f++) {
+	int fields = 1;
+	for (const char *q = spec; *q && *q != ','; q++)
+		fields += *q == ':';
+	for (int f = fields == 1 ? 1 : 0; f < (fields == 1 ? 2 : 3); f++) {
 		size_t n = 0;
 		while (*p && *p != ':' && *p != ',' && n + 1 < cap[f])
 			out[f][n++] = *p++;
 		out[f][n] = '\0';
-		if (f < 2 && *p++ != ':')
-			return -EINVAL;
+		if (*p == ':')
+			p++;
 	}
 	memcpy(dev, "/dev/", 5);
 	memcpy(dev + 5, disk, strlen(disk) + 1);
@@ -34,6 +40,8 @@ static int mount_one(const char *spec)
 		r2c_printf("rk: cannot register %s as %s: error %d\n", disk, dev, e);
 		return -e;
 	}
+	if (!path[0])
+		return 0;
 	rump_sys_mkdir(path, 0777);
 	struct ufs_args args = { dev };
 	if (rump_sys_mount(type, path, 0, &args, sizeof(args)) < 0) {
@@ -62,15 +70,8 @@ void r2c_main(word_t arg)
 		if (*p == ',')
 			p++;
 	}
-	r2c_printf("rk: ready after %lu ms; getpid() = %d\n", (r2c_tsc() - t0) / r2c_usecs(1000), rump_sys_getpid());
-	/* a first check of the file system */
-	int fd = rump_sys_open("/mnt/hello.txt", RK_O_RDWR | RK_O_CREAT | RK_O_TRUNC, 0644);
-	long w = rump_sys_write(fd, "hello from NetBSD on rump2cos\n", 30);
-	char buf[64] = { 0 };
-	long r = rump_sys_pread(fd, buf, sizeof(buf) - 1, 0);
-	rump_sys_fsync(fd);
-	rump_sys_close(fd);
-	r2c_printf("rk: wrote %ld, read back %ld: %s", w, r, buf);
-	rump_sys_unmount("/mnt", 0);
-	r2c_printf("rk: unmounted /mnt\n");
+	rkfs_init();
+	r2c_printf("rk: ready after %lu ms, serving %lu clients\n", (r2c_tsc() - t0) / r2c_usecs(1000),
+		   r2c_env->nclients - 0);
+	r2c_ready();
 }

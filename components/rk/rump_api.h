@@ -61,6 +61,10 @@ int rump_sys_unlink(const char *path);
 int rump_sys_rename(const char *from, const char *to);
 void rump_sys_sync(void);
 int rump_sys_getpid(void);
+int rump_sys_fstat(int fd, void *st);		/* struct stat, rkfs_stat layout */
+int rump_sys_stat(const char *path, void *st);
+int rump_sys_getdents(int fd, void *buf, size_t len);
+int rump_sys_ftruncate(int fd, int64_t len);
 
 /* NetBSD values */
 #define RK_O_RDONLY	0x0000

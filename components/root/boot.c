@@ -279,6 +279,14 @@ static bool started(void)
 	return sched_thread_ready(starting) || r2c_tsc() > start_deadline;
 }
 
+static bool halt_components_ended(void)
+{
+	for (int i = 0; i < cf.ncomps; i++)
+		if (cf.comps[i].halt && !sched_thread_ended(bt[i].main_tid))
+			return false;
+	return true;
+}
+
 void boot(void)
 {
 	const struct boot_module *cm = find_composition();
@@ -349,6 +357,14 @@ void boot(void)
 			r2c_printf("booter: %s not ready after %d s; starting the others\n", d->name, START_TIMEOUT_S);
 	}
 	r2c_printf("booter: all %d components started\n", cf.ncomps);
-	sched_run(NULL);
-	r2c_printf("booter: no thread can run any more; halting\n");
+	bool any = false;
+	for (int i = 0; i < cf.ncomps; i++)
+		any |= cf.comps[i].halt;
+	if (any) {
+		sched_run(halt_components_ended);
+		r2c_printf("booter: every halt=yes component has ended; halting\n");
+	} else {
+		sched_run(NULL);
+		r2c_printf("booter: no thread can run any more; halting\n");
+	}
 }

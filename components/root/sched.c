@@ -120,6 +120,12 @@ void sched_release(word_t tid)
 		make_runnable(t, 0);
 }
 
+bool sched_thread_ended(word_t tid)
+{
+	struct sthd *t = by_tid(tid);
+	return !t || t->state == S_DEAD;
+}
+
 bool sched_thread_ready(word_t tid)
 {
 	struct sthd *t = by_tid(tid);

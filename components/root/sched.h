@@ -13,6 +13,7 @@ void sched_release(word_t tid);
 void sched_run(bool (*done)(void));
 /* Did the thread say SCHED_READY, block, or end? */
 bool sched_thread_ready(word_t tid);
+bool sched_thread_ended(word_t tid);
 /* Entry point of the `sched` handler, for the SINVs the booter grants. */
 void *sched_entry(void);
 /* Provided by the booter: a new thread in component `comp` (-1: root). */

@@ -115,7 +115,7 @@ static int parse_component(struct parser *p, int line, char **f, int nf)
 	d->prio = 16;
 	d->line = line;
 	unsigned seen = 0;
-	static const char *const keys[] = { "image", "mem", "prio", "disk", "preload", "arg" };
+	static const char *const keys[] = { "image", "mem", "prio", "disk", "preload", "arg", "halt" };
 	for (int i = 2; i < nf; i++) {
 		char *eq = f[i];
 		while (*eq && *eq != '=')
@@ -125,11 +125,11 @@ static int parse_component(struct parser *p, int line, char **f, int nf)
 		*eq = '\0';
 		const char *k = f[i], *v = eq + 1;
 		int which = -1;
-		for (int j = 0; j < 6; j++)
+		for (int j = 0; j < 7; j++)
 			if (!strcmp(k, keys[j]))
 				which = j;
 		if (which < 0)
-			return fail(p, line, "unknown key \"%s\" (expected image, mem, prio, disk, preload, arg)", k);
+			return fail(p, line, "unknown key \"%s\" (expected image, mem, prio, disk, preload, arg, halt)", k);
 		if (seen & (1u << which))
 			return fail(p, line, "%s given twice", k);
 		seen |= 1u << which;
@@ -162,6 +162,11 @@ static int parse_component(struct parser *p, int line, char **f, int nf)
 		case 5:
 			if (copy_value(p, line, d->arg, sizeof(d->arg), k, v))
 				return -1;
+			break;
+		case 6:
+			if (strcmp(v, "yes") && strcmp(v, "no"))
+				return fail(p, line, "halt=%s: expected yes or no", v);
+			d->halt = !strcmp(v, "yes");
 			break;
 		}
 	}

@@ -24,6 +24,7 @@ struct compose_comp {
 	uint64_t disk;		/* bytes, a multiple of 512; 0 none */
 	char preload[48];
 	char arg[48];
+	bool halt;		/* the system halts once every halt=yes component ended */
 	int line;
 };
 

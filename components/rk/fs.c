@@ -1,0 +1,293 @@
+/*
+ * rk's file-system interface (include/r2c/rkfs.h). Each client component
+ * is a NetBSD process of its own (rump_pub_lwproc_rfork on its first
+ * call), so descriptors and the current directory are per client; its
+ * calls are serialised, its threads take turns on its lwp. Nothing a
+ * client passes is a pointer: offsets into its shared buffer, checked
+ * here before the rump kernel sees them.
+ */
+#include "r2c.h"
+#include "r2c/rkfs.h"
+#include "rump_api.h"
+#include "../../lib/rumpuser/rumpuser_int.h"
+
+R2C_CLIENT_SHM(262144);
+
+struct client {
+	word_t token;
+	char *buf;
+	size_t size;
+	struct lwp *lwp;
+	struct r2c_mutex lock;
+	bool ready;
+};
+
+static struct client clients[CINFO_CLIENTS];
+
+static struct client *enter(word_t token)
+{
+	struct client *c = NULL;
+	for (word_t i = 0; i < r2c_env->nclients; i++)
+		if (r2c_env->clients[i].token == token)
+			c = &clients[i];
+	if (!c || !c->buf)
+		return NULL;
+	r2c_mutex_lock(&c->lock);
+	*rk_ctx() = (struct rk_thread_ctx){ 0 };
+	if (!c->lwp) {
+		if (rump_pub_lwproc_rfork(RK_RFCFDG)) {
+			r2c_mutex_unlock(&c->lock);
+			return NULL;
+		}
+		c->lwp = rump_pub_lwproc_curlwp();
+	} else {
+		rump_pub_lwproc_switch(c->lwp);
+	}
+	return c;
+}
+
+static word_t leave(struct client *c, long r)
+{
+	if (r < 0)
+		r = -(long)(rk_ctx()->error ? rk_ctx()->error : EIO);
+	rump_pub_lwproc_switch(NULL);
+	r2c_mutex_unlock(&c->lock);
+	return (word_t)r;
+}
+
+static void *span(struct client *c, word_t off, word_t len)
+{
+	if (off > c->size || len > c->size - off)
+		return NULL;
+	return c->buf + off;
+}
+
+static const char *path_at(struct client *c, word_t off)
+{
+	if (off >= c->size)
+		return NULL;
+	for (word_t i = off; i < c->size; i++)
+		if (!c->buf[i])
+			return c->buf + off;
+	return NULL;			/* no NUL inside the buffer */
+}
+
+/* Argument checks that fail before any rump call. */
+static word_t fault(struct client *c)
+{
+	rump_pub_lwproc_switch(NULL);
+	r2c_mutex_unlock(&c->lock);
+	return (word_t)-EFAULT;
+}
+
+#define WITH_CLIENT							\
+	struct client *c = enter(inv->token);				\
+	if (!c)								\
+		return (word_t)-EPERM
+
+static word_t rkfs_open(word_t path, word_t flags, word_t mode, word_t a3, struct r2c_inv *inv)
+{
+	(void)a3;
+	WITH_CLIENT;
+	const char *p = path_at(c, path);
+	if (!p)
+		return fault(c);
+	return leave(c, rump_sys_open(p, (int)flags, (int)mode));
+}
+R2C_ENTRY(rkfs_open);
+
+static word_t rkfs_close(word_t fd, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a1, (void)a2, (void)a3;
+	WITH_CLIENT;
+	return leave(c, rump_sys_close((int)fd));
+}
+R2C_ENTRY(rkfs_close);
+
+static word_t rkfs_read(word_t fd, word_t off, word_t len, word_t a3, struct r2c_inv *inv)
+{
+	(void)a3;
+	WITH_CLIENT;
+	void *b = span(c, off, len);
+	if (!b)
+		return fault(c);
+	return leave(c, rump_sys_read((int)fd, b, len));
+}
+R2C_ENTRY(rkfs_read);
+
+static word_t rkfs_write(word_t fd, word_t off, word_t len, word_t a3, struct r2c_inv *inv)
+{
+	(void)a3;
+	WITH_CLIENT;
+	void *b = span(c, off, len);
+	if (!b)
+		return fault(c);
+	return leave(c, rump_sys_write((int)fd, b, len));
+}
+R2C_ENTRY(rkfs_write);
+
+static word_t rkfs_pread(word_t fd, word_t off, word_t len, word_t pos, struct r2c_inv *inv)
+{
+	WITH_CLIENT;
+	void *b = span(c, off, len);
+	if (!b)
+		return fault(c);
+	return leave(c, rump_sys_pread((int)fd, b, len, (int64_t)pos));
+}
+R2C_ENTRY(rkfs_pread);
+
+static word_t rkfs_pwrite(word_t fd, word_t off, word_t len, word_t pos, struct r2c_inv *inv)
+{
+	WITH_CLIENT;
+	void *b = span(c, off, len);
+	if (!b)
+		return fault(c);
+	return leave(c, rump_sys_pwrite((int)fd, b, len, (int64_t)pos));
+}
+R2C_ENTRY(rkfs_pwrite);
+
+static word_t rkfs_lseek(word_t fd, word_t pos, word_t whence, word_t a3, struct r2c_inv *inv)
+{
+	(void)a3;
+	WITH_CLIENT;
+	return leave(c, (long)rump_sys_lseek((int)fd, (int64_t)pos, (int)whence));
+}
+R2C_ENTRY(rkfs_lseek);
+
+static word_t rkfs_fstat(word_t fd, word_t off, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a2, (void)a3;
+	WITH_CLIENT;
+	void *b = span(c, off, sizeof(struct rkfs_stat));
+	if (!b || off % 8)
+		return fault(c);
+	return leave(c, rump_sys_fstat((int)fd, b));
+}
+R2C_ENTRY(rkfs_fstat);
+
+static word_t rkfs_stat(word_t path, word_t off, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a2, (void)a3;
+	WITH_CLIENT;
+	const char *p = path_at(c, path);
+	void *b = span(c, off, sizeof(struct rkfs_stat));
+	if (!p || !b || off % 8)
+		return fault(c);
+	return leave(c, rump_sys_stat(p, b));
+}
+R2C_ENTRY(rkfs_stat);
+
+static word_t rkfs_mkdir(word_t path, word_t mode, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a2, (void)a3;
+	WITH_CLIENT;
+	const char *p = path_at(c, path);
+	if (!p)
+		return fault(c);
+	return leave(c, rump_sys_mkdir(p, (uint32_t)mode));
+}
+R2C_ENTRY(rkfs_mkdir);
+
+static word_t rkfs_rmdir(word_t path, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a1, (void)a2, (void)a3;
+	WITH_CLIENT;
+	const char *p = path_at(c, path);
+	if (!p)
+		return fault(c);
+	return leave(c, rump_sys_rmdir(p));
+}
+R2C_ENTRY(rkfs_rmdir);
+
+static word_t rkfs_unlink(word_t path, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a1, (void)a2, (void)a3;
+	WITH_CLIENT;
+	const char *p = path_at(c, path);
+	if (!p)
+		return fault(c);
+	return leave(c, rump_sys_unlink(p));
+}
+R2C_ENTRY(rkfs_unlink);
+
+static word_t rkfs_rename(word_t from, word_t to, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a2, (void)a3;
+	WITH_CLIENT;
+	const char *f = path_at(c, from), *t = path_at(c, to);
+	if (!f || !t)
+		return fault(c);
+	return leave(c, rump_sys_rename(f, t));
+}
+R2C_ENTRY(rkfs_rename);
+
+static word_t rkfs_getdents(word_t fd, word_t off, word_t len, word_t a3, struct r2c_inv *inv)
+{
+	(void)a3;
+	WITH_CLIENT;
+	void *b = span(c, off, len);
+	if (!b || off % 8)
+		return fault(c);
+	return leave(c, rump_sys_getdents((int)fd, b, len));
+}
+R2C_ENTRY(rkfs_getdents);
+
+static word_t rkfs_fsync(word_t fd, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a1, (void)a2, (void)a3;
+	WITH_CLIENT;
+	return leave(c, rump_sys_fsync((int)fd));
+}
+R2C_ENTRY(rkfs_fsync);
+
+static word_t rkfs_sync(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3;
+	WITH_CLIENT;
+	rump_sys_sync();
+	return leave(c, 0);
+}
+R2C_ENTRY(rkfs_sync);
+
+struct mount_args { const char *fspec; char pad[120]; };
+
+static word_t rkfs_mount(word_t type, word_t dev, word_t path, word_t flags, struct r2c_inv *inv)
+{
+	WITH_CLIENT;
+	const char *t = path_at(c, type), *d = path_at(c, dev), *p = path_at(c, path);
+	if (!t || !d || !p)
+		return fault(c);
+	struct mount_args args = { d, { 0 } };	/* ufs_args and ext2fs_args start with fspec */
+	return leave(c, rump_sys_mount(t, p, (int)flags, &args, sizeof(args)));
+}
+R2C_ENTRY(rkfs_mount);
+
+static word_t rkfs_unmount(word_t path, word_t flags, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a2, (void)a3;
+	WITH_CLIENT;
+	const char *p = path_at(c, path);
+	if (!p)
+		return fault(c);
+	return leave(c, rump_sys_unmount(p, (int)flags));
+}
+R2C_ENTRY(rkfs_unmount);
+
+/* The null system call: what a round trip into the rump kernel costs. */
+static word_t rkfs_getpid(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3;
+	WITH_CLIENT;
+	return leave(c, rump_sys_getpid());
+}
+R2C_ENTRY(rkfs_getpid);
+
+void rkfs_init(void)
+{
+	for (word_t i = 0; i < r2c_env->nclients; i++) {
+		clients[i].token = r2c_env->clients[i].token;
+		clients[i].buf = (char *)r2c_env->clients[i].vaddr;
+		clients[i].size = r2c_env->clients[i].size;
+		r2c_mutex_init(&clients[i].lock);
+	}
+}
