@@ -83,7 +83,7 @@ FFS_IMG := $(OUT)/ffs.img
 $(FFS_IMG):
 	@command -v makefs >/dev/null || { echo "makefs not found: apt-get install makefs" >&2; exit 1; }
 	rm -rf $@ $(OUT)/ffs-root && mkdir -p $(OUT)/ffs-root
-	makefs -t ffs -o version=2 -s 32m $@ $(OUT)/ffs-root
+	makefs -t ffs -o version=2 -s 32m -f 8192 $@ $(OUT)/ffs-root
 
 MODULES := $(OUT)/comp/root.elf $(filter-out $(OUT)/comp/root.elf,$(COMP_ELFS)) $(EXT2_IMG) \
 	   $(if $(RUMPKERNEL),$(FFS_IMG))
@@ -110,9 +110,9 @@ $(OUT)/host/test_%: tests/host/test_%.c tests/host/check.h $(SHARED) $(ULIBS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIBS)
 
-test: all $(EXT2_IMG) $(HOST_TESTS)
+test: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG)) $(HOST_TESTS)
 	tools/run-tests --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf \
-		--modules "$(MODULES)" $(HOST_TESTS)
+		--modules "$(MODULES)" $(if $(RUMPKERNEL),--rumpkernel $(RUMPKERNEL)) $(HOST_TESTS)
 
 $(OUT)/host/pipe-pingpong: bench/pipe_pingpong.c
 	@mkdir -p $(dir $@)

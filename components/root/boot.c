@@ -279,8 +279,15 @@ static bool started(void)
 	return sched_thread_ready(starting) || r2c_tsc() > start_deadline;
 }
 
+static uint64_t next_report;
+
 static bool halt_components_ended(void)
 {
+	if (r2c_tsc() > next_report) {	/* a watchdog: say what everyone is doing */
+		next_report = r2c_tsc() + 30 * bi->tsc_hz;
+		r2c_printf("booter: still waiting for the halt=yes components; threads:\n");
+		sched_dump();
+	}
 	for (int i = 0; i < cf.ncomps; i++)
 		if (cf.comps[i].halt && !sched_thread_ended(bt[i].main_tid))
 			return false;
@@ -361,6 +368,7 @@ void boot(void)
 	for (int i = 0; i < cf.ncomps; i++)
 		any |= cf.comps[i].halt;
 	if (any) {
+		next_report = r2c_tsc() + 30 * bi->tsc_hz;
 		sched_run(halt_components_ended);
 		r2c_printf("booter: every halt=yes component has ended; halting\n");
 	} else {

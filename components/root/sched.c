@@ -299,6 +299,21 @@ static void arm(uint64_t deadline)
 	r2c_op(ROOT_SLOT_TIMER, TIMER_SET, deadline, 0, 0, 0, 0, 0);
 }
 
+/* Print every thread the scheduler knows: for "why is nothing happening". */
+void sched_dump(void)
+{
+	static const char *const st[] = { "free", "runnable", "parked", "sleeping", "kblocked", "dead" };
+	uint64_t now = r2c_tsc();
+	for (int i = 0; i < MAX_THDS; i++) {
+		struct sthd *t = &thds[i];
+		if (t->state == S_FREE || t->state == S_DEAD)
+			continue;
+		r2c_printf("booter:   thread %lu of component %d: %s, priority %d%s, wakes in %ld us\n",
+			   t->tid, t->comp, st[t->state], t->prio, t->permit ? ", permit" : "",
+			   t->wake_at ? (long)((t->wake_at - now) / (slice_cycles / SLICE_US)) : -1);
+	}
+}
+
 /* Run the system until done() says so, or until no thread can ever run
  * again (nothing runnable, no timeout pending). */
 void sched_run(bool (*done)(void))
@@ -334,8 +349,12 @@ void sched_run(bool (*done)(void))
 static word_t sched(word_t op, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
 {
 	struct sthd *me = by_tid(inv->tid);
-	if (!me)
-		return (word_t)-ESRCH;	/* a thread the scheduler does not own */
+	if (!me) {			/* a thread the scheduler does not own */
+		static int reported;
+		if (reported++ < 3)
+			r2c_printf("booter: sched request %lu from thread %lu, which I do not schedule\n", op, inv->tid);
+		return (word_t)-ESRCH;
+	}
 	me->req = op;
 	me->a1 = a1;
 	me->a2 = a2;

@@ -5,6 +5,7 @@
 #include "r2c.h"
 
 void sched_init(void);
+void sched_dump(void);
 /* Schedule a thread the root created (its THD capability in `slot`). */
 long sched_adopt(word_t slot, word_t tid, int comp, int prio, bool run);
 /* Let a thread adopted with run = false run. */

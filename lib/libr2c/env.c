@@ -83,10 +83,37 @@ static void *morecore(void *ctx, size_t bytes)
 	return (void *)va;
 }
 
-void *r2c_malloc(size_t n) { return heap_alloc(&heap, n, 0); }
-void *r2c_aligned_alloc(size_t align, size_t n) { return heap_alloc(&heap, n, align); }
-void *r2c_realloc(void *p, size_t n) { return heap_realloc(&heap, p, n); }
-void r2c_free(void *p) { heap_free(&heap, p); }
+/* The heap is shared by every thread in the component, including threads
+ * that entered by invocation: one at a time. */
+static struct r2c_mutex heap_lock;
+
+void *r2c_aligned_alloc(size_t align, size_t n)
+{
+	r2c_mutex_lock(&heap_lock);
+	void *p = heap_alloc(&heap, n, align);
+	r2c_mutex_unlock(&heap_lock);
+	return p;
+}
+
+void *r2c_malloc(size_t n)
+{
+	return r2c_aligned_alloc(0, n);
+}
+
+void *r2c_realloc(void *p, size_t n)
+{
+	r2c_mutex_lock(&heap_lock);
+	void *q = heap_realloc(&heap, p, n);
+	r2c_mutex_unlock(&heap_lock);
+	return q;
+}
+
+void r2c_free(void *p)
+{
+	r2c_mutex_lock(&heap_lock);
+	heap_free(&heap, p);
+	r2c_mutex_unlock(&heap_lock);
+}
 
 void r2c_component_start(word_t arg)
 {
@@ -100,6 +127,7 @@ void r2c_component_start(word_t arg)
 		heap_next = ci->heap_vaddr;
 		heap_limit = COMP_SHM_BASE;
 		heap_init(&heap, morecore, NULL);
+		r2c_mutex_init(&heap_lock);
 		r2c_console_init();
 	}
 	r2c_main(arg);

@@ -2,10 +2,19 @@
  * no battery clock to read, so wall time counts from boot. */
 #include "rumpuser_int.h"
 
+static uint64_t tsc_hz(void)
+{
+	return r2c_env ? r2c_env->tsc_hz : 1000000000ull;
+}
+
 uint64_t rk_now_ns(void)
 {
-	uint64_t hz = r2c_env ? r2c_env->tsc_hz : 1000000000ull;
-	return (uint64_t)((unsigned __int128)r2c_tsc() * 1000000000u / hz);
+	return rk_muldiv(r2c_tsc(), 1000000000u, tsc_hz());
+}
+
+uint64_t rk_ns_to_cycles(uint64_t ns)
+{
+	return rk_muldiv(ns, tsc_hz(), 1000000000u);
 }
 
 int rumpuser_clock_gettime(int clock, int64_t *sec, long *nsec)
@@ -22,9 +31,7 @@ int rumpuser_clock_sleep(int clock, int64_t sec, long nsec)
 {
 	if (sec < 0 || nsec < 0 || nsec >= 1000000000)
 		return EINVAL;
-	uint64_t hz = r2c_env ? r2c_env->tsc_hz : 1000000000ull;
-	uint64_t ns = (uint64_t)sec * 1000000000u + (uint64_t)nsec;
-	uint64_t cycles = (uint64_t)((unsigned __int128)ns * hz / 1000000000u);
+	uint64_t cycles = rk_ns_to_cycles((uint64_t)sec * 1000000000u + (uint64_t)nsec);
 	uint64_t until;
 	if (clock == RUMPUSER_CLOCK_RELWALL)
 		until = r2c_tsc() + cycles;
@@ -33,7 +40,12 @@ int rumpuser_clock_sleep(int clock, int64_t sec, long nsec)
 	else
 		return EINVAL;
 	int n = rk_unschedule(NULL);
-	r2c_sleep_until(until);
+	if (until > r2c_tsc())
+		r2c_sleep_until(until);
+	else		/* late already (the clock thread catching up): let a
+			 * thread waiting for the virtual CPU take it, as a
+			 * host would, or it never gets it on one core */
+		r2c_sched_yield();
 	rk_schedule(n, NULL);
 	return 0;
 }

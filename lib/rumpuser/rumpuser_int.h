@@ -33,4 +33,13 @@ static inline void rk_schedule(int nlocks, void *interlock)
 
 uint64_t rk_now_ns(void);		/* monotonic, from the TSC */
 
+/* a * b / c for the clock conversions (b, c below 2^34), without 128-bit
+ * division: a = q c + r, so a b / c = q b + r b / c. */
+static inline uint64_t rk_muldiv(uint64_t a, uint64_t b, uint64_t c)
+{
+	return a / c * b + a % c * b / c;
+}
+
+uint64_t rk_ns_to_cycles(uint64_t ns);
+
 #endif

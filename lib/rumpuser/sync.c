@@ -213,9 +213,7 @@ int rumpuser_cv_timedwait(struct rumpuser_cv *cv, struct rumpuser_mtx *m, int64_
 {
 	if (sec < 0 || nsec < 0)
 		return ETIMEDOUT;
-	uint64_t hz = r2c_env ? r2c_env->tsc_hz : 1000000000ull;
-	uint64_t ns = (uint64_t)sec * 1000000000u + (uint64_t)nsec;
-	uint64_t cycles = (uint64_t)((unsigned __int128)ns * hz / 1000000000u);
+	uint64_t cycles = rk_ns_to_cycles((uint64_t)sec * 1000000000u + (uint64_t)nsec);
 	return cv_wait(cv, m, r2c_tsc() + (cycles ? cycles : 1));
 }
 

@@ -1,0 +1,246 @@
+/*
+ * rkconform: conformance tests of the hypercall layer (lib/rumpuser)
+ * without a rump kernel. It plays the rump kernel: a table of upcalls
+ * that tracks which thread holds the (one) virtual CPU, so every rule of
+ * the contract can be checked: CPU released around blocking and taken
+ * back after, never touched by the _nowrap calls, KMUTEX owners, cv
+ * time-outs with NetBSD's ETIMEDOUT, bio completion with the CPU held,
+ * per-thread curlwp and errno, parameters, memory, clocks, randomness.
+ */
+#include "r2c.h"
+#include "r2c/rumpuser.h"
+
+static volatile word_t cpu_holder;	/* tid holding the virtual CPU, 0 none */
+static volatile int unscheds, scheds, misuse;
+
+static void hyp_backend_unschedule(int nlocks, int *countp, void *interlock)
+{
+	(void)nlocks, (void)interlock;
+	if (cpu_holder != r2c_self())
+		misuse++;	/* released a CPU it did not hold */
+	cpu_holder = 0;
+	unscheds++;
+	*countp = 3;		/* pretend to drop three big-lock holds */
+}
+
+static void hyp_backend_schedule(int nlocks, void *interlock)
+{
+	(void)interlock;
+	if (cpu_holder || nlocks != 3)
+		misuse++;	/* took a held CPU, or lost the lock count */
+	cpu_holder = r2c_self();
+	scheds++;
+}
+
+static void hyp_schedule(void) { hyp_backend_schedule(3, NULL); }
+static void hyp_unschedule(void) { int n; hyp_backend_unschedule(0, &n, NULL); }
+
+static const struct rumpuser_hyperup hyp = {
+	.hyp_schedule = hyp_schedule,
+	.hyp_unschedule = hyp_unschedule,
+	.hyp_backend_unschedule = hyp_backend_unschedule,
+	.hyp_backend_schedule = hyp_backend_schedule,
+};
+
+static struct lwp *fake_lwp(int n) { return (struct lwp *)(word_t)(0x1000 * n); }
+
+static struct rumpuser_mtx *mtx;
+static struct rumpuser_cv *cv;
+static volatile int stage;
+
+static void *holder(void *arg)
+{
+	(void)arg;
+	hyp_schedule();
+	rumpuser_curlwpop(RUMPUSER_LWP_SET, fake_lwp(2));
+	rumpuser_mutex_enter(mtx);
+	stage = 1;
+	hyp_unschedule();
+	while (stage < 2)
+		r2c_sched_yield();
+	hyp_schedule();
+	rumpuser_mutex_exit(mtx);
+	hyp_unschedule();
+	rumpuser_thread_exit();
+}
+
+static void *signaller(void *arg)
+{
+	(void)arg;
+	hyp_schedule();
+	rumpuser_mutex_enter(mtx);
+	rumpuser_cv_signal(cv);
+	rumpuser_mutex_exit(mtx);
+	hyp_unschedule();
+	rumpuser_thread_exit();
+}
+
+static volatile int done_calls, done_error, done_with_cpu;
+static volatile size_t done_bytes;
+
+static void biodone(void *arg, size_t bytes, int error)
+{
+	(void)arg;
+	done_calls++;
+	done_bytes = bytes;
+	done_error = error;
+	done_with_cpu = cpu_holder == r2c_self();
+}
+
+static void test_basics(void)
+{
+	char buf[64];
+	CHECK_EQ("rumpuser.version_refused", rumpuser_init(16, &hyp), 22);
+	CHECK_EQ("rumpuser.init", rumpuser_init(RUMPUSER_VERSION, &hyp), 0);
+	r2c_check("rumpuser.ncpu", !rumpuser_getparam(RUMPUSER_PARAM_NCPU, buf, sizeof(buf)) && !strcmp(buf, "1"),
+		  "_RUMPUSER_NCPU = %s", buf);
+	r2c_check("rumpuser.hostname", !rumpuser_getparam(RUMPUSER_PARAM_HOSTNAME, buf, sizeof(buf)) && buf[0],
+		  "no hostname");
+	CHECK_EQ("rumpuser.unset_param", rumpuser_getparam("RUMP_NO_SUCH", buf, sizeof(buf)) != 0, 1);
+	CHECK_EQ("rumpuser.param_too_long", rumpuser_getparam(RUMPUSER_PARAM_HOSTNAME, buf, 2) != 0, 1);
+	void *p = NULL;
+	CHECK_EQ("rumpuser.malloc_aligned", rumpuser_malloc(5000, 4096, &p) == 0 && ((word_t)p & 4095) == 0, 1);
+	rumpuser_free(p, 5000);
+	CHECK_EQ("rumpuser.malloc_exhausted", rumpuser_malloc(1ull << 40, 0, &p), 12);	/* ENOMEM */
+	unsigned char r[100];
+	size_t got = 0;
+	CHECK_EQ("rumpuser.getrandom_progress", rumpuser_getrandom(r, sizeof(r), 0, &got) == 0 && got == sizeof(r), 1);
+	int64_t s0, s1;
+	long n0, n1;
+	rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &s0, &n0);
+	for (volatile int i = 0; i < 100000; i++)
+		;
+	rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &s1, &n1);
+	r2c_check("rumpuser.clock_advances", s1 > s0 || (s1 == s0 && n1 > n0), "monotonic clock stood still");
+	hyp_schedule();
+	int u = unscheds;
+	rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &s0, &n0);
+	CHECK_EQ("rumpuser.clock_sleep", rumpuser_clock_sleep(RUMPUSER_CLOCK_RELWALL, 0, 3000000), 0);
+	rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &s1, &n1);
+	int64_t slept = (s1 - s0) * 1000000000 + (n1 - n0);
+	r2c_check("rumpuser.clock_sleep_time", slept >= 3000000, "slept %ld ns", (long)slept);
+	r2c_check("rumpuser.sleep_releases_cpu", unscheds == u + 1 && cpu_holder == r2c_self(), "CPU not released");
+	rumpuser_seterrno(60);
+	hyp_unschedule();
+}
+
+static void test_locks(void)
+{
+	rumpuser_mutex_init(&mtx, RUMPUSER_MTX_KMUTEX);
+	rumpuser_cv_init(&cv);
+	hyp_schedule();
+	rumpuser_curlwpop(RUMPUSER_LWP_SET, fake_lwp(1));
+	CHECK_EQ("rumpuser.curlwp", rumpuser_curlwp(), fake_lwp(1));
+	rumpuser_mutex_enter(mtx);
+	struct lwp *o;
+	rumpuser_mutex_owner(mtx, &o);
+	CHECK_EQ("rumpuser.kmutex_owner", o, fake_lwp(1));
+	int s = scheds;
+	long r = rumpuser_cv_timedwait(cv, mtx, 0, 2000000);
+	CHECK_EQ("rumpuser.cv_timeout_etimedout", r, 60);
+	rumpuser_mutex_owner(mtx, &o);
+	r2c_check("rumpuser.cv_timeout_relocked", o == fake_lwp(1) && cpu_holder == r2c_self() && scheds == s + 1,
+		  "owner %p, CPU holder %lu", (void *)o, cpu_holder);
+	rumpuser_mutex_exit(mtx);
+	rumpuser_mutex_owner(mtx, &o);
+	CHECK_EQ("rumpuser.owner_cleared", o, NULL);
+
+	/* Another thread holds it: tryenter says EBUSY, enter releases the CPU. */
+	stage = 0;
+	void *cookie;
+	hyp_unschedule();
+	rumpuser_thread_create(holder, NULL, "holder", 1, -1, -1, &cookie);
+	while (stage < 1)
+		r2c_sched_yield();
+	hyp_schedule();
+	CHECK_EQ("rumpuser.curlwp_per_thread", rumpuser_curlwp(), fake_lwp(1));
+	CHECK_EQ("rumpuser.tryenter_busy", rumpuser_mutex_tryenter(mtx), 16);
+	stage = 2;
+	int u = unscheds;
+	rumpuser_mutex_enter(mtx);
+	/* the holder could only take the CPU (checked in hyp_backend_schedule)
+	 * because enter released it; it also released it once itself */
+	r2c_check("rumpuser.contended_enter_releases_cpu", unscheds == u + 2 && cpu_holder == r2c_self() && !misuse,
+		  "%d releases, misuse %d", unscheds - u, misuse);
+	rumpuser_mutex_owner(mtx, &o);
+	CHECK_EQ("rumpuser.owner_after_contention", o, fake_lwp(1));
+	rumpuser_mutex_exit(mtx);
+	CHECK_EQ("rumpuser.thread_join", rumpuser_thread_join(cookie), 0);
+
+	/* cv signalled by another thread: 0, relocked. */
+	rumpuser_mutex_enter(mtx);
+	hyp_unschedule();
+	rumpuser_thread_create(signaller, NULL, "signaller", 0, -1, -1, NULL);
+	hyp_schedule();
+	r = rumpuser_cv_timedwait(cv, mtx, 5, 0);
+	CHECK_EQ("rumpuser.cv_signalled", r, 0);
+	rumpuser_mutex_exit(mtx);
+
+	/* nowrap never touches the CPU */
+	struct rumpuser_mtx *spin;
+	rumpuser_mutex_init(&spin, RUMPUSER_MTX_SPIN);
+	u = unscheds, s = scheds;
+	rumpuser_mutex_enter_nowrap(spin);
+	rumpuser_mutex_exit(spin);
+	rumpuser_mutex_enter(spin);
+	rumpuser_mutex_exit(spin);
+	r2c_check("rumpuser.nowrap_no_cpu", unscheds == u && scheds == s, "the CPU was touched");
+
+	struct rumpuser_rw *rw;
+	int held;
+	rumpuser_rw_init(&rw);
+	rumpuser_rw_enter(RUMPUSER_RW_WRITER, rw);
+	rumpuser_rw_held(RUMPUSER_RW_WRITER, rw, &held);
+	CHECK_EQ("rumpuser.rw_held_writer", held, 1);
+	CHECK_EQ("rumpuser.rw_tryenter_busy", rumpuser_rw_tryenter(RUMPUSER_RW_READER, rw), 16);
+	rumpuser_rw_downgrade(rw);
+	rumpuser_rw_held(RUMPUSER_RW_WRITER, rw, &held);
+	int rheld;
+	rumpuser_rw_held(RUMPUSER_RW_READER, rw, &rheld);
+	CHECK_EQ("rumpuser.rw_downgrade", !held && rheld, 1);
+	CHECK_EQ("rumpuser.rw_tryupgrade", rumpuser_rw_tryupgrade(rw), 0);
+	rumpuser_rw_exit(rw);
+	rumpuser_rw_held(RUMPUSER_RW_READER, rw, &rheld);
+	CHECK_EQ("rumpuser.rw_released", rheld, 0);
+	CHECK_EQ("rumpuser.no_misuse", misuse, 0);
+	hyp_unschedule();
+}
+
+static void test_blocks(void)
+{
+	uint64_t size = 0;
+	int type = -1, fd = -1;
+	CHECK_EQ("rumpuser.getfileinfo", rumpuser_getfileinfo("rd0", &size, &type) == 0 && type == RUMPUSER_FT_BLK &&
+		 size == 1u << 20, 1);
+	CHECK_EQ("rumpuser.getfileinfo_missing", rumpuser_getfileinfo("nosuch", &size, &type), 2);
+	CHECK_EQ("rumpuser.open", rumpuser_open("rd0", RUMPUSER_OPEN_RDWR | RUMPUSER_OPEN_BIO, &fd), 0);
+	static char block[4096], back[4096];
+	for (int i = 0; i < 4096; i++)
+		block[i] = (char)(i * 13);
+	hyp_schedule();
+	rumpuser_bio(fd, RUMPUSER_BIO_WRITE | RUMPUSER_BIO_SYNC, block, sizeof(block), 8192, biodone, NULL);
+	r2c_check("rumpuser.bio_write", done_calls == 1 && done_bytes == 4096 && !done_error && done_with_cpu,
+		  "done %d times, %lu bytes, error %d, CPU %d", done_calls, done_bytes, done_error, done_with_cpu);
+	rumpuser_bio(fd, RUMPUSER_BIO_READ, back, sizeof(back), 8192, biodone, NULL);
+	r2c_check("rumpuser.bio_read", done_calls == 2 && !done_error && !memcmp(block, back, 4096), "data differs");
+	rumpuser_bio(fd, RUMPUSER_BIO_READ, back, 1024, (1 << 20) - 512, biodone, NULL);
+	r2c_check("rumpuser.bio_past_end", done_calls == 3 && done_error == 5 && done_bytes == 0,
+		  "error %d, %lu bytes", done_error, done_bytes);
+	struct rumpuser_iovec iov[2] = { { back, 100 }, { back + 100, 300 } };
+	size_t moved = 0;
+	memset(back, 0, sizeof(back));
+	CHECK_EQ("rumpuser.iovread", rumpuser_iovread(fd, iov, 2, 8192 + 10, &moved) == 0 && moved == 400 &&
+		 !memcmp(back, block + 10, 400), 1);
+	hyp_unschedule();
+	CHECK_EQ("rumpuser.close", rumpuser_close(fd), 0);
+	CHECK_EQ("rumpuser.close_bad", rumpuser_close(fd + 7), 9);
+}
+
+void r2c_main(word_t arg)
+{
+	(void)arg;
+	test_basics();
+	test_locks();
+	test_blocks();
+	r2c_printf("rkconform: hypercall conformance: %d passed, %d failed\n", r2c_passed, r2c_failed);
+}

@@ -1,0 +1,153 @@
+/*
+ * rktest: the NetBSD tier's checks, run by two instances at once
+ * (compose/test-netbsd.comp): arg=ffs:/dev/rd0:/ffs or ext2fs:/dev/rd1:/ext
+ * says what this one mounts. Each is its own process in the rump kernel:
+ * it checks its own descriptor table, file data, directories, errors with
+ * NetBSD's numbers, and that bad offsets get -EFAULT while rk keeps
+ * serving; it leaves its file system unmounted.
+ */
+#include "r2c.h"
+#include "rkclient/rkfs.h"
+#include "fmt/fmt.h"
+
+#define FILES 40
+#define FILE_BYTES 8192
+
+static char type[16], dev[32], dir[32], name[16];
+static char data[FILE_BYTES], back[FILE_BYTES];
+
+static void check(const char *what, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void check(const char *what, bool ok, const char *fmt, ...)
+{
+	char why[160];
+	va_list ap;
+	va_start(ap, fmt);
+	fmt_vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	char full[64];
+	fmt_snprintf(full, sizeof(full), "%s.%s", name, what);
+	r2c_check(full, ok, "%s", why);
+}
+
+static void parse_arg(void)
+{
+	char *out[3] = { type, dev, dir };
+	const char *p = r2c_env->arg;
+	for (int f = 0; f < 3; f++) {
+		size_t n = 0;
+		while (*p && *p != ':' && n < 15)
+			out[f][n++] = *p++;
+		out[f][n] = '\0';
+		if (*p == ':')
+			p++;
+	}
+	memcpy(name, type, sizeof(name));
+}
+
+static void fill(int i)
+{
+	for (int k = 0; k < FILE_BYTES; k++)
+		data[k] = (char)(i * 31 + k * 7 + name[0]);
+}
+
+static void test_files(void)
+{
+	char path[64];
+	long e;
+	int ok = 0;
+	for (int i = 0; i < FILES; i++) {
+		fmt_snprintf(path, sizeof(path), "%s/d/f%d", dir, i);
+		fill(i);
+		long fd = rk_open(path, RKFS_O_RDWR | RKFS_O_CREAT | RKFS_O_EXCL, 0644);
+		if (fd < 0 || rk_write((int)fd, data, FILE_BYTES) != FILE_BYTES) {
+			check("write_files", false, "%s: %ld", path, fd);
+			return;
+		}
+		rk_close((int)fd);
+		r2c_sched_yield();	/* let the other instance in between */
+	}
+	for (int i = 0; i < FILES; i++) {
+		fmt_snprintf(path, sizeof(path), "%s/d/f%d", dir, i);
+		fill(i);
+		long fd = rk_open(path, RKFS_O_RDONLY, 0);
+		memset(back, 0, sizeof(back));
+		if (fd >= 0 && rk_read((int)fd, back, FILE_BYTES) == FILE_BYTES && !memcmp(back, data, FILE_BYTES))
+			ok++;
+		if (fd >= 0)
+			rk_close((int)fd);
+	}
+	check("files_read_back", ok == FILES, "%d of %d files intact", ok, FILES);
+	struct rkfs_stat st;
+	fmt_snprintf(path, sizeof(path), "%s/d/f3", dir);
+	e = rk_stat(path, &st);
+	check("stat", e == 0 && st.size == FILE_BYTES && (st.mode & RKFS_S_IFMT) == RKFS_S_IFREG,
+	      "stat %ld: size %ld mode 0%o", e, (long)st.size, st.mode);
+	char to[64];
+	fmt_snprintf(to, sizeof(to), "%s/d/renamed", dir);
+	check("rename", rk_rename(path, to) == 0 && rk_stat(to, &st) == 0 && rk_stat(path, &st) == -ENOENT,
+	      "rename failed");
+	check("unlink", rk_unlink(to) == 0 && rk_unlink(to) == -ENOENT, "unlink failed");
+	fmt_snprintf(path, sizeof(path), "%s/d", dir);
+	check("rmdir_not_empty", rk_rmdir(path) == -ENOTEMPTY, "expected ENOTEMPTY (66)");
+	check("mkdir_exists", rk_mkdir(path, 0755) == -EEXIST, "expected EEXIST (17)");
+}
+
+static void test_descriptors(void)
+{
+	char path[64];
+	fmt_snprintf(path, sizeof(path), "%s/mine", dir);
+	long fd = rk_open(path, RKFS_O_RDWR | RKFS_O_CREAT | RKFS_O_TRUNC, 0600);
+	/* a fresh process of my own: my first descriptor is 0, whatever the
+	 * other client holds */
+	check("own_descriptor_table", fd == 0, "first descriptor %ld", fd);
+	rk_write((int)fd, name, strlen(name));
+	r2c_sched_yield();
+	char b[16] = { 0 };
+	long n = rk_pread((int)fd, b, sizeof(b) - 1, 0);
+	check("own_file_behind_fd", n == (long)strlen(name) && !strcmp(b, name), "read \"%s\"", b);
+	check("foreign_fd", rk_close(9) == -EBADF && rk_read(7, b, 4) == -EBADF, "descriptors 7/9 exist");
+	check("lseek", rk_lseek((int)fd, 0, RKFS_SEEK_END) == (long)strlen(name), "lseek");
+	check("fsync", rk_fsync((int)fd) == 0, "fsync");
+	rk_close((int)fd);
+}
+
+static void test_bad_arguments(void)
+{
+	const struct cinfo_shm *sh = r2c_shm("rk");
+	long fd = rk_open("/", RKFS_O_RDONLY, 0);
+	check("efault_read_past_buffer", rk_raw("rkfs_read", (uint64_t)fd, sh->size - 10, 100, 0) == -EFAULT, "expected EFAULT");
+	check("efault_length_overflow", rk_raw("rkfs_write", (uint64_t)fd, 8, ~0ull, 0) == -EFAULT, "expected EFAULT");
+	check("efault_path_offset", rk_raw("rkfs_open", sh->size + 5, 0, 0, 0) == -EFAULT, "expected EFAULT");
+	memset((char *)sh->vaddr, 'x', sh->size);		/* a path with no end */
+	check("efault_unterminated_path", rk_raw("rkfs_open", 0, 0, 0, 0) == -EFAULT, "expected EFAULT");
+	check("efault_misaligned_stat", rk_raw("rkfs_fstat", (uint64_t)fd, 3, 0, 0) == -EFAULT, "expected EFAULT");
+	check("enoent", rk_open("/no/such/file", RKFS_O_RDONLY, 0) == -ENOENT, "expected ENOENT");
+	check("still_serving", rk_getpid() > 1, "rk stopped answering");
+	rk_close((int)fd);
+}
+
+void r2c_main(word_t arg)
+{
+	(void)arg;
+	r2c_ready();		/* the other instance starts now and runs beside me */
+	parse_arg();
+	if (rk_fs_init("rk")) {
+		r2c_check("rktest.granted", false, "no rk interface");
+		return;
+	}
+	char d[48];
+	rk_mkdir(dir, 0755);
+	long e = rk_mount(type, dev, dir, 0);
+	check("mount", e == 0, "mount %s %s on %s: %ld", type, dev, dir, e);
+	if (e)
+		return;
+	fmt_snprintf(d, sizeof(d), "%s/d", dir);
+	check("mkdir", rk_mkdir(d, 0755) == 0, "mkdir %s", d);
+	test_descriptors();
+	test_files();
+	test_bad_arguments();
+	check("sync", rk_sync() == 0, "sync");
+	e = rk_unmount(dir, 0);
+	check("unmount", e == 0, "unmount %s: %ld", dir, e);
+	r2c_printf("rktest: %s: %d passed, %d failed\n", name, r2c_passed, r2c_failed);
+}

@@ -1,0 +1,18 @@
+# The NetBSD tier (make test RUMPKERNEL=dir): two clients of the rump
+# kernel at once, one on an FFS disk made by makefs, one on an ext2 disk
+# made by mke2fs. The host checks both images with fsck afterwards.
+component console image=console.elf mem=1M  prio=2
+component rd0     image=ramdisk.elf mem=40M prio=4  disk=32M preload=ffs.img
+component rd1     image=ramdisk.elf mem=8M  prio=4  disk=4M  preload=ext2.img
+component rk      image=rk.elf      mem=96M prio=8  arg=rd0,rd1
+component rkt1    image=rktest.elf  mem=4M  prio=16 arg=ffs:/dev/rd0:/ffs halt=yes
+component rkt2    image=rktest.elf  mem=4M  prio=16 arg=ext2fs:/dev/rd1:/ext halt=yes
+uses rd0  console
+uses rd1  console
+uses rk   console
+uses rk   rd0
+uses rk   rd1
+uses rkt1 console
+uses rkt1 rk
+uses rkt2 console
+uses rkt2 rk
