@@ -165,6 +165,8 @@ struct thread *thread_op(struct thread *t, struct cap *c, word_t op, struct regs
 		return t;
 	case THD_STATE:
 		r->rax = x->state;
+		r->rdi = x == t ? r->rip : x->regs.rip;	/* where it is, for diagnostics */
+		r->rsi = x->depth;
 		return t;
 	}
 	r->rax = -EINVAL;

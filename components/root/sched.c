@@ -32,6 +32,7 @@ struct sthd {
 	word_t req, a1, a2, a3;		/* the request it yielded with */
 	word_t joiner;			/* tid parked in SCHED_JOIN on it */
 	bool ready;			/* said SCHED_READY (or stopped running) */
+	word_t last_req, last_arg, nreq;	/* for sched_dump */
 	struct sthd *next;		/* run queue */
 };
 
@@ -146,6 +147,9 @@ static void request(struct sthd *t)
 {
 	word_t op = t->req;
 	struct sthd *o;
+	t->last_req = op;
+	t->last_arg = t->a1;
+	t->nreq++;
 	t->req = 0;
 	t->result = 0;
 	switch (op) {
@@ -308,9 +312,12 @@ void sched_dump(void)
 		struct sthd *t = &thds[i];
 		if (t->state == S_FREE || t->state == S_DEAD)
 			continue;
-		r2c_printf("booter:   thread %lu of component %d: %s, priority %d%s, wakes in %ld us\n",
+		struct r2c_ret k = r2c_sys(t->slot, THD_STATE, 0, 0, 0, 0, 0, 0);
+		r2c_printf("booter:   thread %lu of component %d: %s, priority %d%s, wakes in %ld us, depth %lu, "
+			   "%lu requests, last %lu(%lu)\n",
 			   t->tid, t->comp, st[t->state], t->prio, t->permit ? ", permit" : "",
-			   t->wake_at ? (long)((t->wake_at - now) / (slice_cycles / SLICE_US)) : -1);
+			   t->wake_at ? (long)((t->wake_at - now) / (slice_cycles / SLICE_US)) : -1, k.r1,
+			   t->nreq, t->last_req, t->last_arg);
 	}
 }
 

@@ -104,7 +104,8 @@ enum comp_op {
 enum thd_op {
 	THD_DISPATCH = 0,	/* a0 = token from SELF_EVENT; run this thread */
 	THD_ASND_CREATE,	/* a0 = result slot: send capability to its end-point */
-	THD_STATE,		/* -> THD_READY/BLOCKED/DEAD */
+	THD_STATE,		/* -> THD_READY/BLOCKED/DEAD; rdi = its instruction
+				 * pointer, rsi = its invocation depth */
 };
 enum thd_state { THD_READY = 1, THD_BLOCKED, THD_DEAD };
 

@@ -19,7 +19,7 @@ struct rumpuser_rw {
 
 struct rumpuser_cv {
 	struct r2c_cond c;
-	int waiters;
+	_Atomic int waiters;	/* changed outside the interlock: atomic */
 };
 
 void rumpuser_mutex_init(struct rumpuser_mtx **mtxp, int flags)
@@ -164,7 +164,7 @@ void rumpuser_cv_init(struct rumpuser_cv **cvp)
 		rumpuser_exit(RUMPUSER_PANIC);
 	}
 	r2c_cond_init(&cv->c);
-	cv->waiters = 0;
+	atomic_init(&cv->waiters, 0);
 	*cvp = cv;
 }
 
@@ -177,11 +177,11 @@ void rumpuser_cv_destroy(struct rumpuser_cv *cv)
 static int cv_wait(struct rumpuser_cv *cv, struct rumpuser_mtx *m, uint64_t deadline)
 {
 	struct lwp *owner = m->owner;
-	cv->waiters++;
+	atomic_fetch_add(&cv->waiters, 1);
 	m->owner = NULL;
 	int n = rk_unschedule(m);
 	long r = r2c_cond_timedwait_unlocked(&cv->c, &m->m, deadline);
-	cv->waiters--;
+	atomic_fetch_sub(&cv->waiters, 1);
 	if ((m->flags & (RUMPUSER_MTX_SPIN | RUMPUSER_MTX_KMUTEX)) == (RUMPUSER_MTX_SPIN | RUMPUSER_MTX_KMUTEX)) {
 		rk_schedule(n, m);
 		r2c_mutex_lock(&m->m);
@@ -201,10 +201,10 @@ void rumpuser_cv_wait(struct rumpuser_cv *cv, struct rumpuser_mtx *m)
 void rumpuser_cv_wait_nowrap(struct rumpuser_cv *cv, struct rumpuser_mtx *m)
 {
 	struct lwp *owner = m->owner;
-	cv->waiters++;
+	atomic_fetch_add(&cv->waiters, 1);
 	m->owner = NULL;
 	r2c_cond_timedwait_unlocked(&cv->c, &m->m, 0);
-	cv->waiters--;
+	atomic_fetch_sub(&cv->waiters, 1);
 	r2c_mutex_lock(&m->m);
 	m->owner = owner;
 }
@@ -229,5 +229,5 @@ void rumpuser_cv_broadcast(struct rumpuser_cv *cv)
 
 void rumpuser_cv_has_waiters(struct rumpuser_cv *cv, int *waiters)
 {
-	*waiters = cv->waiters;
+	*waiters = atomic_load(&cv->waiters);
 }
