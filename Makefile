@@ -83,7 +83,7 @@ FFS_IMG := $(OUT)/ffs.img
 $(FFS_IMG):
 	@command -v makefs >/dev/null || { echo "makefs not found: apt-get install makefs" >&2; exit 1; }
 	rm -rf $@ $(OUT)/ffs-root && mkdir -p $(OUT)/ffs-root
-	makefs -t ffs -o version=2 -s 32m -f 8192 $@ $(OUT)/ffs-root
+	makefs -t ffs -o version=2,density=4096 -s 32m $@ $(OUT)/ffs-root
 
 MODULES := $(OUT)/comp/root.elf $(filter-out $(OUT)/comp/root.elf,$(COMP_ELFS)) $(EXT2_IMG) \
 	   $(if $(RUMPKERNEL),$(FFS_IMG))

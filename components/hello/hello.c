@@ -43,7 +43,8 @@ static void file_demo(void)
 	if ((e = rk_mount("ffs", "/dev/rd0", "/mnt", 0)) < 0)
 		return fail("mount ffs /dev/rd0 /mnt", e);
 	r2c_printf("hello: mounted FFS /dev/rd0 on /mnt (I am process %ld of the rump kernel)\n", rk_getpid());
-	rk_mkdir("/mnt/hello", 0755);
+	if ((e = rk_mkdir("/mnt/hello", 0755)) < 0 && e != -EEXIST)
+		return fail("mkdir /mnt/hello", e);
 	for (int i = 0; i < FILES; i++) {
 		fmt_snprintf(path, sizeof(path), "/mnt/hello/file%d", i);
 		int n = fmt_snprintf(data, sizeof(data), "this is file %d, written by hello", i);

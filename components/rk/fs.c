@@ -104,45 +104,47 @@ static word_t rkfs_close(word_t fd, word_t a1, word_t a2, word_t a3, struct r2c_
 }
 R2C_ENTRY(rkfs_close);
 
-static word_t rkfs_read(word_t fd, word_t off, word_t len, word_t a3, struct r2c_inv *inv)
+/* read, write, pread, pwrite: fd, a span of the buffer, a position
+ * (< 0: the descriptor's own). */
+enum data_op { DATA_READ, DATA_WRITE };
+
+static word_t data_call(struct r2c_inv *inv, enum data_op op, word_t fd, word_t off, word_t len, int64_t pos)
 {
-	(void)a3;
 	WITH_CLIENT;
 	void *b = span(c, off, len);
 	if (!b)
 		return fault(c);
-	return leave(c, rump_sys_read((int)fd, b, len));
+	long r;
+	if (op == DATA_READ)
+		r = pos < 0 ? rump_sys_read((int)fd, b, len) : rump_sys_pread((int)fd, b, len, pos);
+	else
+		r = pos < 0 ? rump_sys_write((int)fd, b, len) : rump_sys_pwrite((int)fd, b, len, pos);
+	return leave(c, r);
+}
+
+static word_t rkfs_read(word_t fd, word_t off, word_t len, word_t a3, struct r2c_inv *inv)
+{
+	(void)a3;
+	return data_call(inv, DATA_READ, fd, off, len, -1);
 }
 R2C_ENTRY(rkfs_read);
 
 static word_t rkfs_write(word_t fd, word_t off, word_t len, word_t a3, struct r2c_inv *inv)
 {
 	(void)a3;
-	WITH_CLIENT;
-	void *b = span(c, off, len);
-	if (!b)
-		return fault(c);
-	return leave(c, rump_sys_write((int)fd, b, len));
+	return data_call(inv, DATA_WRITE, fd, off, len, -1);
 }
 R2C_ENTRY(rkfs_write);
 
 static word_t rkfs_pread(word_t fd, word_t off, word_t len, word_t pos, struct r2c_inv *inv)
 {
-	WITH_CLIENT;
-	void *b = span(c, off, len);
-	if (!b)
-		return fault(c);
-	return leave(c, rump_sys_pread((int)fd, b, len, (int64_t)pos));
+	return (int64_t)pos < 0 ? (word_t)-EINVAL : data_call(inv, DATA_READ, fd, off, len, (int64_t)pos);
 }
 R2C_ENTRY(rkfs_pread);
 
 static word_t rkfs_pwrite(word_t fd, word_t off, word_t len, word_t pos, struct r2c_inv *inv)
 {
-	WITH_CLIENT;
-	void *b = span(c, off, len);
-	if (!b)
-		return fault(c);
-	return leave(c, rump_sys_pwrite((int)fd, b, len, (int64_t)pos));
+	return (int64_t)pos < 0 ? (word_t)-EINVAL : data_call(inv, DATA_WRITE, fd, off, len, (int64_t)pos);
 }
 R2C_ENTRY(rkfs_pwrite);
 
@@ -188,25 +190,27 @@ static word_t rkfs_mkdir(word_t path, word_t mode, word_t a2, word_t a3, struct 
 }
 R2C_ENTRY(rkfs_mkdir);
 
-static word_t rkfs_rmdir(word_t path, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+/* The calls that take one path and nothing else. */
+static word_t path_call(struct r2c_inv *inv, word_t path, int (*call)(const char *))
 {
-	(void)a1, (void)a2, (void)a3;
 	WITH_CLIENT;
 	const char *p = path_at(c, path);
 	if (!p)
 		return fault(c);
-	return leave(c, rump_sys_rmdir(p));
+	return leave(c, call(p));
+}
+
+static word_t rkfs_rmdir(word_t path, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a1, (void)a2, (void)a3;
+	return path_call(inv, path, rump_sys_rmdir);
 }
 R2C_ENTRY(rkfs_rmdir);
 
 static word_t rkfs_unlink(word_t path, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
 {
 	(void)a1, (void)a2, (void)a3;
-	WITH_CLIENT;
-	const char *p = path_at(c, path);
-	if (!p)
-		return fault(c);
-	return leave(c, rump_sys_unlink(p));
+	return path_call(inv, path, rump_sys_unlink);
 }
 R2C_ENTRY(rkfs_unlink);
 
