@@ -1,253 +1,504 @@
-/* See compose.h and docs/composition.md. Two passes: read every line
- * (names in `uses` and `shm` are resolved once the whole file is read, so
- * they may refer forward), then derive the start order, refusing cycles. */
+/*
+ * The composition file parser (see compose.h and docs/composition.md).
+ * It runs in the booter, so it allocates nothing and uses no libc beyond
+ * lib/string and lib/fmt. Two stages: read every line (names in `uses`
+ * and `shm` are kept as text, since they may refer to components declared
+ * further down), then resolve those names and derive the start order,
+ * refusing dependency cycles.
+ */
 #include "compose.h"
 #include "string/string.h"
 #include "fmt/fmt.h"
+
+#define PAGE_SIZE	4096ull
+#define SECTOR_SIZE	512ull
+#define KiB		1024ull
+#define MiB		(1024ull * KiB)
+#define GiB		(1024ull * MiB)
+
+#define DEFAULT_MEM	(1 * MiB)
+#define DEFAULT_PRIO	16
+#define PRIO_MAX	31
+
+/* A field takes at least one character and a separator: a line of
+ * COMPOSE_LINE_MAX characters never holds more fields than this. */
+#define MAX_FIELDS	((COMPOSE_LINE_MAX + 1) / 2)
+_Static_assert(2 * MAX_FIELDS - 1 >= COMPOSE_LINE_MAX, "a line cannot overflow fields[]");
+
+/* "a -> b -> ... -> a": every component at most once, plus the first again */
+#define CYCLE_TEXT_MAX	((COMPOSE_MAX_COMPS + 1) * (COMPOSE_NAME_MAX + 4) + 1)
 
 struct parser {
 	const char *file;
 	char *err;
 	size_t errlen;
 	struct composition *out;
-	/* names of uses/shm lines, resolved after the whole file is read */
-	char use_names[COMPOSE_MAX_USES][2][16];
-	char shm_names[COMPOSE_MAX_SHM][2][16];
+	int line;			/* the line being read or checked; 0 none */
+	char text[COMPOSE_LINE_MAX + 1];	/* the current line, NUL-terminated */
+	char *fields[MAX_FIELDS];	/* pointers into text */
+	int nfields;
+	/* names on uses and shm lines, resolved once the whole file is read */
+	char use_names[COMPOSE_MAX_USES][2][COMPOSE_NAME_MAX + 1];
+	char shm_names[COMPOSE_MAX_SHM][2][COMPOSE_NAME_MAX + 1];
+	char cycle_text[CYCLE_TEXT_MAX];
 };
 
-#define MAX_FIELDS 12
+/* ---- errors ------------------------------------------------------------ */
 
-static int fail(struct parser *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(struct parser *p, int line, const char *fmt, ...)
+/* Writes "FILE:LINE: message" (or "FILE: message" when p->line is 0) into
+ * the caller's buffer, truncated to its size. Always returns -1. */
+static int fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct parser *p, const char *fmt, ...)
 {
-	char msg[200];
+	size_t used;
 	va_list ap;
-	va_start(ap, fmt);
-	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (line)
-		fmt_snprintf(p->err, p->errlen, "%s:%d: %s", p->file, line, msg);
+
+	if (p->errlen == 0)
+		return -1;
+	if (p->line > 0)
+		used = (size_t)fmt_snprintf(p->err, p->errlen, "%s:%d: ", p->file, p->line);
 	else
-		fmt_snprintf(p->err, p->errlen, "%s: %s", p->file, msg);
+		used = (size_t)fmt_snprintf(p->err, p->errlen, "%s: ", p->file);
+	if (used < p->errlen) {
+		va_start(ap, fmt);
+		fmt_vsnprintf(p->err + used, p->errlen - used, fmt, ap);
+		va_end(ap);
+	}
 	return -1;
 }
 
+/* ---- words -------------------------------------------------------------- */
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) ||
+	       c == '_' || c == '-';
+}
+
+static bool is_separator(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Control characters other than tab have no place in the text. */
+static bool is_control(char c)
+{
+	unsigned char u = (unsigned char)c;
+	return (u < 0x20 && c != '\t') || u == 0x7f;
+}
+
+static bool contains(const char *s, char c)
+{
+	for (; *s; s++)
+		if (*s == c)
+			return true;
+	return false;
+}
+
+/* A component or shm name: 1 to COMPOSE_NAME_MAX of A-Z a-z 0-9 _ - */
 static bool name_ok(const char *s)
 {
 	size_t n = strlen(s);
-	if (n == 0 || n > 15)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-'))
-			return false;
-	}
-	return true;
-}
 
-/* SIZE: decimal, optional K/M/G (powers of 1024). */
-static bool parse_size(const char *s, uint64_t *out)
-{
-	uint64_t v = 0;
-	if (*s < '0' || *s > '9')
+	if (n == 0 || n > COMPOSE_NAME_MAX)
 		return false;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return false;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	int shift = 0;
-	switch (*s) {
-	case 'k': case 'K': shift = 10; s++; break;
-	case 'm': case 'M': shift = 20; s++; break;
-	case 'g': case 'G': shift = 30; s++; break;
-	}
-	if (*s || v > (UINT64_MAX >> shift))
-		return false;
-	*out = v << shift;
-	return true;
-}
-
-static bool parse_uint(const char *s, int *out)
-{
-	int v = 0;
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > 100000)
-			return false;
-		v = v * 10 + (*s - '0');
-	}
-	*out = v;
-	return true;
-}
-
-static int copy_value(struct parser *p, int line, char *dst, size_t cap, const char *key, const char *v)
-{
-	size_t n = strlen(v);
-	if (n >= cap)
-		return fail(p, line, "%s=%s: longer than %d characters", key, v, (int)cap - 1);
 	for (size_t i = 0; i < n; i++)
-		if (v[i] == '/' && strcmp(key, "arg"))
-			return fail(p, line, "%s=%s: a boot module name, not a path", key, v);
-	memcpy(dst, v, n + 1);
+		if (!is_name_char(s[i]))
+			return false;
+	return true;
+}
+
+static int check_name(struct parser *p, const char *what, const char *name)
+{
+	if (name_ok(name))
+		return 0;
+	return fail(p, "%s \"%s\": expected 1 to %d of A-Z a-z 0-9 _ -", what, name,
+		    COMPOSE_NAME_MAX);
+}
+
+static void copy_name(char dst[COMPOSE_NAME_MAX + 1], const char *name)
+{
+	memcpy(dst, name, strlen(name) + 1);	/* checked by name_ok */
+}
+
+/* ---- sizes ---------------------------------------------------------------- */
+
+static unsigned suffix_shift(char c)
+{
+	switch (c) {
+	case 'k': case 'K':
+		return 10;
+	case 'm': case 'M':
+		return 20;
+	case 'g': case 'G':
+		return 30;
+	}
 	return 0;
 }
 
-static int parse_component(struct parser *p, int line, char **f, int nf)
+/* SIZE: decimal digits, then optionally K, M or G (powers of 1024, either
+ * case). A value beyond 64 bits becomes UINT64_MAX, which every range
+ * refuses. False when the text is not a SIZE at all. */
+static bool parse_size(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	bool huge = false;
+	unsigned shift;
+
+	if (!is_digit(*s))
+		return false;
+	for (; is_digit(*s); s++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			huge = true;
+		else
+			v = v * 10 + (uint64_t)(*s - '0');
+	}
+	shift = suffix_shift(*s);
+	if (shift)
+		s++;
+	if (*s)
+		return false;
+	*out = huge || v > (UINT64_MAX >> shift) ? UINT64_MAX : v << shift;
+	return true;
+}
+
+struct size_rule {
+	uint64_t min, max;
+	uint64_t multiple;	/* the size must be a multiple of this */
+	bool round_to_page;	/* then rounded up to a multiple of 4096 */
+	const char *limits;	/* the rule in words, for messages */
+};
+
+static const struct size_rule mem_rule = {
+	4 * KiB, 4 * GiB, 1, true, "at least 4K, at most 4G"
+};
+static const struct size_rule disk_rule = {
+	0, 4 * GiB, SECTOR_SIZE, false, "a multiple of 512, at most 4G"
+};
+static const struct size_rule shm_rule = {
+	4 * KiB, 64 * MiB, 1, true, "at least 4K, at most 64M"
+};
+
+/* Reads the SIZE `value`; messages name it as "<label><sep><value>". */
+static int read_size(struct parser *p, const char *label, const char *sep, const char *value,
+		     const struct size_rule *rule, uint64_t *out)
+{
+	uint64_t size;
+
+	if (!parse_size(value, &size))
+		return fail(p, "%s%s%s: bad size (a decimal number, optionally followed by K, M or G)",
+			    label, sep, value);
+	if (size < rule->min || size > rule->max || size % rule->multiple)
+		return fail(p, "%s%s%s: bad size (%s)", label, sep, value, rule->limits);
+	if (rule->round_to_page)
+		size = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	*out = size;
+	return 0;
+}
+
+/* ---- component keys --------------------------------------------------------- */
+
+/* image=, preload=, arg=: 1 to COMPOSE_VALUE_MAX characters (the caller
+ * refused empty ones); boot module names may not be paths. */
+static int copy_value(struct parser *p, const char *key, const char *value, char *dst,
+		      bool module_name)
+{
+	size_t n = strlen(value);
+
+	if (n > COMPOSE_VALUE_MAX)
+		return fail(p, "%s=%s: longer than %d characters", key, value, COMPOSE_VALUE_MAX);
+	if (module_name && contains(value, '/'))
+		return fail(p, "%s=%s: a boot module name, not a path", key, value);
+	memcpy(dst, value, n + 1);
+	return 0;
+}
+
+static int set_image(struct parser *p, struct compose_comp *d, const char *value)
+{
+	return copy_value(p, "image", value, d->image, true);
+}
+
+static int set_preload(struct parser *p, struct compose_comp *d, const char *value)
+{
+	return copy_value(p, "preload", value, d->preload, true);
+}
+
+static int set_arg(struct parser *p, struct compose_comp *d, const char *value)
+{
+	return copy_value(p, "arg", value, d->arg, false);
+}
+
+static int set_mem(struct parser *p, struct compose_comp *d, const char *value)
+{
+	return read_size(p, "mem", "=", value, &mem_rule, &d->mem);
+}
+
+static int set_disk(struct parser *p, struct compose_comp *d, const char *value)
+{
+	return read_size(p, "disk", "=", value, &disk_rule, &d->disk);
+}
+
+static int set_prio(struct parser *p, struct compose_comp *d, const char *value)
+{
+	int prio = 0;
+
+	for (const char *s = value; *s; s++) {
+		if (!is_digit(*s) || prio > PRIO_MAX)
+			return fail(p, "prio=%s: expected 0 (most urgent) to %d", value, PRIO_MAX);
+		prio = prio * 10 + (*s - '0');
+	}
+	if (prio > PRIO_MAX)
+		return fail(p, "prio=%s: expected 0 (most urgent) to %d", value, PRIO_MAX);
+	d->prio = prio;
+	return 0;
+}
+
+static int set_halt(struct parser *p, struct compose_comp *d, const char *value)
+{
+	if (strcmp(value, "yes") && strcmp(value, "no"))
+		return fail(p, "halt=%s: expected yes or no", value);
+	d->halt = !strcmp(value, "yes");
+	return 0;
+}
+
+struct component_key {
+	const char *name;
+	int (*set)(struct parser *p, struct compose_comp *d, const char *value);
+};
+
+static const struct component_key component_keys[] = {
+	{ "image", set_image },
+	{ "mem", set_mem },
+	{ "prio", set_prio },
+	{ "disk", set_disk },
+	{ "preload", set_preload },
+	{ "arg", set_arg },
+	{ "halt", set_halt },
+};
+#define NKEYS ((int)(sizeof(component_keys) / sizeof(component_keys[0])))
+#define KEY_NAMES "image, mem, prio, disk, preload, arg, halt"
+#define IMAGE_KEY 0	/* the one required key */
+
+static int find_key(const char *name)
+{
+	for (int i = 0; i < NKEYS; i++)
+		if (!strcmp(component_keys[i].name, name))
+			return i;
+	return -1;
+}
+
+/* One KEY=VALUE field of a component line; `seen` has a bit per key. */
+static int parse_setting(struct parser *p, struct compose_comp *d, char *field, unsigned *seen)
+{
+	char *eq = field;
+	int key;
+
+	while (*eq && *eq != '=')
+		eq++;
+	if (!*eq || eq == field)
+		return fail(p, "\"%s\": expected key=value", field);
+	*eq = '\0';
+	key = find_key(field);
+	if (key < 0)
+		return fail(p, "unknown key \"%s\" (expected " KEY_NAMES ")", field);
+	if (*seen & (1u << key))
+		return fail(p, "%s= given twice", field);
+	*seen |= 1u << key;
+	if (!eq[1])
+		return fail(p, "%s=: empty value", field);
+	return component_keys[key].set(p, d, eq + 1);
+}
+
+/* ---- lines ------------------------------------------------------------------ */
+
+/* component NAME image=FILE [KEY=VALUE]... */
+static int parse_component(struct parser *p)
 {
 	struct composition *c = p->out;
-	if (nf < 2)
-		return fail(p, line, "component: missing name");
-	if (!name_ok(f[1]))
-		return fail(p, line, "component name \"%s\": 1 to 15 of A-Z a-z 0-9 _ -", f[1]);
-	for (int i = 0; i < c->ncomps; i++)
-		if (!strcmp(c->comps[i].name, f[1]))
-			return fail(p, line, "component \"%s\" declared twice (first on line %d)", f[1],
-				    c->comps[i].line);
-	if (c->ncomps == COMPOSE_MAX_COMPS)
-		return fail(p, line, "too many components (at most %d)", COMPOSE_MAX_COMPS);
-	struct compose_comp *d = &c->comps[c->ncomps];
-	memset(d, 0, sizeof(*d));
-	memcpy(d->name, f[1], strlen(f[1]) + 1);
-	d->mem = 1 << 20;
-	d->prio = 16;
-	d->line = line;
+	char **f = p->fields;
+	struct compose_comp *d;
 	unsigned seen = 0;
-	static const char *const keys[] = { "image", "mem", "prio", "disk", "preload", "arg", "halt" };
-	for (int i = 2; i < nf; i++) {
-		char *eq = f[i];
-		while (*eq && *eq != '=')
-			eq++;
-		if (!*eq)
-			return fail(p, line, "\"%s\": expected key=value", f[i]);
-		*eq = '\0';
-		const char *k = f[i], *v = eq + 1;
-		int which = -1;
-		for (int j = 0; j < 7; j++)
-			if (!strcmp(k, keys[j]))
-				which = j;
-		if (which < 0)
-			return fail(p, line, "unknown key \"%s\" (expected image, mem, prio, disk, preload, arg, halt)", k);
-		if (seen & (1u << which))
-			return fail(p, line, "%s given twice", k);
-		seen |= 1u << which;
-		if (!*v)
-			return fail(p, line, "%s: empty value", k);
-		uint64_t sz;
-		switch (which) {
-		case 0:
-			if (copy_value(p, line, d->image, sizeof(d->image), k, v))
-				return -1;
-			break;
-		case 1:
-			if (!parse_size(v, &sz) || sz < 4096 || sz > (4ull << 30))
-				return fail(p, line, "mem=%s: bad size (4K to 4G, suffix K, M or G)", v);
-			d->mem = (sz + 4095) & ~4095ull;
-			break;
-		case 2:
-			if (!parse_uint(v, &d->prio) || d->prio > 31)
-				return fail(p, line, "prio=%s: expected 0 (most urgent) to 31", v);
-			break;
-		case 3:
-			if (!parse_size(v, &sz) || sz % 512 || sz > (4ull << 30))
-				return fail(p, line, "disk=%s: bad size (a multiple of 512, at most 4G)", v);
-			d->disk = sz;
-			break;
-		case 4:
-			if (copy_value(p, line, d->preload, sizeof(d->preload), k, v))
-				return -1;
-			break;
-		case 5:
-			if (copy_value(p, line, d->arg, sizeof(d->arg), k, v))
-				return -1;
-			break;
-		case 6:
-			if (strcmp(v, "yes") && strcmp(v, "no"))
-				return fail(p, line, "halt=%s: expected yes or no", v);
-			d->halt = !strcmp(v, "yes");
-			break;
-		}
-	}
-	if (!(seen & 1))
-		return fail(p, line, "component %s: image= is required", d->name);
+	int first;
+
+	if (p->nfields < 2)
+		return fail(p, "component: missing name (expected \"component NAME image=FILE ...\")");
+	if (check_name(p, "component name", f[1]))
+		return -1;
+	first = compose_find(c, f[1]);
+	if (first >= 0)
+		return fail(p, "component \"%s\" declared twice (first on line %d)", f[1],
+			    c->comps[first].line);
+	if (c->ncomps == COMPOSE_MAX_COMPS)
+		return fail(p, "too many components (at most %d)", COMPOSE_MAX_COMPS);
+	d = &c->comps[c->ncomps];
+	memset(d, 0, sizeof(*d));
+	copy_name(d->name, f[1]);
+	d->mem = DEFAULT_MEM;
+	d->prio = DEFAULT_PRIO;
+	d->line = p->line;
+	for (int i = 2; i < p->nfields; i++)
+		if (parse_setting(p, d, f[i], &seen))
+			return -1;
+	if (!(seen & (1u << IMAGE_KEY)))
+		return fail(p, "component %s: image= is required", d->name);
 	c->ncomps++;
 	return 0;
 }
 
-static int parse_uses(struct parser *p, int line, char **f, int nf)
+/* uses CLIENT SERVER; the names are resolved by resolve_uses() */
+static int parse_uses(struct parser *p)
 {
 	struct composition *c = p->out;
-	if (nf != 3)
-		return fail(p, line, "uses: expected \"uses CLIENT SERVER\"");
+	char **f = p->fields;
+
+	if (p->nfields != 3)
+		return fail(p, "uses: expected \"uses CLIENT SERVER\"");
 	if (c->nuses == COMPOSE_MAX_USES)
-		return fail(p, line, "too many uses lines (at most %d)", COMPOSE_MAX_USES);
-	for (int i = 1; i < 3; i++) {
-		if (!name_ok(f[i]))
-			return fail(p, line, "uses: bad component name \"%s\"", f[i]);
-		memcpy(p->use_names[c->nuses][i - 1], f[i], strlen(f[i]) + 1);
-	}
-	c->uses[c->nuses++].line = line;
+		return fail(p, "too many uses lines (at most %d)", COMPOSE_MAX_USES);
+	if (check_name(p, "uses: component name", f[1]) ||
+	    check_name(p, "uses: component name", f[2]))
+		return -1;
+	if (!strcmp(f[1], f[2]))
+		return fail(p, "uses: %s cannot use itself", f[1]);
+	for (int i = 0; i < c->nuses; i++)
+		if (!strcmp(p->use_names[i][0], f[1]) && !strcmp(p->use_names[i][1], f[2]))
+			return fail(p, "uses %s %s repeated (first on line %d)", f[1], f[2],
+				    c->uses[i].line);
+	copy_name(p->use_names[c->nuses][0], f[1]);
+	copy_name(p->use_names[c->nuses][1], f[2]);
+	c->uses[c->nuses].line = p->line;
+	c->nuses++;
 	return 0;
 }
 
-static int parse_shm(struct parser *p, int line, char **f, int nf)
+static int find_shm(const struct composition *c, const char *name)
+{
+	for (int i = 0; i < c->nshm; i++)
+		if (!strcmp(c->shm[i].name, name))
+			return i;
+	return -1;
+}
+
+/* shm NAME SIZE COMP_A COMP_B; the names are resolved by resolve_shm() */
+static int parse_shm(struct parser *p)
 {
 	struct composition *c = p->out;
-	if (nf != 5)
-		return fail(p, line, "shm: expected \"shm NAME SIZE COMP_A COMP_B\"");
+	char **f = p->fields;
+	struct compose_shm *s;
+	char label[COMPOSE_NAME_MAX + 16];
+	int first;
+
+	if (p->nfields != 5)
+		return fail(p, "shm: expected \"shm NAME SIZE COMP_A COMP_B\"");
+	if (check_name(p, "shm name", f[1]))
+		return -1;
+	first = find_shm(c, f[1]);
+	if (first >= 0)
+		return fail(p, "shm \"%s\" declared twice (first on line %d)", f[1],
+			    c->shm[first].line);
 	if (c->nshm == COMPOSE_MAX_SHM)
-		return fail(p, line, "too many shm lines (at most %d)", COMPOSE_MAX_SHM);
-	if (!name_ok(f[1]))
-		return fail(p, line, "shm name \"%s\": 1 to 15 of A-Z a-z 0-9 _ -", f[1]);
-	for (int i = 0; i < c->nshm; i++)
-		if (!strcmp(c->shm[i].name, f[1]))
-			return fail(p, line, "shm \"%s\" declared twice (first on line %d)", f[1], c->shm[i].line);
-	struct compose_shm *s = &c->shm[c->nshm];
-	uint64_t sz;
-	if (!parse_size(f[2], &sz) || sz < 4096 || sz > (64ull << 20))
-		return fail(p, line, "shm size %s: bad size (4K to 64M)", f[2]);
+		return fail(p, "too many shm lines (at most %d)", COMPOSE_MAX_SHM);
+	s = &c->shm[c->nshm];
 	memset(s, 0, sizeof(*s));
-	memcpy(s->name, f[1], strlen(f[1]) + 1);
-	s->size = (sz + 4095) & ~4095ull;
-	s->line = line;
-	for (int i = 3; i < 5; i++) {
-		if (!name_ok(f[i]))
-			return fail(p, line, "shm: bad component name \"%s\"", f[i]);
-		memcpy(p->shm_names[c->nshm][i - 3], f[i], strlen(f[i]) + 1);
-	}
+	fmt_snprintf(label, sizeof(label), "shm %s size", f[1]);
+	if (read_size(p, label, " ", f[2], &shm_rule, &s->size))
+		return -1;
+	if (check_name(p, "shm: component name", f[3]) ||
+	    check_name(p, "shm: component name", f[4]))
+		return -1;
+	if (!strcmp(f[3], f[4]))
+		return fail(p, "shm %s: %s cannot share with itself", f[1], f[3]);
+	copy_name(s->name, f[1]);
+	copy_name(p->shm_names[c->nshm][0], f[3]);
+	copy_name(p->shm_names[c->nshm][1], f[4]);
+	s->line = p->line;
 	c->nshm++;
 	return 0;
 }
 
-static int parse_line(struct parser *p, int line, char *s)
+/* Splits p->text into fields at spaces and tabs, stopping at a '#'. */
+static void split_fields(struct parser *p)
 {
-	char *f[MAX_FIELDS];
-	int nf = 0;
-	for (char *q = s; *q;) {
-		while (*q == ' ' || *q == '\t')
+	char *q = p->text;
+
+	p->nfields = 0;
+	for (;;) {
+		while (is_separator(*q))
 			*q++ = '\0';
 		if (!*q || *q == '#')
 			break;
-		if (nf == MAX_FIELDS)
-			return fail(p, line, "too many fields (at most %d)", MAX_FIELDS);
-		f[nf++] = q;
-		while (*q && *q != ' ' && *q != '\t' && *q != '#')
+		p->fields[p->nfields++] = q;
+		while (*q && !is_separator(*q) && *q != '#')
 			q++;
-		if (*q == '#')
+		if (*q == '#') {
 			*q = '\0';
+			break;
+		}
 	}
-	if (nf == 0)
-		return 0;
-	if (!strcmp(f[0], "component"))
-		return parse_component(p, line, f, nf);
-	if (!strcmp(f[0], "uses"))
-		return parse_uses(p, line, f, nf);
-	if (!strcmp(f[0], "shm"))
-		return parse_shm(p, line, f, nf);
-	return fail(p, line, "unknown keyword \"%s\" (expected component, uses or shm)", f[0]);
 }
+
+static int parse_line(struct parser *p)
+{
+	const char *keyword;
+
+	split_fields(p);
+	if (p->nfields == 0)
+		return 0;
+	keyword = p->fields[0];
+	if (!strcmp(keyword, "component"))
+		return parse_component(p);
+	if (!strcmp(keyword, "uses"))
+		return parse_uses(p);
+	if (!strcmp(keyword, "shm"))
+		return parse_shm(p);
+	return fail(p, "unknown keyword \"%s\" (expected component, uses or shm)", keyword);
+}
+
+/* Copies the line starting at text[*pos] into p->text without its line
+ * end (LF, or CR LF; a CR at the very end of the text is dropped too) and
+ * moves *pos past it. */
+static int read_line(struct parser *p, const char *text, size_t len, size_t *pos)
+{
+	size_t n = 0;
+
+	while (*pos < len && text[*pos] != '\n') {
+		char c = text[(*pos)++];
+
+		if (c == '\r' && (*pos == len || text[*pos] == '\n'))
+			continue;
+		if (c == '\0')
+			return fail(p, "NUL byte (a composition file is text)");
+		if (is_control(c))
+			return fail(p, "control character 0x%02x", (unsigned)(unsigned char)c);
+		if (n == COMPOSE_LINE_MAX)
+			return fail(p, "line longer than %d characters", COMPOSE_LINE_MAX);
+		p->text[n++] = c;
+	}
+	if (*pos < len)
+		(*pos)++;		/* the '\n' */
+	p->text[n] = '\0';
+	return 0;
+}
+
+static int read_lines(struct parser *p, const char *text, size_t len)
+{
+	for (size_t pos = 0; pos < len;) {
+		if (p->line == INT32_MAX)
+			return fail(p, "too many lines");
+		p->line++;
+		if (read_line(p, text, len, &pos) || parse_line(p))
+			return -1;
+	}
+	p->line = 0;
+	return 0;
+}
+
+/* ---- names, order ----------------------------------------------------------- */
 
 int compose_find(const struct composition *c, const char *name)
 {
@@ -265,96 +516,152 @@ bool compose_uses(const struct composition *c, int client, int server)
 	return false;
 }
 
-static int resolve(struct parser *p)
+static int resolve_name(struct parser *p, const char *what, const char *name, int *index)
+{
+	*index = compose_find(p->out, name);
+	if (*index < 0)
+		return fail(p, "%s: no component named \"%s\"", what, name);
+	return 0;
+}
+
+static int resolve_uses(struct parser *p)
 {
 	struct composition *c = p->out;
+
 	for (int i = 0; i < c->nuses; i++) {
 		struct compose_use *u = &c->uses[i];
-		u->client = compose_find(c, p->use_names[i][0]);
-		u->server = compose_find(c, p->use_names[i][1]);
-		for (int k = 0; k < 2; k++)
-			if ((k ? u->server : u->client) < 0)
-				return fail(p, u->line, "uses: no component named \"%s\"", p->use_names[i][k]);
-		if (u->client == u->server)
-			return fail(p, u->line, "uses: %s cannot use itself", p->use_names[i][0]);
-		for (int j = 0; j < i; j++)
-			if (c->uses[j].client == u->client && c->uses[j].server == u->server)
-				return fail(p, u->line, "uses %s %s repeated (first on line %d)",
-					    p->use_names[i][0], p->use_names[i][1], c->uses[j].line);
+
+		p->line = u->line;
+		if (resolve_name(p, "uses", p->use_names[i][0], &u->client) ||
+		    resolve_name(p, "uses", p->use_names[i][1], &u->server))
+			return -1;
 	}
+	p->line = 0;
+	return 0;
+}
+
+static int resolve_shm(struct parser *p)
+{
+	struct composition *c = p->out;
+	char what[COMPOSE_NAME_MAX + 8];
+
 	for (int i = 0; i < c->nshm; i++) {
 		struct compose_shm *s = &c->shm[i];
-		s->a = compose_find(c, p->shm_names[i][0]);
-		s->b = compose_find(c, p->shm_names[i][1]);
-		for (int k = 0; k < 2; k++)
-			if ((k ? s->b : s->a) < 0)
-				return fail(p, s->line, "shm %s: no component named \"%s\"", s->name, p->shm_names[i][k]);
-		if (s->a == s->b)
-			return fail(p, s->line, "shm %s: a component cannot share with itself", s->name);
-	}
-	return 0;
-}
 
-/* Depth-first search for a cycle from n; on finding one, report it. */
-static int find_cycle(struct parser *p, int n, int *state, int *stack, int depth)
-{
-	struct composition *c = p->out;
-	state[n] = 1;
-	stack[depth] = n;
-	for (int i = 0; i < c->nuses; i++) {
-		if (c->uses[i].client != n)
-			continue;
-		int s = c->uses[i].server;
-		if (state[s] == 1) {	/* back edge: s ... n -> s */
-			char path[200];
-			size_t len = 0;
-			int from = 0;
-			while (stack[from] != s)
-				from++;
-			for (int k = from; k <= depth && len < sizeof(path); k++)
-				len += (size_t)fmt_snprintf(path + len, sizeof(path) - len, "%s -> ",
-							    c->comps[stack[k]].name);
-			if (len < sizeof(path))
-				fmt_snprintf(path + len, sizeof(path) - len, "%s", c->comps[s].name);
-			return fail(p, c->uses[i].line, "dependency cycle: %s", path);
-		}
-		if (state[s] == 0 && find_cycle(p, s, state, stack, depth + 1))
+		p->line = s->line;
+		fmt_snprintf(what, sizeof(what), "shm %s", s->name);
+		if (resolve_name(p, what, p->shm_names[i][0], &s->a) ||
+		    resolve_name(p, what, p->shm_names[i][1], &s->b))
 			return -1;
 	}
-	state[n] = 2;
+	p->line = 0;
 	return 0;
 }
 
-/* Servers before clients; otherwise file order. */
-static int start_order(struct parser *p)
+/* The first uses line (in file order) making `client` wait for a server
+ * that has not started; -1 when it need not wait. */
+static int first_waiting_use(const struct composition *c, int client, const bool *started)
 {
-	struct composition *c = p->out;
-	int state[COMPOSE_MAX_COMPS] = { 0 }, stack[COMPOSE_MAX_COMPS];
+	for (int i = 0; i < c->nuses; i++)
+		if (c->uses[i].client == client && !started[c->uses[i].server])
+			return i;
+	return -1;
+}
+
+/* The first component in file order that has not started and whose
+ * servers all have; -1 when there is none. */
+static int next_to_start(const struct composition *c, const bool *started)
+{
 	for (int i = 0; i < c->ncomps; i++)
-		if (state[i] == 0 && find_cycle(p, i, state, stack, 0))
-			return -1;
-	bool placed[COMPOSE_MAX_COMPS] = { false };
+		if (!started[i] && first_waiting_use(c, i, started) < 0)
+			return i;
+	return -1;
+}
+
+static void append(char *buf, size_t cap, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*len + n >= cap)
+		n = cap - 1 - *len;	/* cannot happen: CYCLE_TEXT_MAX fits */
+	memcpy(buf + *len, s, n);
+	*len += n;
+	buf[*len] = '\0';
+}
+
+/*
+ * Called when components remain but none can start: each waits for a
+ * server that has not started, so following "waits for" from any of them
+ * must come back to a component already visited. Reports that cycle and
+ * the line of the uses line closing it.
+ */
+static int report_cycle(struct parser *p, const bool *started)
+{
+	struct composition *c = p->out;
+	int visited_at[COMPOSE_MAX_COMPS], path[COMPOSE_MAX_COMPS], via[COMPOSE_MAX_COMPS];
+	int depth = 0, cur = 0;
+	size_t len = 0;
+
+	for (int i = 0; i < c->ncomps; i++)
+		visited_at[i] = -1;
+	while (started[cur])
+		cur++;
+	while (visited_at[cur] < 0) {
+		int use = first_waiting_use(c, cur, started);
+
+		if (use < 0)	/* cannot happen, see above */
+			return fail(p, "dependency cycle");
+		visited_at[cur] = depth;
+		path[depth] = cur;
+		via[depth++] = use;
+		cur = c->uses[use].server;
+	}
+	p->cycle_text[0] = '\0';
+	for (int k = visited_at[cur]; k < depth; k++) {
+		append(p->cycle_text, sizeof(p->cycle_text), &len, c->comps[path[k]].name);
+		append(p->cycle_text, sizeof(p->cycle_text), &len, " -> ");
+	}
+	append(p->cycle_text, sizeof(p->cycle_text), &len, c->comps[cur].name);
+	p->line = c->uses[via[depth - 1]].line;
+	return fail(p, "dependency cycle: %s", p->cycle_text);
+}
+
+/* Servers before their clients; otherwise file order: repeatedly start
+ * the first component in the file whose servers have all started. */
+static int derive_start_order(struct parser *p)
+{
+	struct composition *c = p->out;
+	bool started[COMPOSE_MAX_COMPS] = { false };
+
 	for (int n = 0; n < c->ncomps; n++) {
-		for (int i = 0; i < c->ncomps; i++) {
-			if (placed[i])
-				continue;
-			bool waits = false;
-			for (int u = 0; u < c->nuses && !waits; u++)
-				waits = c->uses[u].client == i && !placed[c->uses[u].server];
-			if (waits)
-				continue;
-			placed[i] = true;
-			c->order[n] = i;
-			break;
-		}
+		int next = next_to_start(c, started);
+
+		if (next < 0)
+			return report_cycle(p, started);
+		started[next] = true;
+		c->order[n] = next;
 	}
 	return 0;
+}
+
+/* ---- entry -------------------------------------------------------------- */
+
+static int parse_all(struct parser *p, const char *text, size_t len)
+{
+	if (read_lines(p, text, len))
+		return -1;
+	if (p->out->ncomps == 0)
+		return fail(p, "no components");
+	if (resolve_uses(p) || resolve_shm(p))
+		return -1;
+	return derive_start_order(p);
 }
 
 int compose_parse(const char *text, size_t len, const char *file, struct composition *out,
 		  char *err, size_t errlen)
 {
 	static struct parser p;		/* large: keep it off small stacks */
+
 	memset(&p, 0, sizeof(p));
 	p.file = file;
 	p.err = err;
@@ -363,30 +670,9 @@ int compose_parse(const char *text, size_t len, const char *file, struct composi
 	memset(out, 0, sizeof(*out));
 	if (errlen)
 		err[0] = '\0';
-	char buf[COMPOSE_LINE_MAX + 2];
-	int line = 0;
-	for (size_t pos = 0; pos < len;) {
-		line++;
-		size_t n = 0;
-		while (pos < len && text[pos] != '\n') {
-			if (text[pos] == '\0')
-				return fail(&p, line, "NUL byte in the file");
-			if (n > COMPOSE_LINE_MAX)
-				return fail(&p, line, "line longer than %d characters", COMPOSE_LINE_MAX);
-			buf[n++] = text[pos++];
-		}
-		pos++;
-		if (n && buf[n - 1] == '\r')
-			n--;
-		if (n > COMPOSE_LINE_MAX)
-			return fail(&p, line, "line longer than %d characters", COMPOSE_LINE_MAX);
-		buf[n] = '\0';
-		if (parse_line(&p, line, buf))
-			return -1;
-	}
-	if (out->ncomps == 0)
-		return fail(&p, 0, "no components");
-	if (resolve(&p) || start_order(&p))
+	if (parse_all(&p, text, len)) {
+		memset(out, 0, sizeof(*out));
 		return -1;
+	}
 	return 0;
 }

@@ -1,8 +1,9 @@
 /*
  * The composition file: which components boot, with how much memory and
  * which priority, which servers each may invoke, and which memory two of
- * them share. Parsed by the booter in the guest and tested on the host;
- * docs/composition.md describes the format.
+ * them share. Parsed by the booter in the guest (freestanding, no
+ * allocation) and tested on the host; docs/composition.md describes the
+ * format, its limits and its error messages.
  */
 #ifndef COMPOSE_H
 #define COMPOSE_H
@@ -11,29 +12,33 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+/* Limits; exceeding one is an error naming the line, never truncation. */
 #define COMPOSE_MAX_COMPS 32
 #define COMPOSE_MAX_USES 128
 #define COMPOSE_MAX_SHM 32
-#define COMPOSE_LINE_MAX 255
+#define COMPOSE_LINE_MAX 255	/* characters, without the line end */
+#define COMPOSE_NAME_MAX 15	/* component and shm names */
+#define COMPOSE_VALUE_MAX 47	/* image=, preload=, arg= */
 
 struct compose_comp {
-	char name[16];
-	char image[48];
+	char name[COMPOSE_NAME_MAX + 1];
+	char image[COMPOSE_VALUE_MAX + 1];	/* boot module holding its ELF image */
 	uint64_t mem;		/* bytes, a multiple of 4096 */
 	int prio;		/* 0 most urgent .. 31 */
-	uint64_t disk;		/* bytes, a multiple of 512; 0 none */
-	char preload[48];
-	char arg[48];
+	uint64_t disk;		/* RAM disk bytes, a multiple of 512; 0 none */
+	char preload[COMPOSE_VALUE_MAX + 1];	/* boot module copied to the disk; "" none */
+	char arg[COMPOSE_VALUE_MAX + 1];	/* "" none */
 	bool halt;		/* the system halts once every halt=yes component ended */
 	int line;
 };
 
-struct compose_use { int client, server, line; };	/* indexes into comps */
+struct compose_use { int client, server; int line; };	/* indexes into comps */
 
 struct compose_shm {
-	char name[16];
-	uint64_t size;		/* a multiple of 4096 */
-	int a, b, line;
+	char name[COMPOSE_NAME_MAX + 1];
+	uint64_t size;		/* bytes, a multiple of 4096 */
+	int a, b;		/* indexes into comps */
+	int line;
 };
 
 struct composition {
@@ -43,14 +48,22 @@ struct composition {
 	int nuses;
 	struct compose_shm shm[COMPOSE_MAX_SHM];
 	int nshm;
-	int order[COMPOSE_MAX_COMPS];	/* start order: servers before their clients */
+	int order[COMPOSE_MAX_COMPS];	/* start order: indexes into comps */
 };
 
-/* Parse len bytes of text read from `file`. 0, or -1 with
- * "FILE:LINE: problem" (or "FILE: problem") NUL-terminated in err. */
+/*
+ * Parse `len` bytes of `text` (not necessarily NUL-terminated) read from
+ * file `file`. Returns 0, or -1 with a message "FILE:LINE: problem" (or
+ * "FILE: problem" when no line applies) written NUL-terminated into err
+ * (truncated to errlen, never overflowing; err may be NULL if errlen is
+ * 0). On error *out is all zeroes. Not reentrant: the parser keeps its
+ * scratch space (about 7 KiB) in a static buffer, off small stacks.
+ */
 int compose_parse(const char *text, size_t len, const char *file, struct composition *out,
 		  char *err, size_t errlen);
+/* true when comps[client] may invoke comps[server] */
 bool compose_uses(const struct composition *c, int client, int server);
+/* index into comps of the component called `name`, or -1 */
 int compose_find(const struct composition *c, const char *name);
 
 #endif
