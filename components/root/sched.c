@@ -15,7 +15,7 @@
 #include "sched.h"
 #include "r2c/cinfo.h"
 
-#define MAX_THDS 512
+#define MAX_THDS SCHED_MAX_THDS
 #define SLICE_US 2000
 
 enum sstate { S_FREE, S_RUNNABLE, S_PARKED, S_SLEEPING, S_KBLOCKED, S_DEAD };
@@ -314,9 +314,9 @@ void sched_dump(void)
 			continue;
 		struct r2c_ret k = r2c_sys(t->slot, THD_STATE, 0, 0, 0, 0, 0, 0);
 		r2c_printf("booter:   thread %lu of component %d: %s, priority %d%s, wakes in %ld us, depth %lu, "
-			   "%lu requests, last %lu(%lu)\n",
+			   "ip 0x%lx, %lu requests, last %lu(%lu)\n",
 			   t->tid, t->comp, st[t->state], t->prio, t->permit ? ", permit" : "",
-			   t->wake_at ? (long)((t->wake_at - now) / (slice_cycles / SLICE_US)) : -1, k.r1,
+			   t->wake_at ? (long)((t->wake_at - now) / (slice_cycles / SLICE_US)) : -1, k.r1, k.r0,
 			   t->nreq, t->last_req, t->last_arg);
 	}
 }

@@ -4,6 +4,8 @@
 
 #include "r2c.h"
 
+#define SCHED_MAX_THDS 512	/* threads the system scheduler can hold */
+
 void sched_init(void);
 void sched_dump(void);
 /* Schedule a thread the root created (its THD capability in `slot`). */

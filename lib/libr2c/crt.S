@@ -10,16 +10,35 @@
  */
 #define EAGAIN 35
 
+/* Claim a free stack of the pool (a bitmap of as many words as the pool
+ * needs): its index in r11. \t and rsp (not a stack yet) are scratch;
+ * jumps to \fail when every stack is taken. */
+.macro CLAIM_STACK t, fail
+	xor %r11d, %r11d	/* the first index of the word looked at */
+1:	cmp r2c_stack_count(%rip), %r11
+	jae \fail
+	lea r2c_stack_bitmap(%rip), %rsp
+	mov %r11, \t
+	shr $3, \t		/* that word's byte offset */
+	mov (%rsp,\t), \t
+	not \t
+	bsf \t, \t
+	jz 2f			/* all taken: the next word */
+	add %r11, \t
+	lock bts \t, (%rsp)	/* a bit string: any index */
+	jc 1b
+	mov \t, %r11
+	jmp 3f
+2:	add $64, %r11
+	jmp 1b
+3:
+.endm
+
 /* rsp = top of a free stack, its index in r11 (saved on it), the thread
  * id (rsi) recorded for r2c_self(); rax clobbered; jumps to \fail when
  * the pool is empty. */
 .macro TAKE_STACK fail
-1:	mov r2c_stack_bitmap(%rip), %rax
-	not %rax
-	bsf %rax, %r11
-	jz \fail
-	lock bts %r11, r2c_stack_bitmap(%rip)
-	jc 1b
+	CLAIM_STACK %rax, \fail
 	lea 1(%r11), %rax
 	imul r2c_stack_size(%rip), %rax
 	add r2c_stack_area(%rip), %rax
@@ -39,12 +58,7 @@
  * stack index above it; r8 = &inv. In: r8 = token, r9 = tid; rax (the
  * handler) and rdi, rsi, rdx, rcx (the arguments) are kept. */
 .macro TAKE_STACK_INV fail
-1:	mov r2c_stack_bitmap(%rip), %r10
-	not %r10
-	bsf %r10, %r11
-	jz \fail
-	lock bts %r11, r2c_stack_bitmap(%rip)
-	jc 1b
+	CLAIM_STACK %r10, \fail
 	lea 1(%r11), %r10
 	imul r2c_stack_size(%rip), %r10
 	add r2c_stack_area(%rip), %r10

@@ -98,14 +98,16 @@ static inline uint64_t r2c_tsc(void)
 
 /* The pool of stacks crt.S takes from (lib/libr2c/stacks.c has the
  * default; a component needing other sizes says R2C_STACK_POOL itself). */
+#define R2C_STACKS_MAX 1024
 #define R2C_STACK_POOL(count, size)						\
-	_Static_assert((count) <= 64, "the stack bitmap has 64 bits");		\
+	_Static_assert((count) > 0 && (count) <= R2C_STACKS_MAX, "stack pool size");	\
 	static char r2c_stacks_[count][size] __attribute__((aligned(16)));	\
 	char *r2c_stack_area = &r2c_stacks_[0][0];				\
 	word_t r2c_stack_size = (size);						\
 	word_t r2c_stack_count = (count);					\
-	volatile word_t r2c_stack_bitmap = (count) == 64 ? 0 : ~0ull << (count);	\
-	word_t r2c_stack_tid[64]
+	volatile word_t r2c_stack_bitmap[((count) + 63) / 64] =		\
+		{ [((count) - 1) / 64] = (count) % 64 ? ~0ull << ((count) % 64) : 0 };	\
+	word_t r2c_stack_tid[count]
 
 /* Each component defines this; it runs on the first thread. */
 void r2c_main(word_t arg);

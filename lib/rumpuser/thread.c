@@ -5,11 +5,11 @@
 
 #define RK_THREAD_PRIO 16
 
-static struct rk_thread_ctx ctx[64];
+static struct rk_thread_ctx ctx[R2C_STACKS_MAX];
 
 struct rk_thread_ctx *rk_ctx(void)
 {
-	return &ctx[r2c_stack_index() & 63];
+	return &ctx[r2c_stack_index()];
 }
 
 struct start { void *(*f)(void *); void *arg; };
