@@ -6,21 +6,32 @@
  */
 #include "include/obj.h"
 
+/* The page `idx` of a range capability (untyped or devmem) mapped with
+ * `flags`, if its rights allow: its physical address, or 0 with *err. */
+static paddr_t range_page(struct comp *me, word_t slot, int type, word_t idx, word_t flags, word_t allowed,
+			  long *err)
+{
+	struct cap *rc = cap_lookup(me, slot, type, RIGHT_READ, err);
+	if (!rc)
+		return 0;
+	*err = -EINVAL;
+	if ((flags & ~allowed) || idx >= rc->d1)
+		return 0;
+	*err = -EPERM;
+	if (((flags & MAP_WRITE) && !(rc->rights & RIGHT_WRITE)) ||
+	    ((flags & MAP_EXEC) && !(rc->rights & RIGHT_EXEC)))
+		return 0;
+	*err = 0;
+	return (rc->d0 + idx) << PAGE_SHIFT;
+}
+
 static long map_from_untyped(struct comp *me, struct comp *c, struct regs *r)
 {
 	long err;
-	word_t va = r->rdi, idx = r->rdx, flags = r->r10;
-	struct cap *ut = cap_lookup(me, r->rsi, CAP_UNTYPED, RIGHT_READ, &err);
-	if (!ut)
+	word_t va = r->rdi, flags = r->r10;
+	paddr_t pa = range_page(me, r->rsi, CAP_UNTYPED, r->rdx, flags, MAP_WRITE | MAP_EXEC, &err);
+	if (err)
 		return err;
-	if (flags & ~(word_t)(MAP_WRITE | MAP_EXEC))
-		return -EINVAL;
-	if (((flags & MAP_WRITE) && !(ut->rights & RIGHT_WRITE)) ||
-	    ((flags & MAP_EXEC) && !(ut->rights & RIGHT_EXEC)))
-		return -EPERM;
-	if (idx >= ut->d1)
-		return -EINVAL;
-	paddr_t pa = (ut->d0 + idx) << PAGE_SHIFT;
 	struct frame *f = frame_of(pa);
 	bool fresh = f->type == F_UNTYPED;
 	if (!fresh && f->type != F_USER)
@@ -33,6 +44,14 @@ static long map_from_untyped(struct comp *me, struct comp *c, struct regs *r)
 	if (err && fresh)
 		f->type = F_UNTYPED;
 	return err;
+}
+
+/* Device memory has no frame to count or zero: map it as it is. */
+static long map_devmem(struct comp *me, struct comp *c, struct regs *r)
+{
+	long err;
+	paddr_t pa = range_page(me, r->rsi, CAP_DEVMEM, r->rdx, r->r10, MAP_WRITE, &err);
+	return err ? err : pgtbl_map(c, r->rdi, pa, r->r10);
 }
 
 static long alias(struct comp *me, struct comp *c, struct regs *r)
@@ -99,6 +118,8 @@ long comp_op(struct thread *t, struct cap *cc, word_t op, struct regs *r)
 	switch (op) {
 	case COMP_MAP:
 		return map_from_untyped(me, c, r);
+	case COMP_MAP_DEVMEM:
+		return map_devmem(me, c, r);
 	case COMP_ALIAS:
 		return alias(me, c, r);
 	case COMP_UNMAP:

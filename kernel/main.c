@@ -22,8 +22,9 @@ struct mb_mmap { uint32_t size; uint64_t addr, len; uint32_t type; } __attribute
 
 struct range { paddr_t start, end; };
 
-static struct range ram[32];
+static struct range ram[32];		/* whole pages of RAM */
 static int nram;
+static struct range ram_touched[32];	/* every page holding some RAM */
 static struct range mods[BOOT_MODULES_MAX];
 static char mod_names[BOOT_MODULES_MAX][48];
 static int nmods;
@@ -52,8 +53,10 @@ static void read_multiboot(uint32_t magic, paddr_t info_pa)
 	for (uint32_t off = 0; off < mb->mmap_length && nram < (int)ARRAY_SIZE(ram);) {
 		const struct mb_mmap *m = pa2va(mb->mmap_addr + off);
 		paddr_t s = ALIGN_UP(m->addr, PAGE_SIZE), e = (m->addr + m->len) & ~(PAGE_SIZE - 1);
-		if (m->type == 1 && e > s)
+		if (m->type == 1 && e > s) {
+			ram_touched[nram] = (struct range){ m->addr & ~(PAGE_SIZE - 1), ALIGN_UP(m->addr + m->len, PAGE_SIZE) };
 			ram[nram++] = (struct range){ s, e };
+		}
 		off += m->size + 4;
 	}
 	if (mb->flags & (1u << 2)) {		/* drop the kernel's own path */
@@ -115,6 +118,14 @@ static bool is_ram(paddr_t pa)
 {
 	for (int i = 0; i < nram; i++)
 		if (pa < ram[i].end && pa + (2u << 20) > ram[i].start)
+			return true;
+	return false;
+}
+
+bool phys_overlaps_ram(paddr_t start, paddr_t end)
+{
+	for (int i = 0; i < nram; i++)
+		if (start < ram_touched[i].end && end > ram_touched[i].start)
 			return true;
 	return false;
 }
@@ -211,6 +222,10 @@ void kmain(uint32_t magic, uint32_t info)
 	bi->captbl_slots = root->nslots;
 	bi->heap_vaddr = heap;
 	copy_str(bi->cmdline, sizeof(bi->cmdline), cmdline);
+	bi->wall_seconds = rtc_epoch_seconds();
+	bi->wall_tsc = rdtsc();
+	if (!bi->wall_seconds)
+		printk("kernel: no battery clock; wall time counts from boot\n");
 	boot_map(root, BOOTINFO_VADDR, bpa, 0);
 	word_t mva = MODULE_VADDR;
 	for (int i = 1; i < nmods; i++) {

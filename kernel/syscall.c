@@ -40,7 +40,7 @@ struct regs *syscall_handler(struct regs *r)
 		r->rax = timer_op(t, c, op, r);
 		break;
 	case CAP_MACHINE:
-		r->rax = machine_op(c, op, r);
+		r->rax = machine_op(t, c, op, r);
 		break;
 	default:
 		r->rax = -EBADF;

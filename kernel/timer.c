@@ -60,7 +60,7 @@ struct thread *timer_fire(struct thread *cur)
 	return asnd_deliver(cur, timer_thd, false);
 }
 
-long machine_op(struct cap *c, word_t op, struct regs *r)
+long machine_op(struct thread *t, struct cap *c, word_t op, struct regs *r)
 {
 	switch (op) {
 	case MACHINE_PUTS: {
@@ -79,6 +79,14 @@ long machine_op(struct cap *c, word_t op, struct regs *r)
 		machine_halt((int)(r->rdi & 0xff));
 	case MACHINE_TSC_HZ:
 		return (long)tsc_hz;
+	case MACHINE_DEVMEM:
+	case MACHINE_PCI_READ:
+	case MACHINE_PCI_BAR_SIZE:
+		if (!(c->rights & RIGHT_ADMIN))
+			return -EPERM;
+		if (op == MACHINE_DEVMEM)
+			return devmem_create(t->comp, r);
+		return op == MACHINE_PCI_READ ? pci_config_read(r) : pci_bar_size(r);
 	}
 	return -EINVAL;
 }

@@ -1,6 +1,7 @@
 /*
  * ramdisk: a block device in its own memory (disk=SIZE of its composition
- * line), optionally preloaded with an image file. Clients read and write
+ * line), optionally preloaded with an image file, or a file of the host's
+ * that the booter mapped for it (hostdisk=N). Clients read and write
  * whole 512-byte blocks through the buffer each shares with it; a request
  * outside the disk or the buffer is refused whole, never done in part.
  * Being a component of its own, its contents outlive a restart of its
@@ -9,7 +10,6 @@
 #include "r2c.h"
 
 #define BLOCK 512
-#define DISK_VADDR 0x50000000ull
 
 R2C_CLIENT_SHM(131072);
 
@@ -95,17 +95,24 @@ void r2c_main(word_t arg)
 		r2c_printf("ramdisk: no disk=SIZE (a multiple of %d) in the composition\n", BLOCK);
 		return;
 	}
+	nblocks = bytes / BLOCK;
+	if (r2c_env->disk_vaddr) {	/* a host disk: the host file's own pages */
+		disk = (char *)r2c_env->disk_vaddr;
+		r2c_printf("ramdisk: %lu blocks of %d bytes (%lu KiB) on a host disk\n", nblocks, BLOCK,
+			   bytes >> 10);
+		return;
+	}
 	for (word_t off = 0; off < bytes; off += 4096) {
-		long e = r2c_map(&r2c_self_mem, r2c_self_mem.self_slot, DISK_VADDR + off, MAP_WRITE);
+		long e = r2c_map(&r2c_self_mem, r2c_self_mem.self_slot, COMP_DISK_BASE + off, MAP_WRITE);
 		if (e) {
 			r2c_printf("ramdisk: mem too small for a %lu KiB disk (%ld)\n", bytes >> 10, e);
+			nblocks = 0;
 			return;
 		}
 	}
-	disk = (char *)DISK_VADDR;
+	disk = (char *)COMP_DISK_BASE;
 	if (r2c_env->preload_size)
 		memcpy(disk, (const void *)r2c_env->preload_vaddr, r2c_env->preload_size);
-	nblocks = bytes / BLOCK;
 	r2c_printf("ramdisk: %lu blocks of %d bytes (%lu KiB), %lu bytes preloaded\n", nblocks, BLOCK,
 		   bytes >> 10, r2c_env->preload_size);
 }

@@ -4,7 +4,10 @@
  * says what this one mounts. Each is its own process in the rump kernel:
  * it checks its own descriptor table, file data, directories, errors with
  * NetBSD's numbers, and that bad offsets get -EFAULT while rk keeps
- * serving; it leaves its file system unmounted.
+ * serving; it leaves its file system unmounted. With a fourth field
+ * ":again" (compose/test-netbsd-again.comp, a second boot on the same
+ * host disks) it checks instead that everything the first boot left is
+ * still there.
  */
 #include "r2c.h"
 #include "rkclient/rkfs.h"
@@ -13,7 +16,7 @@
 #define FILES 40
 #define FILE_BYTES 8192
 
-static char type[16], dev[32], dir[32], name[16];
+static char type[16], dev[32], dir[32], mode[16], name[16];
 static char data[FILE_BYTES], back[FILE_BYTES];
 
 static void check(const char *what, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -31,9 +34,9 @@ static void check(const char *what, bool ok, const char *fmt, ...)
 
 static void parse_arg(void)
 {
-	char *out[3] = { type, dev, dir };
+	char *out[4] = { type, dev, dir, mode };
 	const char *p = r2c_env->arg;
-	for (int f = 0; f < 3; f++) {
+	for (int f = 0; f < 4; f++) {
 		size_t n = 0;
 		while (*p && *p != ':' && n < 15)
 			out[f][n++] = *p++;
@@ -92,6 +95,34 @@ static void test_files(void)
 	check("mkdir_exists", rk_mkdir(path, 0755) == -EEXIST, "expected EEXIST (17)");
 }
 
+/* Does `path` hold exactly `len` bytes equal to `want`? */
+static bool holds(const char *path, const char *want, long len)
+{
+	long fd = rk_open(path, RKFS_O_RDONLY, 0);
+	if (fd < 0)
+		return false;
+	memset(back, 0, sizeof(back));
+	long n = rk_read((int)fd, back, sizeof(back));
+	rk_close((int)fd);
+	return n == len && !memcmp(back, want, (size_t)len);
+}
+
+/* What the first boot left: its files (f3 was renamed and removed) and
+ * the file named after this client. */
+static void test_persisted(void)
+{
+	char path[64];
+	int ok = 0;
+	for (int i = 0; i < FILES; i++) {
+		fmt_snprintf(path, sizeof(path), "%s/d/f%d", dir, i);
+		fill(i);
+		ok += i == 3 ? rk_stat(path, &(struct rkfs_stat){ 0 }) == -ENOENT : holds(path, data, FILE_BYTES);
+	}
+	check("again.files_intact", ok == FILES, "%d of %d files as the first boot left them", ok, FILES);
+	fmt_snprintf(path, sizeof(path), "%s/mine", dir);
+	check("again.own_file", holds(path, name, (long)strlen(name)), "%s changed", path);
+}
+
 static void test_descriptors(void)
 {
 	char path[64];
@@ -141,11 +172,15 @@ void r2c_main(word_t arg)
 	check("mount", e == 0, "mount %s %s on %s: %ld", type, dev, dir, e);
 	if (e)
 		return;
-	fmt_snprintf(d, sizeof(d), "%s/d", dir);
-	check("mkdir", rk_mkdir(d, 0755) == 0, "mkdir %s", d);
-	test_descriptors();
-	test_files();
-	test_bad_arguments();
+	if (!strcmp(mode, "again")) {
+		test_persisted();
+	} else {
+		fmt_snprintf(d, sizeof(d), "%s/d", dir);
+		check("mkdir", rk_mkdir(d, 0755) == 0, "mkdir %s", d);
+		test_descriptors();
+		test_files();
+		test_bad_arguments();
+	}
 	check("sync", rk_sync() == 0, "sync");
 	e = rk_unmount(dir, 0);
 	check("unmount", e == 0, "unmount %s: %ld", dir, e);

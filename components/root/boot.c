@@ -115,6 +115,8 @@ static void create(int i)
 	memcpy(ci->arg, d->arg, sizeof(ci->arg));
 	ci->id = (word_t)i;
 	ci->tsc_hz = bi->tsc_hz;
+	ci->wall_seconds = bi->wall_seconds;
+	ci->wall_tsc = bi->wall_tsc;
 	ci->disk_bytes = d->disk;
 	ci->nslots = bi->captbl_slots;
 }
@@ -235,6 +237,39 @@ static void preload(int i)
 	bt[i].info->preload_size = m->size;
 }
 
+/* hostdisk=N: the machine's host disk N becomes component i's disk,
+ * mapped at COMP_DISK_BASE; disk=SIZE, if given, may use less of it. */
+static void host_disk(int i)
+{
+	struct compose_comp *d = &cf.comps[i];
+	if (d->hostdisk < 0)
+		return;
+	word_t pa, bytes;
+	long e = hostdisk_find(d->hostdisk, &pa, &bytes);
+	if (e)
+		boot_fail(2, "%s:%d: %s: hostdisk=%d: %s (%ld)", cf_name, d->line, d->name, d->hostdisk,
+			  e == -ENODEV ? "the machine has no such host disk (tools/qemu-run --disk FILE)"
+				       : "its memory cannot be found", e);
+	if (d->disk > bytes)
+		boot_fail(2, "%s:%d: %s: disk=%luK is larger than host disk %d (%luK)", cf_name, d->line,
+			  d->name, (word_t)(d->disk >> 10), d->hostdisk, bytes >> 10);
+	if (d->disk)
+		bytes = d->disk;
+	word_t slot = r2c_slot_alloc(&mem);
+	if ((e = r2c_op(ROOT_SLOT_MACHINE, MACHINE_DEVMEM, slot, pa, R2C_PAGE_UP(bytes), 0, 0, 0)))
+		boot_fail(3, "%s: host disk at 0x%lx: %ld", d->name, pa, e);
+	for (word_t off = 0; off < bytes; off += 4096) {
+		word_t va = COMP_DISK_BASE + off;
+		while ((e = r2c_op(bt[i].c.slot, COMP_MAP_DEVMEM, va, slot, off / 4096, MAP_WRITE, 0, 0)) == -ENXIO)
+			add_table(i, va);
+		if (e)
+			boot_fail(3, "%s: cannot map its host disk (%ld)", d->name, e);
+	}
+	bt[i].info->disk_bytes = bytes;
+	bt[i].info->disk_vaddr = COMP_DISK_BASE;
+	r2c_printf("booter: %s: host disk %d, %luK at 0x%lx\n", d->name, d->hostdisk, bytes >> 10, pa);
+}
+
 /* Shared memory on request: a0 = the peer's component id, a1 = bytes.
  * Fresh pages of the caller's budget, mapped in both; r0 = address in the
  * caller, r1 = address in the peer. Only between components one of which
@@ -339,6 +374,7 @@ void boot(void)
 		if (!uses_console)	/* prints directly */
 			ci->machine_slot = grant(i, ROOT_SLOT_MACHINE, RIGHT_READ);
 		preload(i);
+		host_disk(i);
 	}
 	for (int u = 0; u < cf.nuses; u++)
 		connect(cf.uses[u].client, cf.uses[u].server);

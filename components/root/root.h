@@ -21,6 +21,9 @@ bool nev_full(void);
 long dispatch(word_t thd_slot);			/* with a fresh token */
 long thread_new(void (*fn)(void *), void *arg, word_t *slot);
 
+/* Host disk n (pci.c): physical address and size of its memory. */
+long hostdisk_find(int n, word_t *phys, word_t *bytes);
+
 int run_tests(void);
 void run_bench(const char *accel);
 void boot(void);

@@ -1,7 +1,7 @@
 /*
  * The kernel's in-guest tests, run by the root component: every check
  * prints one PASS/FAIL line. They cover boot, memory, capability misuse,
- * isolation, invocation, faults, threads, scheduling events, asynchronous
+ * device memory and PCI reads, isolation, invocation, faults, threads, scheduling events, asynchronous
  * end-points, the timer, per-thread CPU state, and a system-call fuzzer.
  */
 #include "root.h"
@@ -30,6 +30,8 @@ static void test_boot(void)
 	long hz = r2c_op(ROOT_SLOT_MACHINE, MACHINE_TSC_HZ, 0, 0, 0, 0, 0, 0);
 	CHECK_EQ("boot.tsc_call", hz, bi->tsc_hz);
 	r2c_check("boot.cmdline", !strncmp(bi->cmdline, "ktest", 5), "command line \"%s\"", bi->cmdline);
+	r2c_check("boot.wall_clock", bi->wall_seconds > 1577836800ull && bi->wall_seconds < 4102444800ull,
+		  "battery clock says %lu s since 1970", bi->wall_seconds);
 }
 
 static void test_memory_map(void)
@@ -116,6 +118,57 @@ static void test_caps(void)
 	CHECK_EQ("ut.derive_outside", r2c_op(s, UT_DERIVE, 2, 3, s2, 0, 0, 0), -EINVAL);
 	CHECK_EQ("ut.derive_overflow", r2c_op(s, UT_DERIVE, 1, ~0ull, s2, 0, 0, 0), -EINVAL);
 	CHECK_EQ("ut.sinv_kernel_ip", r2c_op(ROOT_SLOT_COMP, COMP_SINV_CREATE, 0xFFFFFFFF80100000ull, 0, s2, 0, 0, 0), -EINVAL);
+}
+
+/* --- devices ------------------------------------------------------------ */
+
+#define VGA_TEXT 0xB8000ull	/* device memory every PC has: not RAM */
+#define DEV_VA (SCRATCH_VA + 0x20000)
+
+static long devmem(word_t machine, word_t slot, word_t pa, word_t bytes)
+{
+	return r2c_op(machine, MACHINE_DEVMEM, slot, pa, bytes, 0, 0, 0);
+}
+
+static void test_devices(void)
+{
+	word_t s = r2c_slot_alloc(&mem), weak = r2c_slot_alloc(&mem);
+	long id = r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_READ, 0, 0, 0, 0, 0, 0);
+	r2c_check("dev.pci_host_bridge", (id & 0xFFFF) == 0x8086, "00:00.0 reads 0x%lx", id);
+	CHECK_EQ("dev.pci_empty_slot", r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_READ, 31 << 3, 0, 0, 0, 0, 0), 0xFFFFFFFFl);
+	CHECK_EQ("dev.pci_unaligned", r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_READ, 0, 2, 0, 0, 0, 0), -EINVAL);
+	CHECK_EQ("dev.pci_past_config", r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_READ, 0, 0x100, 0, 0, 0, 0), -EINVAL);
+	CHECK_EQ("dev.pci_bad_bdf", r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_READ, 0x10000, 0, 0, 0, 0, 0), -EINVAL);
+	CHECK_EQ("dev.bar_no_device", r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_BAR_SIZE, 31 << 3, 0, 0, 0, 0, 0), -EINVAL);
+	CHECK_EQ("dev.bar_index", r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_BAR_SIZE, 0, 6, 0, 0, 0, 0), -EINVAL);
+
+	CHECK_EQ("dev.devmem_ram", devmem(ROOT_SLOT_MACHINE, s, 0x200000, 4096), -EPERM);
+	CHECK_EQ("dev.devmem_part_ram", devmem(ROOT_SLOT_MACHINE, s, 0x9F000, 0x1000), -EPERM);
+	CHECK_EQ("dev.devmem_local_apic", devmem(ROOT_SLOT_MACHINE, s, 0xFEE00000, 4096), -EPERM);
+	CHECK_EQ("dev.devmem_unaligned", devmem(ROOT_SLOT_MACHINE, s, VGA_TEXT + 8, 4096), -EINVAL);
+	CHECK_EQ("dev.devmem_empty", devmem(ROOT_SLOT_MACHINE, s, VGA_TEXT, 0), -EINVAL);
+	CHECK_EQ("dev.devmem_wraps", devmem(ROOT_SLOT_MACHINE, s, 0xFFFFF000, ~0xFFFull), -EINVAL);
+	r2c_grant(ROOT_SLOT_COMP, ROOT_SLOT_MACHINE, weak, RIGHT_READ);
+	CHECK_EQ("dev.devmem_needs_admin", devmem(weak, s, VGA_TEXT, 4096), -EPERM);
+	CHECK_EQ("dev.pci_needs_admin", r2c_op(weak, MACHINE_PCI_READ, 0, 0, 0, 0, 0, 0), -EPERM);
+	CHECK_EQ("dev.devmem", devmem(ROOT_SLOT_MACHINE, s, VGA_TEXT, 4096), 0);
+	CHECK_EQ("dev.devmem_type", r2c_op(ROOT_SLOT_COMP, COMP_CAP_TYPE, s, 0, 0, 0, 0, 0), CAP_DEVMEM);
+	CHECK_EQ("dev.map_exec", r2c_op(ROOT_SLOT_COMP, COMP_MAP_DEVMEM, DEV_VA, s, 0, MAP_EXEC, 0, 0), -EINVAL);
+	CHECK_EQ("dev.map_past_end", r2c_op(ROOT_SLOT_COMP, COMP_MAP_DEVMEM, DEV_VA, s, 1, 0, 0, 0), -EINVAL);
+	CHECK_EQ("dev.map_as_untyped", r2c_op(ROOT_SLOT_COMP, COMP_MAP, DEV_VA, s, 0, 0, 0, 0), -EBADF);
+	long e = r2c_op(ROOT_SLOT_COMP, COMP_MAP_DEVMEM, DEV_VA, s, 0, MAP_WRITE, 0, 0);
+	while (e == -ENXIO) {
+		word_t f = frame();
+		r2c_op(ROOT_SLOT_COMP, COMP_PGTBL_ADD, DEV_VA, ROOT_SLOT_UNTYPED, f, 0, 0, 0);
+		e = r2c_op(ROOT_SLOT_COMP, COMP_MAP_DEVMEM, DEV_VA, s, 0, MAP_WRITE, 0, 0);
+	}
+	CHECK_EQ("dev.map", e, 0);
+	volatile uint16_t *text = (volatile uint16_t *)DEV_VA;
+	text[80] = 0x1f52;	/* 'R' on the second line, where the firmware left nothing */
+	r2c_check("dev.reaches_device", text[80] == 0x1f52, "read back 0x%x", text[80]);
+	CHECK_EQ("dev.unmap", r2c_op(ROOT_SLOT_COMP, COMP_UNMAP, DEV_VA, 0, 0, 0, 0, 0), 0);
+	CHECK_EQ("dev.delete", r2c_op(ROOT_SLOT_COMP, COMP_CAP_DELETE, s, 0, 0, 0, 0, 0), 0);
+	r2c_op(ROOT_SLOT_COMP, COMP_CAP_DELETE, weak, 0, 0, 0, 0, 0);
 }
 
 /* --- components and invocation ------------------------------------------ */
@@ -562,6 +615,7 @@ int run_tests(void)
 	test_boot();
 	test_memory_map();
 	test_caps();
+	test_devices();
 	test_components();
 	test_faults();
 	test_threads();

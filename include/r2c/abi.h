@@ -33,15 +33,17 @@ enum cap_type {
 	CAP_SINV,	/* synchronous invocation of a component's entry point */
 	CAP_ASND,	/* asynchronous send to a thread's end-point */
 	CAP_TIMER,	/* the one-shot timer */
-	CAP_MACHINE,	/* console output, halt */
+	CAP_MACHINE,	/* console output, halt, device discovery */
+	CAP_DEVMEM,	/* physical pages of a device (never RAM) the holder may map */
 	CAP_TYPE_MAX
 };
 
 /* Rights; an operation needs the right it names, copies may drop rights. */
-#define RIGHT_READ	0x01u	/* untyped: map readable (always implied) */
-#define RIGHT_WRITE	0x02u	/* untyped: map writable */
+#define RIGHT_READ	0x01u	/* untyped, devmem: map readable (always implied) */
+#define RIGHT_WRITE	0x02u	/* untyped, devmem: map writable */
 #define RIGHT_EXEC	0x04u	/* untyped: map executable */
-#define RIGHT_ADMIN	0x08u	/* comp/untyped/thd/timer: change the object */
+#define RIGHT_ADMIN	0x08u	/* comp/untyped/thd/timer: change the object;
+				 * machine: create devmem, read PCI config */
 #define RIGHT_GRANT	0x10u	/* may be copied to another table */
 #define RIGHT_HALT	0x20u	/* machine: halt */
 #define RIGHT_ALL	0x3fu
@@ -97,6 +99,8 @@ enum comp_op {
 	COMP_SINV_CREATE,/* a0 = entry ip, a1 = token, a2 = result slot (mine) */
 	COMP_SET_FAULT,	/* a0 = my slot holding a SINV: this comp's fault handler */
 	COMP_CAP_TYPE,	/* a0 = slot in this comp -> its type (0 = empty) */
+	COMP_MAP_DEVMEM,/* a0 = vaddr, a1 = devmem slot, a2 = page, a3 = MAP_WRITE
+			 * or 0: device memory, write-back, never executable */
 };
 #define MAP_WRITE 0x2
 #define MAP_EXEC  0x4
@@ -124,6 +128,13 @@ enum machine_op {
 	MACHINE_PUTS = 0,	/* a0 = length (<= 40), a1..a5 = bytes */
 	MACHINE_HALT,		/* a0 = exit status for the host (QEMU exits) */
 	MACHINE_TSC_HZ,		/* -> calibrated TSC frequency in Hz */
+	MACHINE_DEVMEM,		/* a0 = my slot, a1 = physical address, a2 = bytes
+				 * (page-aligned, no RAM, not the interrupt
+				 * controllers): a DEVMEM capability there */
+	MACHINE_PCI_READ,	/* a0 = bus << 8 | device << 3 | function,
+				 * a1 = register (dword-aligned, < 256) -> value */
+	MACHINE_PCI_BAR_SIZE,	/* a0 = as above, a1 = BAR 0..5 -> bytes decoded
+				 * by that memory BAR (the BAR is left as it was) */
 };
 #define MACHINE_PUTS_MAX 40
 
@@ -172,6 +183,8 @@ struct bootinfo {
 	word_t captbl_slots;	/* capacity of every capability table */
 	word_t heap_vaddr;	/* first free virtual address after the image */
 	char cmdline[128];	/* the kernel command line */
+	word_t wall_seconds;	/* the battery clock at boot, seconds since 1970 (0: none) */
+	word_t wall_tsc;	/* ... read at this TSC value */
 };
 #define BOOTINFO_MAGIC 0x72326362746f6f62ull /* "bootcb2r" */
 

@@ -19,6 +19,7 @@
 /* Virtual layout of a component (below its image at 0x400000: cinfo). */
 #define COMP_SHM_BASE	0x10000000ull	/* shared regions, in booter order */
 #define COMP_MODULE_BASE 0x40000000ull	/* preloaded file, read-only */
+#define COMP_DISK_BASE	0x50000000ull	/* a RAM disk's blocks */
 
 struct cinfo_import {
 	char server[16];	/* component that serves it */
@@ -44,6 +45,7 @@ struct cinfo {
 	char name[16];
 	word_t id;		/* also the token of its invocations */
 	word_t tsc_hz;
+	word_t wall_seconds, wall_tsc;	/* wall clock: seconds since 1970 at that TSC (0: unknown) */
 	word_t self_slot;	/* COMP capability to itself (map its own memory) */
 	word_t untyped_slot;	/* its memory budget */
 	word_t untyped_frames;
@@ -55,6 +57,7 @@ struct cinfo {
 	word_t first_free_slot;
 	word_t nslots;
 	word_t disk_bytes;	/* disk=SIZE of its composition line */
+	word_t disk_vaddr;	/* a host disk the booter mapped there (hostdisk=N), or 0 */
 	word_t preload_vaddr, preload_size;
 	char arg[48];
 	word_t nimports;

@@ -130,6 +130,9 @@ struct inv_frame *inv_pop(struct thread *t, struct regs *r);
 long timer_op(struct thread *t, struct cap *c, word_t op, struct regs *r);
 struct thread *timer_fire(struct thread *cur);
 bool timer_armed(void);
-long machine_op(struct cap *c, word_t op, struct regs *r);
+long machine_op(struct thread *t, struct cap *c, word_t op, struct regs *r);
+long devmem_create(struct comp *me, struct regs *r);
+long pci_config_read(struct regs *r);
+long pci_bar_size(struct regs *r);
 
 #endif

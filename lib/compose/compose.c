@@ -258,6 +258,14 @@ static int set_prio(struct parser *p, struct compose_comp *d, const char *value)
 	return 0;
 }
 
+static int set_hostdisk(struct parser *p, struct compose_comp *d, const char *value)
+{
+	if (!is_digit(value[0]) || value[1] || value[0] - '0' >= COMPOSE_HOSTDISKS)
+		return fail(p, "hostdisk=%s: expected 0 to %d", value, COMPOSE_HOSTDISKS - 1);
+	d->hostdisk = value[0] - '0';
+	return 0;
+}
+
 static int set_halt(struct parser *p, struct compose_comp *d, const char *value)
 {
 	if (strcmp(value, "yes") && strcmp(value, "no"))
@@ -279,9 +287,10 @@ static const struct component_key component_keys[] = {
 	{ "preload", set_preload },
 	{ "arg", set_arg },
 	{ "halt", set_halt },
+	{ "hostdisk", set_hostdisk },
 };
 #define NKEYS ((int)(sizeof(component_keys) / sizeof(component_keys[0])))
-#define KEY_NAMES "image, mem, prio, disk, preload, arg, halt"
+#define KEY_NAMES "image, mem, prio, disk, preload, arg, halt, hostdisk"
 #define IMAGE_KEY 0	/* the one required key */
 
 static int find_key(const char *name)
@@ -340,12 +349,16 @@ static int parse_component(struct parser *p)
 	copy_name(d->name, f[1]);
 	d->mem = DEFAULT_MEM;
 	d->prio = DEFAULT_PRIO;
+	d->hostdisk = -1;
 	d->line = p->line;
 	for (int i = 2; i < p->nfields; i++)
 		if (parse_setting(p, d, f[i], &seen))
 			return -1;
 	if (!(seen & (1u << IMAGE_KEY)))
 		return fail(p, "component %s: image= is required", d->name);
+	if (d->hostdisk >= 0 && d->preload[0])
+		return fail(p, "component %s: preload= and hostdisk= exclude each other "
+			    "(a host disk already holds its contents)", d->name);
 	c->ncomps++;
 	return 0;
 }

@@ -19,6 +19,7 @@
 #define COMPOSE_LINE_MAX 255	/* characters, without the line end */
 #define COMPOSE_NAME_MAX 15	/* component and shm names */
 #define COMPOSE_VALUE_MAX 47	/* image=, preload=, arg= */
+#define COMPOSE_HOSTDISKS 8	/* hostdisk=0 .. 7 */
 
 struct compose_comp {
 	char name[COMPOSE_NAME_MAX + 1];
@@ -27,6 +28,7 @@ struct compose_comp {
 	int prio;		/* 0 most urgent .. 31 */
 	uint64_t disk;		/* RAM disk bytes, a multiple of 512; 0 none */
 	char preload[COMPOSE_VALUE_MAX + 1];	/* boot module copied to the disk; "" none */
+	int hostdisk;		/* the disk is the machine's host disk N; -1 none */
 	char arg[COMPOSE_VALUE_MAX + 1];	/* "" none */
 	bool halt;		/* the system halts once every halt=yes component ended */
 	int line;

@@ -1,5 +1,6 @@
-/* rumpuser: clocks from the TSC the kernel calibrated at boot. There is
- * no battery clock to read, so wall time counts from boot. */
+/* rumpuser: clocks from the TSC the kernel calibrated at boot; wall time
+ * from the battery clock the kernel read then (from boot, if it had
+ * none). */
 #include "rumpuser_int.h"
 
 static uint64_t tsc_hz(void)
@@ -21,8 +22,13 @@ int rumpuser_clock_gettime(int clock, int64_t *sec, long *nsec)
 {
 	if (clock != RUMPUSER_CLOCK_RELWALL && clock != RUMPUSER_CLOCK_ABSMONO)
 		return EINVAL;
-	uint64_t ns = rk_now_ns();
-	*sec = (int64_t)(ns / 1000000000u);
+	uint64_t ns = rk_now_ns(), s = 0;
+	if (clock == RUMPUSER_CLOCK_RELWALL && r2c_env && r2c_env->wall_seconds) {
+		uint64_t tsc = r2c_tsc(), at = r2c_env->wall_tsc;
+		s = r2c_env->wall_seconds;
+		ns = tsc >= at ? rk_muldiv(tsc - at, 1000000000u, tsc_hz()) : 0;
+	}
+	*sec = (int64_t)(s + ns / 1000000000u);
 	*nsec = (long)(ns % 1000000000u);
 	return 0;
 }

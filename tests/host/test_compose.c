@@ -175,7 +175,7 @@ static bool same_composition(const struct composition *x, const struct compositi
 
 		if (strcmp(a->name, b->name) || strcmp(a->image, b->image) || a->mem != b->mem ||
 		    a->prio != b->prio || a->disk != b->disk || strcmp(a->preload, b->preload) ||
-		    strcmp(a->arg, b->arg) || a->halt != b->halt || a->line != b->line ||
+		    strcmp(a->arg, b->arg) || a->halt != b->halt || a->hostdisk != b->hostdisk || a->line != b->line ||
 		    x->order[i] != y->order[i])
 			return false;
 	}
@@ -282,12 +282,15 @@ static void test_defaults(void)
 	CHECK("compose.defaults", r == 0 && c.ncomps == 1 && !strcmp(c.comps[0].name, "a") &&
 	      !strcmp(c.comps[0].image, "a.elf") && c.comps[0].mem == 1 * MiB &&
 	      c.comps[0].prio == 16 && c.comps[0].disk == 0 && !c.comps[0].preload[0] &&
-	      !c.comps[0].arg[0] && !c.comps[0].halt && c.comps[0].line == 1 &&
+	      !c.comps[0].arg[0] && !c.comps[0].halt && c.comps[0].hostdisk == -1 && c.comps[0].line == 1 &&
 	      c.nuses == 0 && c.nshm == 0 && c.order[0] == 0, "r=%d %s", r, err);
 	r = parse("component z_Z-9 image=b.elf preload=p.img arg=x,y:/z=1 prio=0 halt=yes\n");
 	CHECK("compose.all_keys", r == 0 && !strcmp(c.comps[0].name, "z_Z-9") &&
 	      !strcmp(c.comps[0].preload, "p.img") && !strcmp(c.comps[0].arg, "x,y:/z=1") &&
 	      c.comps[0].prio == 0 && c.comps[0].halt, "r=%d %s", r, err);
+	r = parse("component d image=ramdisk.elf disk=32M hostdisk=7\n");
+	CHECK("compose.hostdisk", r == 0 && c.comps[0].hostdisk == 7 && c.comps[0].disk == 32 * MiB,
+	      "r=%d %s", r, err);
 	r = parse("\t component\ta  image=a.elf\tmem=2M   # trailing comment mem=9G\n");
 	CHECK("compose.tabs_and_comments", r == 0 && c.comps[0].mem == 2 * MiB, "r=%d %s", r, err);
 	r = parse("component a image=a.elf#comment glued on\n");
@@ -349,6 +352,10 @@ static const struct bad_case bad_cases[] = {
 	/* the messages quoted in docs/composition.md */
 	{ "unknown_key", "# x\n\ncomponent a image=a.elf memory=3M\n",
 	  "t.comp:3: unknown key \"memory\" (expected image, mem, prio, disk, preload, arg" },
+	{ "hostdisk_range", "component d image=d.elf hostdisk=8\n", "t.comp:1: hostdisk=8: expected 0 to 7" },
+	{ "hostdisk_word", "component d image=d.elf hostdisk=one\n", "t.comp:1: hostdisk=one: expected 0 to 7" },
+	{ "hostdisk_preload", "\ncomponent d image=d.elf preload=x.img hostdisk=0\n",
+	  "t.comp:2: component d: preload= and hostdisk= exclude each other (a host disk already holds its contents)" },
 	{ "uses_unknown", "component console image=c.elf\ncomponent hello image=h.elf\n\n\n"
 	  "uses hello consol\n", "t.comp:5: uses: no component named \"consol\"" },
 	{ "uses_unknown_client", "uses helo console\ncomponent console image=c.elf\n",
@@ -479,7 +486,7 @@ static void test_mistakes(void)
 	      "err=\"%s\"", err);
 	r = parse_as("default.comp", memory, strlen(memory));
 	CHECK("compose.error.unknown_key_exact", r == -1 && !strcmp(err,
-	      "default.comp:3: unknown key \"memory\" (expected image, mem, prio, disk, preload, arg, halt)"),
+	      "default.comp:3: unknown key \"memory\" (expected image, mem, prio, disk, preload, arg, halt, hostdisk)"),
 	      "err=\"%s\"", err);
 	r = parse("component a image=a mem=1Q\n");
 	CHECK("compose.error.output_cleared", r == -1 && c.ncomps == 0 && c.nuses == 0,

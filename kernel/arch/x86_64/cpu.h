@@ -24,6 +24,8 @@ extern word_t tsc_hz;
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port)); }
 static inline uint8_t inb(uint16_t port) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
 static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" :: "a"(v), "Nd"(port)); }
+static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" :: "a"(v), "Nd"(port)); }
+static inline uint32_t inl(uint16_t port) { uint32_t v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port)); return v; }
 static inline uint64_t rdmsr(uint32_t msr)
 {
 	uint32_t lo, hi;
@@ -66,6 +68,7 @@ void cpu_idle_wait(void);
 void serial_init(void);
 void serial_putc(char c);
 
+uint64_t rtc_epoch_seconds(void);	/* 0 if there is no usable battery clock */
 void lapic_init(void);
 void lapic_timer_oneshot(uint64_t tsc_delta);
 void lapic_eoi(void);

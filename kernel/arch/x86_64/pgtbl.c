@@ -98,7 +98,9 @@ long pgtbl_map(struct comp *c, word_t va, paddr_t pa, word_t flags)
 	if (*pte & PTE_P)
 		return -EEXIST;
 	*pte = pa | PTE_P | PTE_U | (flags & MAP_WRITE ? PTE_W : 0) | (flags & MAP_EXEC ? 0 : PTE_NX);
-	frame_of(pa)->refs++;
+	struct frame *f = frame_of(pa);	/* NULL: device memory past the frame table */
+	if (f)
+		f->refs++;
 	return 0;
 }
 
@@ -150,7 +152,8 @@ long pgtbl_unmap(struct comp *c, word_t va)
 	struct frame *f = frame_of(*pte & PTE_ADDR);
 	*pte = 0;
 	tlb_forget(c, va);
-	f->refs--;
+	if (f)
+		f->refs--;
 	return 0;
 }
 
@@ -164,7 +167,7 @@ static void free_table(word_t *t, int level)
 			free_table(pa2va(t[i] & PTE_ADDR), level - 1);
 			f->type = F_UNTYPED;
 			f->refs = 0;
-		} else {
+		} else if (f) {
 			f->refs--;
 		}
 	}
