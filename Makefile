@@ -79,11 +79,20 @@ EXT2_IMG := $(OUT)/ext2.img
 $(EXT2_IMG):
 	@command -v mke2fs >/dev/null || { echo "mke2fs not found: apt-get install e2fsprogs" >&2; exit 1; }
 	rm -f $@ && mke2fs -q -t ext2 -L r2c-test -F $@ 4M
-FFS_IMG := $(OUT)/ffs.img
-$(FFS_IMG):
+# An empty FFS v2 image of SIZE with an inode per DENSITY bytes (makefs
+# sizes the inode table from the files it is given otherwise: none).
+define ffs_image	# SIZE, DENSITY
 	@command -v makefs >/dev/null || { echo "makefs not found: apt-get install makefs" >&2; exit 1; }
-	rm -rf $@ $(OUT)/ffs-root && mkdir -p $(OUT)/ffs-root
-	makefs -t ffs -o version=2,density=4096 -s 32m $@ $(OUT)/ffs-root
+	rm -rf $@ $@.root && mkdir -p $@.root
+	makefs -t ffs -o version=2,density=$(2) -s $(1) $@ $@.root
+	rm -rf $@.root
+endef
+FFS_IMG := $(OUT)/ffs.img
+FFS_BENCH_IMG := $(OUT)/ffs-bench.img
+$(FFS_IMG):
+	$(call ffs_image,32m,4096)
+$(FFS_BENCH_IMG):
+	$(call ffs_image,128m,16384)
 
 MODULES := $(OUT)/comp/root.elf $(filter-out $(OUT)/comp/root.elf,$(COMP_ELFS)) $(EXT2_IMG) \
 	   $(if $(RUMPKERNEL),$(FFS_IMG))
@@ -118,9 +127,23 @@ $(OUT)/host/pipe-pingpong: bench/pipe_pingpong.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(WARN) -O2 -D_GNU_SOURCE -o $@ $<
 
-bench: all $(EXT2_IMG) $(OUT)/host/pipe-pingpong
+# The same rump kernel on its POSIX hypercalls, for the side-by-side
+# figures: make bench RUMPKERNEL=dir RUMPKERNEL_POSIX=dir2 (an installed
+# rump kernel with librumpuser, built for Linux).
+RK_POSIX_LIBS := rumpfs_ffs rumpdev_disk rumpdev rumpvfs rump
+$(OUT)/host/rump-posix-bench: bench/rump_posix.c
+	@mkdir -p $(dir $@)
+	@test -f $(RUMPKERNEL_POSIX)/lib/librumpuser.a || { echo "RUMPKERNEL_POSIX=$(RUMPKERNEL_POSIX): no lib/librumpuser.a (a rump kernel with POSIX hypercalls is needed)" >&2; exit 1; }
+	$(HOST_CC) $(WARN) -O2 -D_GNU_SOURCE -I$(RUMPKERNEL_POSIX)/include -o $@ $< \
+		-Wl,--whole-archive $(foreach l,$(RK_POSIX_LIBS),$(RUMPKERNEL_POSIX)/lib/lib$(l).a) -Wl,--no-whole-archive \
+		$(RUMPKERNEL_POSIX)/lib/librumpuser.a -lpthread -ldl -lrt
+
+bench: all $(EXT2_IMG) $(OUT)/host/pipe-pingpong $(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),$(FFS_BENCH_IMG)) \
+		$(if $(RUMPKERNEL_POSIX),$(OUT)/host/rump-posix-bench)
 	tools/run-bench --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf \
-		--modules "$(MODULES)" --pipe $(OUT)/host/pipe-pingpong
+		--modules "$(MODULES)" --pipe $(OUT)/host/pipe-pingpong \
+		$(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),--ffs-image $(FFS_BENCH_IMG)) $(if $(RUMPKERNEL),--rk) \
+		$(if $(RUMPKERNEL_POSIX),--posix $(OUT)/host/rump-posix-bench)
 
 # Ring-0 code size (the kernel proper, without shared library code).
 kernel-lines:

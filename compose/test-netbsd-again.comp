@@ -3,7 +3,7 @@
 component console image=console.elf mem=1M  prio=2
 component rd0     image=ramdisk.elf mem=2M  prio=4  hostdisk=0
 component rd1     image=ramdisk.elf mem=2M  prio=4  hostdisk=1
-component rk      image=rk.elf      mem=96M prio=8  arg=rd0,rd1
+component rk      image=rk.elf      mem=96M prio=8  arg=rd0,rd1,tmpfs::/tmp
 component rkt1    image=rktest.elf  mem=4M  prio=16 arg=ffs:/dev/rd0:/ffs:again halt=yes
 component rkt2    image=rktest.elf  mem=4M  prio=16 arg=ext2fs:/dev/rd1:/ext:again halt=yes
 uses rd0  console

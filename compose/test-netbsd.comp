@@ -1,13 +1,14 @@
 # The NetBSD tier (make test RUMPKERNEL=dir): two clients of the rump
 # kernel at once, one on an FFS disk made by makefs, one on an ext2 disk
-# made by mke2fs. Both disks are host files (tools/run-tests gives copies
-# of the images as host disks 0 and 1), which the host checks afterwards:
-# e2fsck for ext2, the clean flag for FFS, and a second boot
-# (test-netbsd-again.comp) that finds everything this one wrote.
+# made by mke2fs, and a tmpfs on /tmp. Both disks are host files
+# (tools/run-tests gives copies of the images as host disks 0 and 1),
+# which the host checks afterwards: e2fsck for ext2, the clean flag for
+# FFS, and a second boot (test-netbsd-again.comp) that finds everything
+# this one wrote.
 component console image=console.elf mem=1M  prio=2
 component rd0     image=ramdisk.elf mem=2M  prio=4  hostdisk=0
 component rd1     image=ramdisk.elf mem=2M  prio=4  hostdisk=1
-component rk      image=rk.elf      mem=96M prio=8  arg=rd0,rd1
+component rk      image=rk.elf      mem=96M prio=8  arg=rd0,rd1,tmpfs::/tmp
 component rkt1    image=rktest.elf  mem=4M  prio=16 arg=ffs:/dev/rd0:/ffs halt=yes
 component rkt2    image=rktest.elf  mem=4M  prio=16 arg=ext2fs:/dev/rd1:/ext halt=yes
 uses rd0  console

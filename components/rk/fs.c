@@ -253,16 +253,13 @@ static word_t rkfs_sync(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_i
 }
 R2C_ENTRY(rkfs_sync);
 
-struct mount_args { const char *fspec; char pad[120]; };
-
 static word_t rkfs_mount(word_t type, word_t dev, word_t path, word_t flags, struct r2c_inv *inv)
 {
 	WITH_CLIENT;
 	const char *t = path_at(c, type), *d = path_at(c, dev), *p = path_at(c, path);
 	if (!t || !d || !p)
 		return fault(c);
-	struct mount_args args = { d, { 0 } };	/* ufs_args and ext2fs_args start with fspec */
-	return leave(c, rump_sys_mount(t, p, (int)flags, &args, sizeof(args)));
+	return leave(c, rk_mount(t, d, p, (int)flags));
 }
 R2C_ENTRY(rkfs_mount);
 

@@ -2,8 +2,8 @@
  * rk: an unmodified NetBSD rump kernel as a component. It boots the rump
  * kernel on the hypercall layer (lib/rumpuser), registers each RAM disk
  * the composition gives it as a block device /dev/NAME, and mounts the
- * file systems its arg= names ("ffs:rd0:/mnt,ext2fs:rd1:/ext"), then
- * serves applications (fs.c).
+ * file systems its arg= names ("ffs:rd0:/mnt,ext2fs:rd1:/ext,tmpfs::/tmp":
+ * TYPE:DISK:PATH, a tmpfs with no disk), then serves applications (fs.c).
  */
 #include "r2c.h"
 #include "rump_api.h"
@@ -11,44 +11,61 @@
 
 void rkfs_init(void);
 
-struct ufs_args { const char *fspec; };
-
 static int rk_errno(void) { return rk_ctx()->error; }
 
-/* One arg= entry: DISK registers /dev/DISK; TYPE:DISK:PATH also mounts it. */
-static int mount_one(const char *spec)
+/* Copy field `f` (0-based, ':'-separated) of the entry [e, end) into out;
+ * false if it is missing or does not fit. */
+static bool field(const char *e, const char *end, int f, char *out, size_t cap)
 {
-	char type[16] = "", disk[16], path[32] = "", dev[32];
-	const char *p = spec;
-	char *out[3] = { type, disk, path };
-	size_t cap[3] = { sizeof(type), sizeof(disk), sizeof(path) };
-	int fields = 1;
-	for (const char *q = spec; *q && *q != ','; q++)
-		fields += *q == ':';
-	for (int f = fields == 1 ? 1 : 0; f < (fields == 1 ? 2 : 3); f++) {
-		size_t n = 0;
-		while (*p && *p != ':' && *p != ',' && n + 1 < cap[f])
-			out[f][n++] = *p++;
-		out[f][n] = '\0';
-		if (*p == ':')
-			p++;
+	for (; f > 0 && e < end; e++)
+		f -= *e == ':';
+	size_t n = 0;
+	for (; e < end && *e != ':'; e++) {
+		if (n + 1 >= cap)
+			return false;
+		out[n++] = *e;
+	}
+	out[n] = '\0';
+	return f == 0;
+}
+
+/* One arg= entry [e, end): DISK registers /dev/DISK; TYPE:DISK:PATH also
+ * mounts it; tmpfs::PATH mounts a tmpfs. */
+static int mount_one(const char *e, const char *end)
+{
+	char type[16] = "", disk[16] = "", path[32] = "", dev[32];
+	int colons = 0;
+	for (const char *q = e; q < end; q++)
+		colons += *q == ':';
+	bool ok = colons == 0 ? field(e, end, 0, disk, sizeof(disk))
+		: colons == 2 && field(e, end, 0, type, sizeof(type)) && field(e, end, 1, disk, sizeof(disk)) &&
+			  field(e, end, 2, path, sizeof(path)) && type[0] && path[0];
+	if (!ok || (!disk[0] && strcmp(type, "tmpfs"))) {
+		char shown[64];
+		size_t n = (size_t)(end - e) < sizeof(shown) - 4 ? (size_t)(end - e) : sizeof(shown) - 4;
+		memcpy(shown, e, n);
+		memcpy(shown + n, (size_t)(end - e) > n ? "..." : "", 4);
+		r2c_printf("rk: arg entry \"%s\": expected DISK, TYPE:DISK:PATH or tmpfs::PATH "
+			   "(type < 16, disk < 16, path < 32 characters)\n", shown);
+		return -EINVAL;
 	}
 	memcpy(dev, "/dev/", 5);
 	memcpy(dev + 5, disk, strlen(disk) + 1);
-	int e = rump_pub_etfs_register(dev, disk, RK_ETFS_BLK);
-	if (e) {
-		r2c_printf("rk: cannot register %s as %s: error %d\n", disk, dev, e);
-		return -e;
+	if (disk[0]) {
+		int err = rump_pub_etfs_register(dev, disk, RK_ETFS_BLK);
+		if (err) {
+			r2c_printf("rk: cannot register %s as %s: error %d\n", disk, dev, err);
+			return -err;
+		}
 	}
 	if (!path[0])
 		return 0;
 	rump_sys_mkdir(path, 0777);
-	struct ufs_args args = { dev };
-	if (rump_sys_mount(type, path, 0, &args, sizeof(args)) < 0) {
+	if (rk_mount(type, dev, path, 0) < 0) {
 		r2c_printf("rk: mount %s %s on %s: error %d\n", type, dev, path, rk_errno());
 		return -1;
 	}
-	r2c_printf("rk: mounted %s %s on %s\n", type, dev, path);
+	r2c_printf("rk: mounted %s %s on %s\n", type, disk[0] ? dev : "(no disk)", path);
 	return 0;
 }
 
@@ -64,11 +81,11 @@ void r2c_main(word_t arg)
 	}
 	r2c_printf("rk: rump kernel up in %lu ms\n", (r2c_tsc() - t0) / r2c_usecs(1000));
 	for (const char *p = r2c_env->arg; *p;) {
-		mount_one(p);
-		while (*p && *p != ',')
-			p++;
-		if (*p == ',')
-			p++;
+		const char *end = p;
+		while (*end && *end != ',')
+			end++;
+		mount_one(p, end);
+		p = *end ? end + 1 : end;
 	}
 	rkfs_init();
 	r2c_printf("rk: ready after %lu ms, serving %lu clients\n", (r2c_tsc() - t0) / r2c_usecs(1000),

@@ -66,6 +66,10 @@ int rump_sys_stat(const char *path, void *st);
 int rump_sys_getdents(int fd, void *buf, size_t len);
 int rump_sys_ftruncate(int fd, int64_t len);
 
+/* Mount a file system of `type` (components/rk/mount.c): -1 and errno
+ * like the system call. `dev` is the device of a disk file system. */
+int rk_mount(const char *type, const char *dev, const char *path, int flags);
+
 /* NetBSD values */
 #define RK_O_RDONLY	0x0000
 #define RK_O_WRONLY	0x0001

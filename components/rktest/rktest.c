@@ -142,6 +142,31 @@ static void test_descriptors(void)
 	rk_close((int)fd);
 }
 
+/* A tmpfs the composition mounted (/tmp, shared by both instances) and one
+ * this client mounts itself. */
+static void test_tmpfs(void)
+{
+	char path[64];
+	fmt_snprintf(path, sizeof(path), "/tmp/%s", name);
+	long fd = rk_open(path, RKFS_O_RDWR | RKFS_O_CREAT | RKFS_O_TRUNC, 0600);
+	bool ok = fd >= 0 && rk_write((int)fd, name, strlen(name)) == (long)strlen(name);
+	if (fd >= 0)
+		rk_close((int)fd);
+	check("tmpfs_from_composition", ok && holds(path, name, (long)strlen(name)), "%s: %ld", path, fd);
+	char mnt[48];
+	fmt_snprintf(mnt, sizeof(mnt), "%s-tmp", dir);
+	rk_mkdir(mnt, 0755);
+	long e = rk_mount("tmpfs", "", mnt, 0);
+	fmt_snprintf(path, sizeof(path), "%s/x", mnt);
+	fd = e ? -1 : rk_open(path, RKFS_O_RDWR | RKFS_O_CREAT, 0600);
+	ok = fd >= 0 && rk_write((int)fd, data, FILE_BYTES) == FILE_BYTES;
+	if (fd >= 0)
+		rk_close((int)fd);
+	check("tmpfs_mount", e == 0 && ok && holds(path, data, FILE_BYTES), "mount %ld, open %ld", e, fd);
+	check("tmpfs_unmount", rk_unmount(mnt, 0) == 0 && rk_stat(path, &(struct rkfs_stat){ 0 }) == -ENOENT,
+	      "unmount, or the file outlived it");
+}
+
 static void test_bad_arguments(void)
 {
 	const struct cinfo_shm *sh = r2c_shm("rk");
@@ -179,6 +204,7 @@ void r2c_main(word_t arg)
 		check("mkdir", rk_mkdir(d, 0755) == 0, "mkdir %s", d);
 		test_descriptors();
 		test_files();
+		test_tmpfs();
 		test_bad_arguments();
 	}
 	check("sync", rk_sync() == 0, "sync");

@@ -35,6 +35,16 @@ int rumpuser_getparam(const char *name, void *buf, size_t len)
 		return put(buf, len, "1");
 	if (!strcmp(name, "RUMP_MODULEBASE"))
 		return put(buf, len, "0");	/* modules are linked in, none to look for */
+	if (!strcmp(name, "RUMP_MEMLIMIT") && r2c_env) {
+		/* Half of what is left of the budget: the rest is for the heap's
+		 * own overhead, page tables and the hypercall layer. Past the
+		 * limit the kernel's page daemon frees cached pages instead of
+		 * the heap running dry. */
+		char v[24];
+		word_t left = r2c_env->untyped_frames - r2c_env->untyped_used;
+		fmt_snprintf(v, sizeof(v), "%lu", left * 4096 / 2);
+		return put(buf, len, v);
+	}
 	return ENOENT;
 }
 
