@@ -149,4 +149,15 @@ void rumpuser_cv_signal(struct rumpuser_cv *cv);
 void rumpuser_cv_broadcast(struct rumpuser_cv *cv);
 void rumpuser_cv_has_waiters(struct rumpuser_cv *cv, int *waiters);
 
+/* The remote system call proxy (sysproxy): not offered on this platform,
+ * every call says ENOSYS, as the contract allows. */
+int rumpuser_sp_init(const char *url, const char *ostype, const char *osrelease, const char *machine);
+int rumpuser_sp_copyin(void *arg, const void *raddr, void *laddr, size_t len);
+int rumpuser_sp_copyinstr(void *arg, const void *raddr, void *laddr, size_t *lenp);
+int rumpuser_sp_copyout(void *arg, const void *laddr, void *raddr, size_t len);
+int rumpuser_sp_copyoutstr(void *arg, const void *laddr, void *raddr, size_t *lenp);
+int rumpuser_sp_anonmmap(void *arg, size_t len, void **addr);
+int rumpuser_sp_raise(void *arg, int sig);
+void rumpuser_sp_fini(void *arg);
+
 #endif
