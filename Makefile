@@ -89,10 +89,22 @@ define ffs_image	# SIZE, DENSITY
 endef
 FFS_IMG := $(OUT)/ffs.img
 FFS_BENCH_IMG := $(OUT)/ffs-bench.img
+FFS_SAMPLE_IMG := $(OUT)/ffs-sample.img
 $(FFS_IMG):
 	$(call ffs_image,32m,4096)
 $(FFS_BENCH_IMG):
 	$(call ffs_image,128m,16384)
+# Files of every shape for ffs-check's own test: fragments, direct and
+# indirect blocks, nested directories, a symbolic link.
+$(FFS_SAMPLE_IMG):
+	@command -v makefs >/dev/null || { echo "makefs not found: apt-get install makefs" >&2; exit 1; }
+	rm -rf $@ $@.root && mkdir -p $@.root/dir/sub
+	printf 'small\n' >$@.root/small
+	yes fragment | head -c 5000 >$@.root/dir/frag
+	yes indirect | head -c 300000 >$@.root/dir/sub/big
+	ln -s ../small $@.root/dir/link
+	makefs -t ffs -o version=2,density=8192 -s 8m $@ $@.root
+	rm -rf $@.root
 
 MODULES := $(OUT)/comp/root.elf $(filter-out $(OUT)/comp/root.elf,$(COMP_ELFS)) $(EXT2_IMG) \
 	   $(if $(RUMPKERNEL),$(FFS_IMG))
@@ -119,9 +131,15 @@ $(OUT)/host/test_%: tests/host/test_%.c tests/host/check.h $(SHARED) $(ULIBS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIBS)
 
-test: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG)) $(HOST_TESTS)
+test: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG)) $(FFS_SAMPLE_IMG) $(OUT)/host/ffs-check $(HOST_TESTS)
 	tools/run-tests --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf \
-		--modules "$(MODULES)" $(if $(RUMPKERNEL),--rumpkernel $(RUMPKERNEL)) $(HOST_TESTS)
+		--modules "$(MODULES)" $(if $(RUMPKERNEL),--rumpkernel $(RUMPKERNEL)) \
+		--ffs-check $(OUT)/host/ffs-check --ffs-sample $(FFS_SAMPLE_IMG) $(HOST_TESTS)
+
+# The host's check of FFS images the guest wrote (Debian has no FFS fsck).
+$(OUT)/host/ffs-check: tools/ffs-check.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $<
 
 $(OUT)/host/pipe-pingpong: bench/pipe_pingpong.c
 	@mkdir -p $(dir $@)
