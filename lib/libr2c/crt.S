@@ -107,8 +107,8 @@ r2c_thread_entry:
 r2c_exit:
 	mov %rsp, %rax
 	sub r2c_stack_area(%rip), %rax
-	xor %edx, %edx
-	divq r2c_stack_size(%rip)
+	mov r2c_stack_shift(%rip), %rcx
+	shr %cl, %rax
 	lock btr %rax, r2c_stack_bitmap(%rip)
 	movabs $0x200000000, %rax	/* slot 0, SELF_EXIT */
 	syscall

@@ -12,13 +12,14 @@ static word_t free_slot;
 static struct heap heap;
 static word_t heap_next, heap_limit;
 extern char *r2c_stack_area;
-extern word_t r2c_stack_size, r2c_stack_tid[];
+extern word_t r2c_stack_shift, r2c_stack_tid[];
 
+/* A hot path (the rump kernel's curlwp): a shift, not a division. */
 word_t r2c_stack_index(void)
 {
 	word_t sp;
 	__asm__("mov %%rsp, %0" : "=r"(sp));
-	return (sp - (word_t)r2c_stack_area) / r2c_stack_size;
+	return (sp - (word_t)r2c_stack_area) >> r2c_stack_shift;
 }
 
 word_t r2c_self(void)

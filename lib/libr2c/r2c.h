@@ -101,9 +101,11 @@ static inline uint64_t r2c_tsc(void)
 #define R2C_STACKS_MAX 1024
 #define R2C_STACK_POOL(count, size)						\
 	_Static_assert((count) > 0 && (count) <= R2C_STACKS_MAX, "stack pool size");	\
+	_Static_assert((size) >= 4096 && ((size) & ((size) - 1)) == 0, "stack size: a power of two"); \
 	static char r2c_stacks_[count][size] __attribute__((aligned(16)));	\
 	char *r2c_stack_area = &r2c_stacks_[0][0];				\
 	word_t r2c_stack_size = (size);						\
+	word_t r2c_stack_shift = __builtin_ctzll(size);				\
 	word_t r2c_stack_count = (count);					\
 	volatile word_t r2c_stack_bitmap[((count) + 63) / 64] =		\
 		{ [((count) - 1) / 64] = (count) % 64 ? ~0ull << ((count) % 64) : 0 };	\
