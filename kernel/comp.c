@@ -46,12 +46,16 @@ static long map_from_untyped(struct comp *me, struct comp *c, struct regs *r)
 	return err;
 }
 
-/* Device memory has no frame to count or zero: map it as it is. */
+/* Device memory has no frame to count or zero: map it as it is, uncached
+ * unless its BAR said prefetchable. */
 static long map_devmem(struct comp *me, struct comp *c, struct regs *r)
 {
 	long err;
 	paddr_t pa = range_page(me, r->rsi, CAP_DEVMEM, r->rdx, r->r10, MAP_WRITE, &err);
-	return err ? err : pgtbl_map(c, r->rdi, pa, r->r10);
+	if (err)
+		return err;
+	bool uncached = me->slots[r->rsi].uncached;
+	return pgtbl_map(c, r->rdi, pa, r->r10 | (uncached ? KMAP_UNCACHED : 0));
 }
 
 static long alias(struct comp *me, struct comp *c, struct regs *r)
@@ -64,9 +68,11 @@ static long alias(struct comp *me, struct comp *c, struct regs *r)
 		return err;
 	if ((err = pgtbl_lookup(c, r->rdi, &pa, &have)))
 		return err;
+	if (r->r10 & ~(word_t)(MAP_WRITE | MAP_EXEC))
+		return -EINVAL;
 	if (r->r10 & ~have)
 		return -EPERM;
-	return pgtbl_map(dc->obj, r->rdx, pa, r->r10);
+	return pgtbl_map(dc->obj, r->rdx, pa, r->r10 | (have & KMAP_UNCACHED));
 }
 
 static long add_table(struct comp *me, struct comp *c, struct regs *r)

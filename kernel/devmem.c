@@ -1,37 +1,23 @@
 /*
  * Device memory and PCI configuration reads: how user level reaches a
  * memory-like device (a QEMU ivshmem region holding a RAM disk) with no
- * driver in the kernel. A DEVMEM capability names physical pages that are
- * not RAM, so no kernel object can ever be there and mapping one counts
- * no references. The interrupt controllers the kernel programs are never
- * handed out.
+ * driver in the kernel. Device memory is only ever a memory BAR of a PCI
+ * function, read by the kernel itself, never an address user level names:
+ * so no capability can cover RAM, the interrupt controllers or the PCIe
+ * configuration window. Configuration space stays read-only to user
+ * level. Still, a device's registers may let their holder start DMA
+ * (there is no IOMMU), so MACHINE ADMIN and DEVMEM are ring-0 authority,
+ * and a DEVMEM capability cannot be copied on.
  */
 #include "include/obj.h"
 #include "arch/x86_64/cpu.h"
 
-#define IRQCHIP_START	0xFEC00000ull	/* I/O APIC up to the local APIC's end */
-#define IRQCHIP_END	0xFEF00000ull
-#define PHYS_LIMIT	(1ull << 52)	/* what a page-table entry can address */
-
-long devmem_create(struct comp *me, struct regs *r)
-{
-	long err;
-	paddr_t pa = r->rsi;
-	word_t bytes = r->rdx;
-	if ((pa | bytes) & (PAGE_SIZE - 1) || bytes == 0 || pa >= PHYS_LIMIT || bytes > PHYS_LIMIT - pa)
-		return -EINVAL;
-	if (phys_overlaps_ram(pa, pa + bytes) || (pa < IRQCHIP_END && pa + bytes > IRQCHIP_START))
-		return -EPERM;
-	struct cap *dst = cap_slot_free(me, r->rdi, &err);
-	if (!dst)
-		return err;
-	*dst = (struct cap){ .type = CAP_DEVMEM, .rights = RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT,
-			     .d0 = pa >> PAGE_SHIFT, .d1 = bytes >> PAGE_SHIFT };
-	return 0;
-}
-
 #define PCI_ADDRESS	0xCF8
 #define PCI_DATA	0xCFC
+#define PCI_CMD_MEMORY	0x2
+#define IRQCHIP_START	0xFEC00000ull	/* I/O APIC up to the local APIC's end */
+#define IRQCHIP_END	0xFEF00000ull
+#define MSR_APIC_BASE	0x1B
 
 static uint32_t pci_in(word_t bdf, word_t reg)
 {
@@ -45,8 +31,6 @@ static void pci_out(word_t bdf, word_t reg, uint32_t v)
 	outl(PCI_DATA, v);
 }
 
-/* Configuration space is read-only to user level: writing it could point
- * a device's DMA anywhere. */
 long pci_config_read(struct regs *r)
 {
 	word_t bdf = r->rdi, reg = r->rsi;
@@ -55,22 +39,30 @@ long pci_config_read(struct regs *r)
 	return pci_in(bdf, reg);
 }
 
-/* A memory BAR's size, found the standard way (write all ones, read the
- * mask back) with decoding off meanwhile, and everything restored. */
-long pci_bar_size(struct regs *r)
+struct bar { paddr_t base; uint64_t bytes; bool prefetchable; };
+
+/* Memory BAR `bar` of an ordinary (header type 0) function: where it is
+ * and how much it decodes, found the standard way (write ones, read the
+ * mask) with decoding off meanwhile and everything put back. */
+static long pci_bar(word_t bdf, word_t bar, struct bar *out)
 {
-	word_t bdf = r->rdi, bar = r->rsi;
 	if (bdf > 0xFFFF || bar > 5)
 		return -EINVAL;
+	if (pci_in(bdf, 0x00) == 0xFFFFFFFFu || (pci_in(bdf, 0x0C) >> 16 & 0x7F) != 0)
+		return -EINVAL;		/* no function, or a bridge */
 	word_t reg = 0x10 + 4 * bar;
+	if (bar > 0) {			/* the upper half of a 64-bit BAR is no BAR */
+		uint32_t below = pci_in(bdf, reg - 4);
+		if (!(below & 1) && (below & 6) == 4)
+			return -EINVAL;
+	}
 	uint32_t lo = pci_in(bdf, reg);
-	if (lo == 0xFFFFFFFFu || (lo & 1))	/* no device, or an I/O BAR */
-		return -EINVAL;
 	bool wide = (lo & 6) == 4;
-	if (wide && bar == 5)
-		return -EINVAL;
-	uint32_t cmd = pci_in(bdf, 0x04), hi = wide ? pci_in(bdf, reg + 4) : 0;
-	pci_out(bdf, 0x04, cmd & ~2u);		/* memory decoding off */
+	if ((lo & 1) || (wide && bar == 5))
+		return -EINVAL;		/* an I/O BAR */
+	uint32_t cmd = pci_in(bdf, 0x04) & 0xFFFF;	/* not the status bits: they clear on a 1 */
+	uint32_t hi = wide ? pci_in(bdf, reg + 4) : 0;
+	pci_out(bdf, 0x04, cmd & ~PCI_CMD_MEMORY);
 	pci_out(bdf, reg, 0xFFFFFFFFu);
 	uint64_t mask = pci_in(bdf, reg) & ~0xFull;
 	pci_out(bdf, reg, lo);
@@ -78,9 +70,51 @@ long pci_bar_size(struct regs *r)
 		pci_out(bdf, reg + 4, 0xFFFFFFFFu);
 		mask |= (uint64_t)pci_in(bdf, reg + 4) << 32;
 		pci_out(bdf, reg + 4, hi);
-	} else {
-		mask |= 0xFFFFFFFF00000000ull;
 	}
 	pci_out(bdf, 0x04, cmd);
-	return mask ? (long)(~mask + 1) : 0;
+	if (!mask)
+		return -EINVAL;		/* not implemented */
+	if (!wide)
+		mask |= 0xFFFFFFFF00000000ull;
+	*out = (struct bar){ ((uint64_t)hi << 32 | lo) & ~0xFull, ~mask + 1, lo & 8 };
+	return 0;
+}
+
+long pci_bar_size(struct regs *r)
+{
+	struct bar b;
+	long err = pci_bar(r->rdi, r->rsi, &b);
+	return err ? err : (long)b.bytes;
+}
+
+static paddr_t phys_limit(void)
+{
+	uint32_t v[4];
+	cpuid(0x80000000u, 0, v);
+	if (v[0] < 0x80000008u)
+		return 1ull << 36;
+	cpuid(0x80000008u, 0, v);
+	return 1ull << (v[0] & 0xFF);
+}
+
+/* MACHINE_DEVMEM: a0 = my slot, a1 = PCI function, a2 = BAR. */
+long devmem_create(struct comp *me, struct regs *r)
+{
+	long err;
+	struct bar b;
+	if ((err = pci_bar(r->rsi, r->rdx, &b)))
+		return err;
+	paddr_t end = b.base + b.bytes, lapic = rdmsr(MSR_APIC_BASE) & ~0xFFFull;
+	if (!(pci_in(r->rsi, 0x04) & PCI_CMD_MEMORY) || !b.base || b.bytes < PAGE_SIZE || end < b.base ||
+	    end > phys_limit())
+		return -EINVAL;		/* not decoded, not placed, or shares a page */
+	if (phys_overlaps_ram(b.base, end) || (b.base < IRQCHIP_END && end > IRQCHIP_START) ||
+	    (b.base <= lapic && lapic < end))
+		return -EPERM;
+	struct cap *dst = cap_slot_free(me, r->rdi, &err);
+	if (!dst)
+		return err;
+	*dst = (struct cap){ .type = CAP_DEVMEM, .rights = RIGHT_READ | RIGHT_WRITE,
+			     .uncached = !b.prefetchable, .d0 = b.base >> PAGE_SHIFT, .d1 = b.bytes >> PAGE_SHIFT };
+	return 0;
 }

@@ -24,7 +24,9 @@ struct range { paddr_t start, end; };
 
 static struct range ram[32];		/* whole pages of RAM */
 static int nram;
-static struct range ram_touched[32];	/* every page holding some RAM */
+static struct range not_device[64];	/* pages the map gives any type but "reserved" */
+static int nnot_device;
+static bool map_cut;			/* the map had more entries than we keep */
 static struct range mods[BOOT_MODULES_MAX];
 static char mod_names[BOOT_MODULES_MAX][48];
 static int nmods;
@@ -53,9 +55,20 @@ static void read_multiboot(uint32_t magic, paddr_t info_pa)
 	for (uint32_t off = 0; off < mb->mmap_length && nram < (int)ARRAY_SIZE(ram);) {
 		const struct mb_mmap *m = pa2va(mb->mmap_addr + off);
 		paddr_t s = ALIGN_UP(m->addr, PAGE_SIZE), e = (m->addr + m->len) & ~(PAGE_SIZE - 1);
-		if (m->type == 1 && e > s) {
-			ram_touched[nram] = (struct range){ m->addr & ~(PAGE_SIZE - 1), ALIGN_UP(m->addr + m->len, PAGE_SIZE) };
+		if (m->type == 1 && e > s)
 			ram[nram++] = (struct range){ s, e };
+		off += m->size + 4;
+	}
+	/* Everything the map calls RAM of any kind (usable, ACPI, NVS, bad,
+	 * persistent), rounded out to pages: never device memory. */
+	for (uint32_t off = 0; off < mb->mmap_length;) {
+		const struct mb_mmap *m = pa2va(mb->mmap_addr + off);
+		if (m->type != 2 && m->len) {
+			if (nnot_device == (int)ARRAY_SIZE(not_device))
+				map_cut = true;
+			else
+				not_device[nnot_device++] = (struct range){ m->addr & ~(PAGE_SIZE - 1),
+									    ALIGN_UP(m->addr + m->len, PAGE_SIZE) };
 		}
 		off += m->size + 4;
 	}
@@ -124,8 +137,10 @@ static bool is_ram(paddr_t pa)
 
 bool phys_overlaps_ram(paddr_t start, paddr_t end)
 {
-	for (int i = 0; i < nram; i++)
-		if (start < ram_touched[i].end && end > ram_touched[i].start)
+	if (map_cut)
+		return true;	/* cannot tell: say yes */
+	for (int i = 0; i < nnot_device; i++)
+		if (start < not_device[i].end && end > not_device[i].start)
 			return true;
 	return false;
 }

@@ -244,8 +244,9 @@ static void host_disk(int i)
 	struct compose_comp *d = &cf.comps[i];
 	if (d->hostdisk < 0)
 		return;
-	word_t pa, bytes;
-	long e = hostdisk_find(d->hostdisk, &pa, &bytes);
+	struct hostdisk hd;
+	long e = hostdisk_find(d->hostdisk, &hd);
+	word_t bytes = hd.bytes;
 	if (e)
 		boot_fail(2, "%s:%d: %s: hostdisk=%d: %s (%ld)", cf_name, d->line, d->name, d->hostdisk,
 			  e == -ENODEV ? "the machine has no such host disk (tools/qemu-run --disk FILE)"
@@ -256,8 +257,8 @@ static void host_disk(int i)
 	if (d->disk)
 		bytes = d->disk;
 	word_t slot = r2c_slot_alloc(&mem);
-	if ((e = r2c_op(ROOT_SLOT_MACHINE, MACHINE_DEVMEM, slot, pa, R2C_PAGE_UP(bytes), 0, 0, 0)))
-		boot_fail(3, "%s: host disk at 0x%lx: %ld", d->name, pa, e);
+	if ((e = r2c_op(ROOT_SLOT_MACHINE, MACHINE_DEVMEM, slot, hd.bdf, hd.bar, 0, 0, 0)))
+		boot_fail(3, "%s: host disk at 0x%lx: %ld", d->name, hd.phys, e);
 	for (word_t off = 0; off < bytes; off += 4096) {
 		word_t va = COMP_DISK_BASE + off;
 		while ((e = r2c_op(bt[i].c.slot, COMP_MAP_DEVMEM, va, slot, off / 4096, MAP_WRITE, 0, 0)) == -ENXIO)
@@ -267,7 +268,7 @@ static void host_disk(int i)
 	}
 	bt[i].info->disk_bytes = bytes;
 	bt[i].info->disk_vaddr = COMP_DISK_BASE;
-	r2c_printf("booter: %s: host disk %d, %luK at 0x%lx\n", d->name, d->hostdisk, bytes >> 10, pa);
+	r2c_printf("booter: %s: host disk %d, %luK at 0x%lx\n", d->name, d->hostdisk, bytes >> 10, hd.phys);
 }
 
 /* Shared memory on request: a0 = the peer's component id, a1 = bytes.

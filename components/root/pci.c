@@ -16,7 +16,7 @@ static word_t pci_read(word_t bdf, word_t reg)
 	return (word_t)r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_READ, bdf, reg, 0, 0, 0, 0);
 }
 
-long hostdisk_find(int n, word_t *phys, word_t *bytes)
+long hostdisk_find(int n, struct hostdisk *out)
 {
 	for (word_t dev = 0, seen = 0; dev < 32; dev++) {
 		word_t bdf = dev << 3;
@@ -28,8 +28,8 @@ long hostdisk_find(int n, word_t *phys, word_t *bytes)
 		long size = r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_BAR_SIZE, bdf, IVSHMEM_SHM_BAR, 0, 0, 0, 0);
 		if (size <= 0)
 			return size < 0 ? size : -ENXIO;
-		*phys = (pci_read(bdf, reg + 4) << 32 | pci_read(bdf, reg)) & ~0xFull;
-		*bytes = (word_t)size;
+		*out = (struct hostdisk){ bdf, IVSHMEM_SHM_BAR, (pci_read(bdf, reg + 4) << 32 | pci_read(bdf, reg)) & ~0xFull,
+					  (word_t)size };
 		return 0;
 	}
 	return -ENODEV;

@@ -21,8 +21,10 @@ bool nev_full(void);
 long dispatch(word_t thd_slot);			/* with a fresh token */
 long thread_new(void (*fn)(void *), void *arg, word_t *slot);
 
-/* Host disk n (pci.c): physical address and size of its memory. */
-long hostdisk_find(int n, word_t *phys, word_t *bytes);
+/* Host disk n (pci.c): its PCI function, the BAR of its memory, where
+ * that is and how big. */
+struct hostdisk { word_t bdf, bar, phys, bytes; };
+long hostdisk_find(int n, struct hostdisk *out);
 
 int run_tests(void);
 void run_bench(const char *accel);

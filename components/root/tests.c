@@ -122,17 +122,17 @@ static void test_caps(void)
 
 /* --- devices ------------------------------------------------------------ */
 
-#define VGA_TEXT 0xB8000ull	/* device memory every PC has: not RAM */
 #define DEV_VA (SCRATCH_VA + 0x20000)
+#define STDVGA_ID 0x11111234u	/* QEMU's standard VGA: BAR 0 is its frame buffer */
 
-static long devmem(word_t machine, word_t slot, word_t pa, word_t bytes)
+static long devmem(word_t machine, word_t slot, word_t bdf, word_t bar)
 {
-	return r2c_op(machine, MACHINE_DEVMEM, slot, pa, bytes, 0, 0, 0);
+	return r2c_op(machine, MACHINE_DEVMEM, slot, bdf, bar, 0, 0, 0);
 }
 
 static void test_devices(void)
 {
-	word_t s = r2c_slot_alloc(&mem), weak = r2c_slot_alloc(&mem);
+	word_t s = r2c_slot_alloc(&mem), weak = r2c_slot_alloc(&mem), s2 = r2c_slot_alloc(&mem), vga = 0;
 	long id = r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_READ, 0, 0, 0, 0, 0, 0);
 	r2c_check("dev.pci_host_bridge", (id & 0xFFFF) == 0x8086, "00:00.0 reads 0x%lx", id);
 	CHECK_EQ("dev.pci_empty_slot", r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_READ, 31 << 3, 0, 0, 0, 0, 0), 0xFFFFFFFFl);
@@ -141,31 +141,39 @@ static void test_devices(void)
 	CHECK_EQ("dev.pci_bad_bdf", r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_READ, 0x10000, 0, 0, 0, 0, 0), -EINVAL);
 	CHECK_EQ("dev.bar_no_device", r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_BAR_SIZE, 31 << 3, 0, 0, 0, 0, 0), -EINVAL);
 	CHECK_EQ("dev.bar_index", r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_BAR_SIZE, 0, 6, 0, 0, 0, 0), -EINVAL);
+	for (word_t dev = 0; dev < 32 && !vga; dev++)
+		if (r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_READ, dev << 3, 0, 0, 0, 0, 0) == STDVGA_ID)
+			vga = dev << 3;
+	r2c_check("dev.found_vga", vga != 0, "no standard VGA on bus 0");
+	long fb = r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_BAR_SIZE, vga, 0, 0, 0, 0, 0);
+	r2c_check("dev.bar_size", fb >= 1 << 20 && !(fb & (fb - 1)), "VGA frame buffer of %ld bytes", fb);
+	word_t cmd_before = (word_t)r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_READ, vga, 4, 0, 0, 0, 0);
+	r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_BAR_SIZE, vga, 0, 0, 0, 0, 0);
+	CHECK_EQ("dev.bar_size_restores", r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_READ, vga, 4, 0, 0, 0, 0),
+		 (long)cmd_before);
 
-	CHECK_EQ("dev.devmem_ram", devmem(ROOT_SLOT_MACHINE, s, 0x200000, 4096), -EPERM);
-	CHECK_EQ("dev.devmem_part_ram", devmem(ROOT_SLOT_MACHINE, s, 0x9F000, 0x1000), -EPERM);
-	CHECK_EQ("dev.devmem_local_apic", devmem(ROOT_SLOT_MACHINE, s, 0xFEE00000, 4096), -EPERM);
-	CHECK_EQ("dev.devmem_unaligned", devmem(ROOT_SLOT_MACHINE, s, VGA_TEXT + 8, 4096), -EINVAL);
-	CHECK_EQ("dev.devmem_empty", devmem(ROOT_SLOT_MACHINE, s, VGA_TEXT, 0), -EINVAL);
-	CHECK_EQ("dev.devmem_wraps", devmem(ROOT_SLOT_MACHINE, s, 0xFFFFF000, ~0xFFFull), -EINVAL);
+	CHECK_EQ("dev.devmem_no_device", devmem(ROOT_SLOT_MACHINE, s, 31 << 3, 0), -EINVAL);
+	CHECK_EQ("dev.devmem_no_bar", devmem(ROOT_SLOT_MACHINE, s, 0, 0), -EINVAL);	/* the host bridge */
+	CHECK_EQ("dev.devmem_bad_bar", devmem(ROOT_SLOT_MACHINE, s, vga, 6), -EINVAL);
 	r2c_grant(ROOT_SLOT_COMP, ROOT_SLOT_MACHINE, weak, RIGHT_READ);
-	CHECK_EQ("dev.devmem_needs_admin", devmem(weak, s, VGA_TEXT, 4096), -EPERM);
+	CHECK_EQ("dev.devmem_needs_admin", devmem(weak, s, vga, 0), -EPERM);
 	CHECK_EQ("dev.pci_needs_admin", r2c_op(weak, MACHINE_PCI_READ, 0, 0, 0, 0, 0, 0), -EPERM);
-	CHECK_EQ("dev.devmem", devmem(ROOT_SLOT_MACHINE, s, VGA_TEXT, 4096), 0);
+	CHECK_EQ("dev.devmem", devmem(ROOT_SLOT_MACHINE, s, vga, 0), 0);
 	CHECK_EQ("dev.devmem_type", r2c_op(ROOT_SLOT_COMP, COMP_CAP_TYPE, s, 0, 0, 0, 0, 0), CAP_DEVMEM);
+	CHECK_EQ("dev.devmem_no_grant", r2c_grant(ROOT_SLOT_COMP, s, s2, RIGHT_ALL), -EPERM);
 	CHECK_EQ("dev.map_exec", r2c_op(ROOT_SLOT_COMP, COMP_MAP_DEVMEM, DEV_VA, s, 0, MAP_EXEC, 0, 0), -EINVAL);
-	CHECK_EQ("dev.map_past_end", r2c_op(ROOT_SLOT_COMP, COMP_MAP_DEVMEM, DEV_VA, s, 1, 0, 0, 0), -EINVAL);
+	CHECK_EQ("dev.map_past_end", r2c_op(ROOT_SLOT_COMP, COMP_MAP_DEVMEM, DEV_VA, s, (word_t)fb / 4096, 0, 0, 0),
+		 -EINVAL);
 	CHECK_EQ("dev.map_as_untyped", r2c_op(ROOT_SLOT_COMP, COMP_MAP, DEV_VA, s, 0, 0, 0, 0), -EBADF);
 	long e = r2c_op(ROOT_SLOT_COMP, COMP_MAP_DEVMEM, DEV_VA, s, 0, MAP_WRITE, 0, 0);
 	while (e == -ENXIO) {
-		word_t f = frame();
-		r2c_op(ROOT_SLOT_COMP, COMP_PGTBL_ADD, DEV_VA, ROOT_SLOT_UNTYPED, f, 0, 0, 0);
+		r2c_op(ROOT_SLOT_COMP, COMP_PGTBL_ADD, DEV_VA, ROOT_SLOT_UNTYPED, frame(), 0, 0, 0);
 		e = r2c_op(ROOT_SLOT_COMP, COMP_MAP_DEVMEM, DEV_VA, s, 0, MAP_WRITE, 0, 0);
 	}
 	CHECK_EQ("dev.map", e, 0);
-	volatile uint16_t *text = (volatile uint16_t *)DEV_VA;
-	text[80] = 0x1f52;	/* 'R' on the second line, where the firmware left nothing */
-	r2c_check("dev.reaches_device", text[80] == 0x1f52, "read back 0x%x", text[80]);
+	volatile uint32_t *pixels = (volatile uint32_t *)DEV_VA;
+	pixels[100] = 0x00c0ffee;
+	r2c_check("dev.reaches_device", pixels[100] == 0x00c0ffee, "read back 0x%x", pixels[100]);
 	CHECK_EQ("dev.unmap", r2c_op(ROOT_SLOT_COMP, COMP_UNMAP, DEV_VA, 0, 0, 0, 0, 0), 0);
 	CHECK_EQ("dev.delete", r2c_op(ROOT_SLOT_COMP, COMP_CAP_DELETE, s, 0, 0, 0, 0, 0), 0);
 	r2c_op(ROOT_SLOT_COMP, COMP_CAP_DELETE, weak, 0, 0, 0, 0, 0);

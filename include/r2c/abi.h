@@ -100,7 +100,8 @@ enum comp_op {
 	COMP_SET_FAULT,	/* a0 = my slot holding a SINV: this comp's fault handler */
 	COMP_CAP_TYPE,	/* a0 = slot in this comp -> its type (0 = empty) */
 	COMP_MAP_DEVMEM,/* a0 = vaddr, a1 = devmem slot, a2 = page, a3 = MAP_WRITE
-			 * or 0: device memory, write-back, never executable */
+			 * or 0: device memory, never executable; write-back
+			 * for a prefetchable BAR, uncached otherwise */
 };
 #define MAP_WRITE 0x2
 #define MAP_EXEC  0x4
@@ -128,9 +129,10 @@ enum machine_op {
 	MACHINE_PUTS = 0,	/* a0 = length (<= 40), a1..a5 = bytes */
 	MACHINE_HALT,		/* a0 = exit status for the host (QEMU exits) */
 	MACHINE_TSC_HZ,		/* -> calibrated TSC frequency in Hz */
-	MACHINE_DEVMEM,		/* a0 = my slot, a1 = physical address, a2 = bytes
-				 * (page-aligned, no RAM, not the interrupt
-				 * controllers): a DEVMEM capability there */
+	MACHINE_DEVMEM,		/* a0 = my slot, a1 = PCI function (as below),
+				 * a2 = BAR 0..5: a DEVMEM capability for that
+				 * memory BAR (decoded, page-sized or more, no
+				 * RAM); not copyable */
 	MACHINE_PCI_READ,	/* a0 = bus << 8 | device << 3 | function,
 				 * a1 = register (dword-aligned, < 256) -> value */
 	MACHINE_PCI_BAR_SIZE,	/* a0 = as above, a1 = BAR 0..5 -> bytes decoded

@@ -35,7 +35,7 @@ static inline paddr_t va2pa(const void *va)
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void machine_halt(int status);
-bool phys_overlaps_ram(paddr_t start, paddr_t end);	/* [start, end) */
+bool phys_overlaps_ram(paddr_t start, paddr_t end);	/* [start, end) holds RAM of any kind */
 #define STATUS_PANIC		0x7f	/* host sees QEMU exit (status << 1) | 1 */
 #define STATUS_SYSCALL_BROKEN	0x7e
 

@@ -19,7 +19,7 @@ struct regs {
 struct cap {
 	uint8_t type;		/* enum cap_type */
 	uint8_t rights;
-	uint16_t pad0;
+	uint16_t uncached;	/* devmem: map with caching off */
 	uint32_t pad1;
 	void *obj;		/* comp, thread; NULL for untyped/timer/machine */
 	word_t d0, d1;		/* untyped: first pfn, count; sinv: ip, token */
@@ -99,6 +99,7 @@ void cap_clear(struct cap *c);
 long comp_op(struct thread *t, struct cap *c, word_t op, struct regs *r);
 void comp_init(struct comp *c, paddr_t pml4, const char name[16]);
 word_t comp_cr3(struct comp *c);
+#define KMAP_UNCACHED 0x100	/* pgtbl_map/lookup flag beside MAP_*: caching off */
 long pgtbl_map(struct comp *c, word_t va, paddr_t pa, word_t flags);
 long pgtbl_add(struct comp *c, word_t va, paddr_t table);
 long pgtbl_lookup(struct comp *c, word_t va, paddr_t *pa, word_t *flags);

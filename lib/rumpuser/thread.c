@@ -9,7 +9,12 @@ static struct rk_thread_ctx ctx[R2C_STACKS_MAX];
 
 struct rk_thread_ctx *rk_ctx(void)
 {
-	return &ctx[r2c_stack_index()];
+	word_t i = r2c_stack_index();
+	if (i >= R2C_STACKS_MAX) {	/* every way into a component takes a pool stack */
+		r2c_printf("rumpuser: a thread off the stack pool\n");
+		r2c_exit();
+	}
+	return &ctx[i];
 }
 
 struct start { void *(*f)(void *); void *arg; };

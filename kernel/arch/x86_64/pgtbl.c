@@ -9,6 +9,7 @@
 #define PTE_P	0x1ull
 #define PTE_W	0x2ull
 #define PTE_U	0x4ull
+#define PTE_PWT	0x8ull
 #define PTE_PCD	0x10ull
 #define PTE_PS	0x80ull
 #define PTE_G	0x100ull
@@ -97,7 +98,8 @@ long pgtbl_map(struct comp *c, word_t va, paddr_t pa, word_t flags)
 		return -ENXIO;
 	if (*pte & PTE_P)
 		return -EEXIST;
-	*pte = pa | PTE_P | PTE_U | (flags & MAP_WRITE ? PTE_W : 0) | (flags & MAP_EXEC ? 0 : PTE_NX);
+	*pte = pa | PTE_P | PTE_U | (flags & MAP_WRITE ? PTE_W : 0) | (flags & MAP_EXEC ? 0 : PTE_NX) |
+	       (flags & KMAP_UNCACHED ? PTE_PCD | PTE_PWT : 0);
 	struct frame *f = frame_of(pa);	/* NULL: device memory past the frame table */
 	if (f)
 		f->refs++;
@@ -129,7 +131,7 @@ long pgtbl_lookup(struct comp *c, word_t va, paddr_t *pa, word_t *flags)
 	if (!pte || !(*pte & PTE_P))
 		return -ENOENT;
 	*pa = *pte & PTE_ADDR;
-	*flags = (*pte & PTE_W ? MAP_WRITE : 0) | (*pte & PTE_NX ? 0 : MAP_EXEC);
+	*flags = (*pte & PTE_W ? MAP_WRITE : 0) | (*pte & PTE_NX ? 0 : MAP_EXEC) | (*pte & PTE_PCD ? KMAP_UNCACHED : 0);
 	return 0;
 }
 
