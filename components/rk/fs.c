@@ -270,7 +270,7 @@ static word_t rkfs_unmount(word_t path, word_t flags, word_t a2, word_t a3, stru
 	const char *p = path_at(c, path);
 	if (!p)
 		return fault(c);
-	return leave(c, rump_sys_unmount(p, (int)flags));
+	return leave(c, rk_unmount(p, (int)flags));
 }
 R2C_ENTRY(rkfs_unmount);
 

@@ -3,9 +3,31 @@
  * mount(2) expects for it, in NetBSD's amd64 layout. Disk file systems
  * (ffs, ext2fs, ...) start theirs with the device path; tmpfs takes
  * limits (none here: it grows within the rump kernel's memory limit).
+ * rk remembers what is mounted, so the shutdown can unmount it all.
  */
 #include "r2c.h"
 #include "rump_api.h"
+
+#define MOUNTS 16
+static char mounted[MOUNTS][64];	/* absolute paths; "" free */
+static struct r2c_mutex table_lock;
+
+static void remember(const char *path, bool add)
+{
+	if (path[0] != '/' || strlen(path) >= sizeof(mounted[0]))
+		return;		/* relative or long: the shutdown will not know it */
+	r2c_mutex_lock(&table_lock);
+	for (int i = 0; i < MOUNTS; i++) {
+		if (add ? !mounted[i][0] : !strcmp(mounted[i], path)) {
+			if (add)
+				memcpy(mounted[i], path, strlen(path) + 1);
+			else
+				mounted[i][0] = '\0';
+			break;
+		}
+	}
+	r2c_mutex_unlock(&table_lock);
+}
 
 struct disk_args {		/* ufs_args, ext2fs_args: fspec first */
 	const char *fspec;
@@ -22,10 +44,43 @@ struct tmpfs_args {
 
 int rk_mount(const char *type, const char *dev, const char *path, int flags)
 {
+	int r;
 	if (!strcmp(type, "tmpfs")) {
 		struct tmpfs_args a = { .version = TMPFS_ARGS_VERSION, .root_mode = 01777 };
-		return rump_sys_mount(type, path, flags, &a, sizeof(a));
+		r = rump_sys_mount(type, path, flags, &a, sizeof(a));
+	} else {
+		struct disk_args a = { dev, { 0 } };
+		r = rump_sys_mount(type, path, flags, &a, sizeof(a));
 	}
-	struct disk_args a = { dev, { 0 } };
-	return rump_sys_mount(type, path, flags, &a, sizeof(a));
+	if (r == 0)
+		remember(path, true);
+	return r;
+}
+
+int rk_unmount(const char *path, int flags)
+{
+	int r = rump_sys_unmount(path, flags);
+	if (r == 0)
+		remember(path, false);
+	return r;
+}
+
+int rk_unmount_all(void)
+{
+	int left = 0;
+	for (int i = MOUNTS - 1; i >= 0; i--) {
+		char path[64];
+		memcpy(path, mounted[i], sizeof(path));
+		if (!path[0])
+			continue;
+		bool forced = false;
+		int r = rk_unmount(path, 0);
+		if (r < 0) {		/* a client holds files open there */
+			forced = true;
+			r = rk_unmount(path, RK_MNT_FORCE);
+		}
+		r2c_printf("rk: %s %s\n", r == 0 ? (forced ? "unmounted (forced)" : "unmounted") : "cannot unmount", path);
+		left += r != 0;
+	}
+	return left;
 }

@@ -69,6 +69,18 @@ static int mount_one(const char *e, const char *end)
 	return 0;
 }
 
+/* The booter's call before the machine halts: unmount everything still
+ * mounted, so what the file systems hold is on their disks. */
+static word_t shutdown(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3;
+	if (inv->token != CINFO_BOOTER_TOKEN)
+		return (word_t)-EPERM;
+	*rk_ctx() = (struct rk_thread_ctx){ 0 };
+	return rk_unmount_all() ? (word_t)-EBUSY : 0;
+}
+R2C_ENTRY(shutdown);
+
 void r2c_main(word_t arg)
 {
 	(void)arg;

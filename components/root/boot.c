@@ -128,6 +128,8 @@ static int export_one(void *ctx, const char *name, size_t len, uint64_t ip)
 	struct export_walk *w = ctx;
 	struct cinfo *ci = bt[w->client].info;
 	size_t plen = sizeof(R2C_EXPORT_PREFIX) - 1;
+	if (len - plen == 8 && !memcmp(name + plen, "shutdown", 8))
+		return 0;		/* the booter's alone */
 	if (ci->nimports == CINFO_IMPORTS)
 		boot_fail(3, "%s: more than %d imported entry points", cf.comps[w->client].name, CINFO_IMPORTS);
 	if (len - plen >= sizeof(ci->imports[0].name))
@@ -330,6 +332,46 @@ static bool halt_components_ended(void)
 	return true;
 }
 
+/* Shutdown: a thread of mine asks each component exporting `shutdown`,
+ * newest first, while the scheduler runs everyone else as before. */
+static volatile bool shutdown_finished;
+static uint64_t shutdown_deadline;
+
+static void shutdown_all(void *arg)
+{
+	(void)arg;
+	for (int k = cf.ncomps - 1; k >= 0; k--) {
+		int i = cf.order[k];
+		word_t s;
+		if (r2c_comp_export(&mem, &bt[i].c, "shutdown", CINFO_BOOTER_TOKEN, &s))
+			continue;
+		r2c_printf("booter: shutting down %s\n", cf.comps[i].name);
+		long r = r2c_call(s, 0, 0, 0, 0);
+		if (r)
+			r2c_printf("booter: %s: shutdown failed (%ld)\n", cf.comps[i].name, r);
+	}
+	shutdown_finished = true;
+}
+
+static bool shutdown_over(void)
+{
+	return shutdown_finished || r2c_tsc() > shutdown_deadline;
+}
+
+static void shut_down(void)
+{
+	word_t slot;
+	long tid = thread_new(shutdown_all, NULL, &slot);
+	if (tid < 0 || sched_adopt(slot, (word_t)tid, -1, 16, true)) {
+		r2c_printf("booter: no thread for the shutdown (%ld)\n", tid);
+		return;
+	}
+	shutdown_deadline = r2c_tsc() + CINFO_SHUTDOWN_S * bi->tsc_hz;
+	sched_run(shutdown_over);
+	if (!shutdown_finished)
+		r2c_printf("booter: the shutdown did not finish in %d s\n", CINFO_SHUTDOWN_S);
+}
+
 void boot(void)
 {
 	const struct boot_module *cm = find_composition();
@@ -407,7 +449,9 @@ void boot(void)
 	if (any) {
 		next_report = r2c_tsc() + 30 * bi->tsc_hz;
 		sched_run(halt_components_ended);
-		r2c_printf("booter: every halt=yes component has ended; halting\n");
+		r2c_printf("booter: every halt=yes component has ended\n");
+		shut_down();
+		r2c_printf("booter: halting\n");
 	} else {
 		sched_run(NULL);
 		r2c_printf("booter: no thread can run any more; halting\n");

@@ -73,6 +73,13 @@ struct cinfo {
 #define R2C_CLIENT_SHM(bytes) \
 	__asm__(".globl r2c_client_shm\n.set r2c_client_shm, " #bytes "\n")
 
+/* Before the system halts, the booter invokes the entry point `shutdown`
+ * of every component that exports one (R2C_ENTRY(shutdown)), in reverse
+ * start order, with this token: a server puts its state in order (rk
+ * unmounts its file systems). No client is granted it. */
+#define CINFO_BOOTER_TOKEN	0xB0
+#define CINFO_SHUTDOWN_S	10	/* how long the booter waits for them all */
+
 /* Scheduler operations (the a0 of an invocation of sched_slot). */
 enum sched_op {
 	SCHED_YIELD = 1,	/* let others of my priority run */

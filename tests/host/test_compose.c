@@ -261,7 +261,7 @@ static void test_other_examples(void)
 	r = parse_file("compose/rk.comp");
 	CHECK("compose.example.halt_preload_arg", r == 0 && comp_named("hello")->halt &&
 	      !comp_named("rk")->halt && !strcmp(comp_named("rd0")->preload, "ffs.img") &&
-	      !strcmp(comp_named("rk")->arg, "rd0"), "r=%d %s", r, err);
+	      !strcmp(comp_named("rk")->arg, "rd0,tmpfs::/tmp"), "r=%d %s", r, err);
 
 	r = parse_file("compose/bad-cycle.comp");
 	CHECK("compose.example.bad_cycle",
