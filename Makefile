@@ -149,10 +149,10 @@ $(OUT)/host/pipe-pingpong: bench/pipe_pingpong.c
 # figures: make bench RUMPKERNEL=dir RUMPKERNEL_POSIX=dir2 (an installed
 # rump kernel with librumpuser, built for Linux).
 RK_POSIX_LIBS := rumpfs_ffs rumpdev_disk rumpdev rumpvfs rump
-$(OUT)/host/rump-posix-bench: bench/rump_posix.c
+$(OUT)/host/rump-posix-bench: bench/rump_posix.c include/r2c/fsbench.h
 	@mkdir -p $(dir $@)
 	@test -f $(RUMPKERNEL_POSIX)/lib/librumpuser.a || { echo "RUMPKERNEL_POSIX=$(RUMPKERNEL_POSIX): no lib/librumpuser.a (a rump kernel with POSIX hypercalls is needed)" >&2; exit 1; }
-	$(HOST_CC) $(WARN) -O2 -D_GNU_SOURCE -I$(RUMPKERNEL_POSIX)/include -o $@ $< \
+	$(HOST_CC) $(WARN) -O2 -D_GNU_SOURCE -Iinclude -I$(RUMPKERNEL_POSIX)/include -o $@ $< \
 		-Wl,--whole-archive $(foreach l,$(RK_POSIX_LIBS),$(RUMPKERNEL_POSIX)/lib/lib$(l).a) -Wl,--no-whole-archive \
 		$(RUMPKERNEL_POSIX)/lib/librumpuser.a -lpthread -ldl -lrt
 

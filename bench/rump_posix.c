@@ -18,12 +18,7 @@
 #include <rump/rump_syscalls.h>
 #include <rump/rumpdefs.h>
 
-#define BIG_BYTES	(64ull << 20)
-#define CHUNK		(64u << 10)
-#define SMALL_FILES	2000
-#define SMALL_BYTES	100
-#define GETPID_BATCH	2000
-#define GETPID_BATCHES	15
+#include "r2c/fsbench.h"
 
 static char chunk[CHUNK];
 

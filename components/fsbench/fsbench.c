@@ -10,30 +10,11 @@
 #include "r2c.h"
 #include "rkclient/rkfs.h"
 #include "fmt/fmt.h"
+#include "r2c/fsbench.h"
 
-#define BIG_BYTES	(64ull << 20)
-#define CHUNK		(64u << 10)
-#define SMALL_FILES	2000
-#define SMALL_BYTES	100
-#define GETPID_BATCH	2000
-#define GETPID_BATCHES	15
-
-static char type[16], dev[32], dir[32];
+static char fields[3][RK_ARG_FIELD];	/* TYPE:DEVICE:DIR */
+static char *const type = fields[0], *const dev = fields[1], *const dir = fields[2];
 static char chunk[CHUNK];
-
-static void parse_arg(void)
-{
-	char *out[3] = { type, dev, dir };
-	const char *p = r2c_env->arg;
-	for (int f = 0; f < 3; f++) {
-		size_t n = 0;
-		while (*p && *p != ':' && n < 15)
-			out[f][n++] = *p++;
-		out[f][n] = '\0';
-		if (*p == ':')
-			p++;
-	}
-}
 
 static uint64_t ns_since(uint64_t t0)
 {
@@ -142,7 +123,8 @@ static int bench_small(void)
 void r2c_main(word_t arg)
 {
 	(void)arg;
-	parse_arg();
+	if (rk_arg_fields(r2c_env->arg, fields, 3) || !type[0] || !dir[0])
+		return (void)fail("reading arg= (expected TYPE:DEVICE:DIR)", -EINVAL);
 	if (rk_fs_init("rk"))
 		return (void)fail("finding rk's interface", -ENOENT);
 	rk_mkdir(dir, 0755);

@@ -17,7 +17,9 @@
 #define FILES 40
 #define FILE_BYTES 8192
 
-static char type[16], dev[32], dir[32], mode[16], name[16];
+static char fields[4][RK_ARG_FIELD];	/* TYPE:DEVICE:DIR[:MODE] */
+static char *const type = fields[0], *const dev = fields[1], *const dir = fields[2], *const mode = fields[3];
+static char name[16];
 static char data[FILE_BYTES], back[FILE_BYTES];
 
 static void check(const char *what, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -33,19 +35,14 @@ static void check(const char *what, bool ok, const char *fmt, ...)
 	r2c_check(full, ok, "%s", why);
 }
 
-static void parse_arg(void)
+static bool parse_arg(void)
 {
-	char *out[4] = { type, dev, dir, mode };
-	const char *p = r2c_env->arg;
-	for (int f = 0; f < 4; f++) {
-		size_t n = 0;
-		while (*p && *p != ':' && n < 15)
-			out[f][n++] = *p++;
-		out[f][n] = '\0';
-		if (*p == ':')
-			p++;
+	if (rk_arg_fields(r2c_env->arg, fields, 4) || !type[0] || !dir[0]) {
+		r2c_printf("rktest: arg=%s: expected TYPE:DEVICE:DIR[:stay|:again]\n", r2c_env->arg);
+		return false;
 	}
-	memcpy(name, type, sizeof(name));
+	memcpy(name, type, sizeof(name) - 1);
+	return true;
 }
 
 static void fill(int i)
@@ -187,7 +184,10 @@ void r2c_main(word_t arg)
 {
 	(void)arg;
 	r2c_ready();		/* the other instance starts now and runs beside me */
-	parse_arg();
+	if (!parse_arg()) {
+		r2c_check("rktest.arg", false, "bad arg=");
+		return;
+	}
 	if (rk_fs_init("rk")) {
 		r2c_check("rktest.granted", false, "no rk interface");
 		return;
