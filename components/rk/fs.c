@@ -2,9 +2,13 @@
  * rk's file-system interface (include/r2c/rkfs.h). Each client component
  * is a NetBSD process of its own (rump_pub_lwproc_rfork on its first
  * call), so descriptors and the current directory are per client; its
- * calls are serialised, its threads take turns on its lwp. Nothing a
- * client passes is a pointer: offsets into its shared buffer, checked
- * here before the rump kernel sees them.
+ * calls are serialised, its threads take turns on its lwp. That lwp is
+ * made the invoking thread's curlwp for the call (curlwp is ours: the
+ * hypercall layer keeps it per stack), rather than switched to through
+ * rump_pub_lwproc_switch, which from a thread with no lwp allocates and
+ * frees a temporary one each time. Nothing a client passes is a pointer:
+ * offsets into its shared buffer, checked here before the rump kernel
+ * sees them.
  */
 #include "r2c.h"
 #include "r2c/rkfs.h"
@@ -33,15 +37,13 @@ static struct client *enter(word_t token)
 	if (!c || !c->buf)
 		return NULL;
 	r2c_mutex_lock(&c->lock);
-	*rk_ctx() = (struct rk_thread_ctx){ 0 };
+	*rk_ctx() = (struct rk_thread_ctx){ .lwp = c->lwp };
 	if (!c->lwp) {
 		if (rump_pub_lwproc_rfork(RK_RFCFDG)) {
 			r2c_mutex_unlock(&c->lock);
 			return NULL;
 		}
 		c->lwp = rump_pub_lwproc_curlwp();
-	} else {
-		rump_pub_lwproc_switch(c->lwp);
 	}
 	return c;
 }
@@ -50,7 +52,7 @@ static word_t leave(struct client *c, long r)
 {
 	if (r < 0)
 		r = -(long)(rk_ctx()->error ? rk_ctx()->error : EIO);
-	rump_pub_lwproc_switch(NULL);
+	*rk_ctx() = (struct rk_thread_ctx){ 0 };
 	r2c_mutex_unlock(&c->lock);
 	return (word_t)r;
 }
@@ -75,7 +77,7 @@ static const char *path_at(struct client *c, word_t off)
 /* Argument checks that fail before any rump call. */
 static word_t fault(struct client *c)
 {
-	rump_pub_lwproc_switch(NULL);
+	*rk_ctx() = (struct rk_thread_ctx){ 0 };
 	r2c_mutex_unlock(&c->lock);
 	return (word_t)-EFAULT;
 }
