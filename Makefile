@@ -131,7 +131,7 @@ $(OUT)/host/test_%: tests/host/test_%.c tests/host/check.h $(SHARED) $(ULIBS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIBS)
 
-test: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG)) $(FFS_SAMPLE_IMG) $(OUT)/host/ffs-check $(HOST_TESTS)
+test: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG) $(FFS_BENCH_IMG)) $(FFS_SAMPLE_IMG) $(OUT)/host/ffs-check $(HOST_TESTS)
 	tools/run-tests --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf \
 		--modules "$(MODULES)" $(if $(RUMPKERNEL),--rumpkernel $(RUMPKERNEL)) \
 		--ffs-check $(OUT)/host/ffs-check --ffs-sample $(FFS_SAMPLE_IMG) $(HOST_TESTS)

@@ -8,7 +8,9 @@
  * ":stay" it leaves it mounted and unsynced, for rk's shutdown to unmount
  * when the system halts; with ":again" (compose/test-netbsd-again.comp, a
  * second boot on the same host disks) it checks instead that everything
- * the first boot left is still there.
+ * the first boot left is still there; with ":pressure" it moves a file
+ * several times larger than the rump kernel's memory limit through the
+ * page cache and checks every byte (compose/test-netbsd-pressure.comp).
  */
 #include "r2c.h"
 #include "rkclient/rkfs.h"
@@ -38,7 +40,7 @@ static void check(const char *what, bool ok, const char *fmt, ...)
 static bool parse_arg(void)
 {
 	if (rk_arg_fields(r2c_env->arg, fields, 4) || !type[0] || !dir[0]) {
-		r2c_printf("rktest: arg=%s: expected TYPE:DEVICE:DIR[:stay|:again]\n", r2c_env->arg);
+		r2c_printf("rktest: arg=%s: expected TYPE:DEVICE:DIR[:stay|:again|:pressure]\n", r2c_env->arg);
 		return false;
 	}
 	memcpy(name, type, sizeof(name) - 1);
@@ -121,6 +123,45 @@ static void test_persisted(void)
 	check("again.own_file", holds(path, name, (long)strlen(name)), "%s changed", path);
 }
 
+/* A file far larger than rk's page cache may grow: written, synced and
+ * read back whole, so the page daemon has to evict as it goes. */
+#define PRESSURE_BYTES (64u << 20)
+static void pattern(uint64_t off, char *b)
+{
+	for (int k = 0; k < FILE_BYTES; k += 8) {
+		uint64_t v = (off + (uint64_t)k) * 0x9E3779B97F4A7C15ull;
+		memcpy(b + k, &v, 8);
+	}
+}
+
+static void test_pressure(void)
+{
+	char path[64];
+	fmt_snprintf(path, sizeof(path), "%s/big", dir);
+	long fd = rk_open(path, RKFS_O_RDWR | RKFS_O_CREAT | RKFS_O_TRUNC, 0644);
+	uint64_t off = 0;
+	for (; fd >= 0 && off < PRESSURE_BYTES; off += FILE_BYTES) {
+		pattern(off, data);
+		if (rk_write((int)fd, data, FILE_BYTES) != FILE_BYTES)
+			break;
+	}
+	check("pressure.write", off == PRESSURE_BYTES && rk_fsync((int)fd) == 0, "%lu bytes written (fd %ld)",
+	      (unsigned long)off, fd);
+	rk_close((int)fd);
+	fd = rk_open(path, RKFS_O_RDONLY, 0);
+	uint64_t good = 0;
+	for (off = 0; fd >= 0 && off < PRESSURE_BYTES; off += FILE_BYTES) {
+		pattern(off, data);
+		if (rk_read((int)fd, back, FILE_BYTES) != FILE_BYTES || memcmp(back, data, FILE_BYTES))
+			break;
+		good += FILE_BYTES;
+	}
+	check("pressure.read_back", good == PRESSURE_BYTES, "%lu of %u bytes read back intact", (unsigned long)good,
+	      PRESSURE_BYTES);
+	rk_close((int)fd);
+	check("pressure.unlink", rk_unlink(path) == 0, "unlink %s", path);
+}
+
 static void test_descriptors(void)
 {
 	char path[64];
@@ -200,6 +241,8 @@ void r2c_main(word_t arg)
 		return;
 	if (!strcmp(mode, "again")) {
 		test_persisted();
+	} else if (!strcmp(mode, "pressure")) {
+		test_pressure();
 	} else {
 		fmt_snprintf(d, sizeof(d), "%s/d", dir);
 		check("mkdir", rk_mkdir(d, 0755) == 0, "mkdir %s", d);

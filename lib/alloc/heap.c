@@ -194,6 +194,36 @@ void heap_free(struct heap *h, void *p)
 	}
 }
 
+void *heap_alloc_pages(struct heap *h, size_t len, size_t align)
+{
+	if (len == 0 || len % PAGE || (align & (align - 1)) || len > SIZE_MAX / 2 || align > SIZE_MAX / 4)
+		return NULL;
+	size_t extra = align > PAGE ? align - PAGE : 0;
+	char *run = run_alloc(h, len + extra);
+	if (!run)
+		return NULL;
+	char *p = (char *)(((uintptr_t)run + (align > PAGE ? align : PAGE) - 1) &
+			   ~(uintptr_t)((align > PAGE ? align : PAGE) - 1));
+	if (p > run)				/* give back what aligning skipped */
+		run_free(h, run, (size_t)(p - run));
+	if (run + len + extra > p + len)
+		run_free(h, p + len, (size_t)(run + len + extra - (p + len)));
+	h->in_use += len;
+	h->allocations++;
+	return p;
+}
+
+void heap_free_pages(struct heap *h, void *p, size_t len)
+{
+	if (!p || len == 0 || len % PAGE || (uintptr_t)p % PAGE) {
+		h->bad_frees++;
+		return;
+	}
+	h->in_use -= len;
+	h->allocations--;
+	run_free(h, p, len);
+}
+
 size_t heap_usable(struct heap *h, void *p)
 {
 	(void)h;

@@ -37,6 +37,12 @@ void *heap_alloc(struct heap *h, size_t size, size_t align);
 void heap_free(struct heap *h, void *p);
 void *heap_realloc(struct heap *h, void *p, size_t size);	/* NULL on failure, p intact */
 size_t heap_usable(struct heap *h, void *p);
+/* Whole pages with no header: len a multiple of 4096, align a power of
+ * two (0 or up to a page: page-aligned). For callers that know the size
+ * again when they free, as the rump kernel does: its page cache costs
+ * one page a page. heap_free_pages takes back exactly what was given. */
+void *heap_alloc_pages(struct heap *h, size_t len, size_t align);
+void heap_free_pages(struct heap *h, void *p, size_t len);
 
 struct heap_stats { size_t bytes_in_use, bytes_from_core, allocations, bad_frees; };
 void heap_stats(struct heap *h, struct heap_stats *s);

@@ -10,7 +10,7 @@ const struct cinfo *r2c_env;
 struct r2c_mem r2c_self_mem;
 static word_t free_slot;
 static struct heap heap;
-static word_t heap_next, heap_limit;
+static word_t heap_next, heap_mapped, heap_limit;	/* handed out, mapped, end */
 extern char *r2c_stack_area;
 extern word_t r2c_stack_shift, r2c_stack_tid[];
 
@@ -76,10 +76,10 @@ static void *morecore(void *ctx, size_t bytes)
 	(void)ctx;
 	if (bytes > heap_limit - heap_next)
 		return NULL;
+	for (; heap_mapped < heap_next + bytes; heap_mapped += 4096)
+		if (r2c_map(&r2c_self_mem, r2c_self_mem.self_slot, heap_mapped, MAP_WRITE))
+			return NULL;	/* budget exhausted: what is mapped stays for the next try */
 	word_t va = heap_next;
-	for (word_t off = 0; off < bytes; off += 4096)
-		if (r2c_map(&r2c_self_mem, r2c_self_mem.self_slot, va + off, MAP_WRITE))
-			return NULL;	/* budget exhausted: the pages stay for the next try */
 	heap_next += bytes;
 	return (void *)va;
 }
@@ -109,6 +109,21 @@ void *r2c_realloc(void *p, size_t n)
 	return q;
 }
 
+void *r2c_alloc_pages(size_t len, size_t align)
+{
+	r2c_mutex_lock(&heap_lock);
+	void *p = heap_alloc_pages(&heap, len, align);
+	r2c_mutex_unlock(&heap_lock);
+	return p;
+}
+
+void r2c_free_pages(void *p, size_t len)
+{
+	r2c_mutex_lock(&heap_lock);
+	heap_free_pages(&heap, p, len);
+	r2c_mutex_unlock(&heap_lock);
+}
+
 void r2c_free(void *p)
 {
 	r2c_mutex_lock(&heap_lock);
@@ -125,7 +140,7 @@ void r2c_component_start(word_t arg)
 		r2c_self_mem = (struct r2c_mem){ .ut_slot = ci->untyped_slot, .next = ci->untyped_used,
 					    .count = ci->untyped_frames, .self_slot = ci->self_slot,
 					    .free_slot = &free_slot };
-		heap_next = ci->heap_vaddr;
+		heap_next = heap_mapped = ci->heap_vaddr;
 		heap_limit = COMP_SHM_BASE;
 		heap_init(&heap, morecore, NULL);
 		r2c_mutex_init(&heap_lock);

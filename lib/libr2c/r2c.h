@@ -161,6 +161,10 @@ void *r2c_malloc(size_t n);		/* NULL when the budget is exhausted */
 void *r2c_aligned_alloc(size_t align, size_t n);
 void *r2c_realloc(void *p, size_t n);
 void r2c_free(void *p);
+/* Whole pages without a header (len a multiple of 4096, page-aligned or
+ * more); freed with the same length. */
+void *r2c_alloc_pages(size_t len, size_t align);
+void r2c_free_pages(void *p, size_t len);
 
 /* --- threads, through the system scheduler --------------------------------- */
 

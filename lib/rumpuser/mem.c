@@ -1,12 +1,36 @@
-/* rumpuser: memory, from the component's heap (its budget). */
+/* rumpuser: memory, from the component's heap (its budget). The rump
+ * kernel gives the size back when it frees, so whole-page requests (every
+ * page of its page cache) are bare page runs, a page a page, where a
+ * header and alignment padding would triple them; the rest go through
+ * the ordinary allocator. The choice depends on the size alone, so a
+ * free always finds the path its allocation took. */
 #include "rumpuser_int.h"
+
+#define PAGE 4096u
+
+static bool whole_pages(size_t size)
+{
+	return size && size % PAGE == 0;
+}
+
+static void *alloc(size_t size, size_t align)
+{
+	if (whole_pages(size))
+		return r2c_alloc_pages(size, align);
+	return r2c_aligned_alloc(align < 16 ? 16 : align, size);
+}
+
+static void release(void *p, size_t size)
+{
+	if (whole_pages(size))
+		r2c_free_pages(p, size);
+	else
+		r2c_free(p);
+}
 
 int rumpuser_malloc(size_t size, int alignment, void **memp)
 {
-	size_t align = alignment > 0 ? (size_t)alignment : sizeof(void *);
-	if (align < 16)
-		align = 16;
-	void *p = r2c_aligned_alloc(align, size);
+	void *p = alloc(size, alignment > 0 ? (size_t)alignment : sizeof(void *));
 	if (!p)
 		return ENOMEM;
 	*memp = p;
@@ -15,8 +39,7 @@ int rumpuser_malloc(size_t size, int alignment, void **memp)
 
 void rumpuser_free(void *mem, size_t size)
 {
-	(void)size;
-	r2c_free(mem);
+	release(mem, size);
 }
 
 int rumpuser_anonmmap(void *prefaddr, size_t size, int alignbit, int exec, void **memp)
@@ -24,8 +47,9 @@ int rumpuser_anonmmap(void *prefaddr, size_t size, int alignbit, int exec, void 
 	(void)prefaddr;
 	if (exec)
 		return EOPNOTSUPP;
-	size_t align = alignbit > 12 && alignbit < 31 ? (size_t)1 << alignbit : 4096;
-	void *p = r2c_aligned_alloc(align, size);
+	size_t align = alignbit > 12 && alignbit < 31 ? (size_t)1 << alignbit : PAGE;
+	size = (size + PAGE - 1) & ~(size_t)(PAGE - 1);
+	void *p = alloc(size, align);
 	if (!p)
 		return ENOMEM;
 	memset(p, 0, size);
@@ -35,6 +59,5 @@ int rumpuser_anonmmap(void *prefaddr, size_t size, int alignbit, int exec, void 
 
 void rumpuser_unmap(void *addr, size_t size)
 {
-	(void)size;
-	r2c_free(addr);
+	release(addr, (size + PAGE - 1) & ~(size_t)(PAGE - 1));
 }

@@ -1,5 +1,6 @@
-/* Host tests of the heap (lib/alloc): random alloc/free/realloc against a
- * model of the live blocks, alignment, exhaustion and reuse. */
+/* Host tests of the heap (lib/alloc): random alloc/free/realloc and bare
+ * page runs against a model of the live blocks, alignment, exhaustion,
+ * reuse, and what a page run costs. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,7 @@ static void *morecore(void *ctx, size_t bytes)
 	return p;
 }
 
-struct live { unsigned char *p; size_t n; unsigned char fill; };
+struct live { unsigned char *p; size_t n; unsigned char fill; int pages; };
 static struct live live[4096];
 
 static int intact(struct live *l)
@@ -50,23 +51,28 @@ int main(void)
 	for (int op = 0; op < 200000 && ok; op++) {
 		int r = rand() % 100;
 		if (r < 45 && nlive < 4096) {
-			size_t n = rand() % 4 ? (size_t)(rand() % 3000) : (size_t)(rand() % 300000);
-			size_t al = rand() % 8 ? 0 : (size_t)16 << (rand() % 9);
-			unsigned char *p = heap_alloc(&h, n, al);
+			int pages = rand() % 4 == 0;
+			size_t n = pages ? (size_t)(1 + rand() % 8) * 4096
+				   : rand() % 4 ? (size_t)(rand() % 3000) : (size_t)(rand() % 300000);
+			size_t al = rand() % 8 ? 0 : (size_t)16 << (rand() % 13);
+			unsigned char *p = pages ? heap_alloc_pages(&h, n, al) : heap_alloc(&h, n, al);
 			if (!p)
 				continue;
-			if (al && (uintptr_t)p % al)
+			if ((al && (uintptr_t)p % al) || (pages && (uintptr_t)p % 4096))
 				aligned = 0;
-			live[nlive] = (struct live){ p, n, (unsigned char)rand() };
+			live[nlive] = (struct live){ p, n, (unsigned char)rand(), pages };
 			memset(p, live[nlive].fill, n);
 			nlive++;
 		} else if (r < 85 && nlive) {
 			int k = rand() % nlive;
 			ok = intact(&live[k]);
-			heap_free(&h, live[k].p);
+			if (live[k].pages)
+				heap_free_pages(&h, live[k].p, live[k].n);
+			else
+				heap_free(&h, live[k].p);
 			live[k] = live[--nlive];
-		} else if (nlive) {
-			int k = rand() % nlive;
+		} else if (nlive && !live[nlive - 1].pages) {
+			int k = nlive - 1;
 			ok = intact(&live[k]);
 			size_t n = (size_t)(rand() % 20000);
 			unsigned char *p = heap_realloc(&h, live[k].p, n);
@@ -93,8 +99,13 @@ int main(void)
 			if (live[a].p < live[b].p + live[b].n && live[b].p < live[a].p + live[a].n && live[a].n && live[b].n)
 				overlap = 1;
 	CHECK("heap.no_overlap", !overlap, "live blocks overlap");
-	while (nlive)
-		heap_free(&h, live[--nlive].p);
+	while (nlive) {
+		nlive--;
+		if (live[nlive].pages)
+			heap_free_pages(&h, live[nlive].p, live[nlive].n);
+		else
+			heap_free(&h, live[nlive].p);
+	}
 	CHECK("heap.check_after_free", heap_check(&h), "inconsistent");
 
 	/* Steady state: memory is reused, the core stops growing. */
@@ -108,6 +119,39 @@ int main(void)
 	heap_stats(&h, &st);
 	CHECK("heap.reuse", st.bytes_from_core == core && st.bytes_in_use == 32, "core grew %zu -> %zu, in use %zu",
 	      core, st.bytes_from_core, st.bytes_in_use);
+
+	/* A page run costs a page a page, however it is aligned. */
+	struct heap hp;
+	used = 0;
+	budget = ARENA;
+	heap_init(&hp, morecore, NULL);
+	static void *pg[2000];
+	for (int i = 0; i < 2000; i++)
+		pg[i] = heap_alloc_pages(&hp, 4096, 4096);
+	heap_stats(&hp, &st);
+	CHECK("heap.pages_one_page_each", st.bytes_from_core <= 2000 * 4096 + (64u << 10), "%zu bytes of core for 2000 pages",
+	      st.bytes_from_core);
+	for (int i = 0; i < 2000; i += 2)
+		heap_free_pages(&hp, pg[i], 4096);
+	void *big = heap_alloc_pages(&hp, 8 * 4096, 65536);
+	CHECK("heap.pages_aligned_run", big && (uintptr_t)big % 65536 == 0 && heap_check(&hp), "%p", big);
+	heap_free_pages(&hp, big, 8 * 4096);
+	for (int i = 1; i < 2000; i += 2)
+		heap_free_pages(&hp, pg[i], 4096);
+	heap_stats(&hp, &st);
+	CHECK("heap.pages_all_back", st.bytes_in_use == 0 && st.allocations == 0 && heap_check(&hp),
+	      "in use %zu, %zu allocations", st.bytes_in_use, st.allocations);
+	size_t core_before = st.bytes_from_core;	/* all of it merged again: one run */
+	void *whole = heap_alloc_pages(&hp, core_before, 0);
+	heap_stats(&hp, &st);
+	CHECK("heap.pages_merge", whole && st.bytes_from_core == core_before, "core %zu -> %zu", core_before,
+	      st.bytes_from_core);
+	heap_free_pages(&hp, whole, core_before);
+	CHECK("heap.pages_bad_args", !heap_alloc_pages(&hp, 100, 0) && !heap_alloc_pages(&hp, 0, 0) &&
+	      !heap_alloc_pages(&hp, 4096, 24), "bad page requests accepted");
+	heap_free_pages(&hp, (char *)pg[0] + 8, 4096);
+	heap_stats(&hp, &st);
+	CHECK("heap.pages_bad_free_counted", st.bad_frees == 1, "%zu bad frees", st.bad_frees);
 
 	/* Exhaustion, on a fresh heap with a 1 MiB budget: NULL, then
 	 * success again after freeing. */
