@@ -34,7 +34,7 @@ static struct client *enter(word_t token)
 	for (word_t i = 0; i < r2c_env->nclients; i++)
 		if (r2c_env->clients[i].token == token)
 			c = &clients[i];
-	if (!c || !c->buf)
+	if (!c || !c->buf || rumpuser_stopped)
 		return NULL;
 	r2c_mutex_lock(&c->lock);
 	*rk_ctx() = (struct rk_thread_ctx){ .lwp = c->lwp };
@@ -85,7 +85,7 @@ static word_t fault(struct client *c)
 #define WITH_CLIENT							\
 	struct client *c = enter(inv->token);				\
 	if (!c)								\
-		return (word_t)-EPERM
+		return (word_t)(rumpuser_stopped ? -EIO : -EPERM)
 
 static word_t rkfs_open(word_t path, word_t flags, word_t mode, word_t a3, struct r2c_inv *inv)
 {

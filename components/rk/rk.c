@@ -76,6 +76,8 @@ static word_t shutdown(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_in
 	(void)a0, (void)a1, (void)a2, (void)a3;
 	if (inv->token != CINFO_BOOTER_TOKEN)
 		return (word_t)-EPERM;
+	if (rumpuser_stopped)
+		return (word_t)-EIO;
 	*rk_ctx() = (struct rk_thread_ctx){ 0 };
 	return rk_unmount_all() ? (word_t)-EBUSY : 0;
 }

@@ -2,4 +2,4 @@
  * runtime's default 16 KiB stacks, and the rump kernel runs many threads. */
 #include "r2c.h"
 
-R2C_STACK_POOL(48, 64 * 1024);
+R2C_STACK_POOL(128, 64 * 1024);

@@ -9,6 +9,7 @@
  */
 #include "r2c.h"
 #include "r2c/rumpuser.h"
+#include "../../lib/rumpuser/rumpuser_int.h"
 
 static volatile word_t cpu_holder;	/* tid holding the virtual CPU, 0 none */
 static volatile int unscheds, scheds, misuse;
@@ -236,11 +237,35 @@ static void test_blocks(void)
 	CHECK_EQ("rumpuser.close_bad", rumpuser_close(fd + 7), 9);
 }
 
+/* The last test: a panic ends the whole rump kernel, not one thread. */
+static volatile int after_exit;
+
+static void *panicker(void *arg)
+{
+	(void)arg;
+	hyp_schedule();
+	rumpuser_exit(RUMPUSER_PANIC);
+	after_exit = 1;		/* never reached */
+	return NULL;
+}
+
+static void test_exit(void)
+{
+	void *cookie;
+	CHECK_EQ("rumpuser.exit_thread", rumpuser_thread_create(panicker, NULL, "panicker", 1, -1, -1, &cookie), 0);
+	hyp_unschedule();
+	long r = r2c_thd_join((word_t)cookie);
+	hyp_schedule();
+	r2c_check("rumpuser.exit_stops_all", r == 0 && rumpuser_stopped && !after_exit,
+		  "join %ld, stopped %d, went on %d", r, rumpuser_stopped, after_exit);
+}
+
 void r2c_main(word_t arg)
 {
 	(void)arg;
 	test_basics();
 	test_locks();
 	test_blocks();
+	test_exit();
 	r2c_printf("rkconform: hypercall conformance: %d passed, %d failed\n", r2c_passed, r2c_failed);
 }

@@ -18,7 +18,9 @@
 #define MAX_THDS SCHED_MAX_THDS
 #define SLICE_US 2000
 
-enum sstate { S_FREE, S_RUNNABLE, S_PARKED, S_SLEEPING, S_KBLOCKED, S_DEAD };
+/* S_JOINING is not S_PARKED: a stray wake-up (a waker late with its
+ * SCHED_WAKEUP) must not end a join before the thread has. */
+enum sstate { S_FREE, S_RUNNABLE, S_PARKED, S_SLEEPING, S_KBLOCKED, S_JOINING, S_DEAD };
 
 struct sthd {
 	word_t tid, slot;		/* kernel id, THD capability in my table */
@@ -138,7 +140,7 @@ static void ended(struct sthd *t)
 	stop(t, S_DEAD);
 	t->ready = true;
 	struct sthd *j = t->joiner ? by_tid(t->joiner) : NULL;
-	if (j && j->state == S_PARKED)
+	if (j && j->state == S_JOINING)
 		make_runnable(j, 0);
 }
 
@@ -199,7 +201,7 @@ static void request(struct sthd *t)
 			t->result = -ESRCH;
 		else if (o->state != S_DEAD) {
 			o->joiner = t->tid;
-			stop(t, S_PARKED);
+			stop(t, S_JOINING);
 		}
 		break;
 	case SCHED_READY:
@@ -306,7 +308,7 @@ static void arm(uint64_t deadline)
 /* Print every thread the scheduler knows: for "why is nothing happening". */
 void sched_dump(void)
 {
-	static const char *const st[] = { "free", "runnable", "parked", "sleeping", "kblocked", "dead" };
+	static const char *const st[] = { "free", "runnable", "parked", "sleeping", "kblocked", "joining", "dead" };
 	uint64_t now = r2c_tsc();
 	for (int i = 0; i < MAX_THDS; i++) {
 		struct sthd *t = &thds[i];

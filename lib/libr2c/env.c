@@ -22,6 +22,18 @@ word_t r2c_stack_index(void)
 	return (sp - (word_t)r2c_stack_area) >> r2c_stack_shift;
 }
 
+extern volatile word_t r2c_stack_bitmap[];
+extern word_t r2c_stack_count;
+
+word_t r2c_stacks_free(void)
+{
+	word_t n = 0;		/* bits past the pool's end are set: never free */
+	for (word_t w = 0; w < (r2c_stack_count + 63) / 64; w++)
+		for (word_t free = ~r2c_stack_bitmap[w]; free; free &= free - 1)
+			n++;
+	return n;
+}
+
 word_t r2c_self(void)
 {
 	return r2c_stack_tid[r2c_stack_index()];

@@ -48,13 +48,21 @@ int rumpuser_getparam(const char *name, void *buf, size_t len)
 	return ENOENT;
 }
 
+volatile bool rumpuser_stopped;
+
+/* The end of the whole rump kernel (a panic, or its exit): the calling
+ * thread holds the virtual CPU and kernel locks, so nothing in it can run
+ * again. Say so, refuse every later call (rumpuser_stopped), and fault:
+ * the fault is the component's failure, reported to its parent, and a
+ * client thread that was inside unwinds to its caller with -EFAULT. */
 void rumpuser_exit(int value)
 {
+	rumpuser_stopped = true;
 	if (value == RUMPUSER_PANIC)
-		r2c_printf("rumpuser: the rump kernel panicked\n");
+		r2c_printf("rumpuser: the rump kernel panicked; it serves no more calls\n");
 	else
-		r2c_printf("rumpuser: the rump kernel exited with %d\n", value);
-	r2c_exit();
+		r2c_printf("rumpuser: the rump kernel exited with %d; it serves no more calls\n", value);
+	__builtin_trap();
 }
 
 int rumpuser_kill(int64_t pid, int sig)

@@ -181,7 +181,6 @@ static int cv_wait(struct rumpuser_cv *cv, struct rumpuser_mtx *m, uint64_t dead
 	m->owner = NULL;
 	int n = rk_unschedule(m);
 	long r = r2c_cond_timedwait_unlocked(&cv->c, &m->m, deadline);
-	atomic_fetch_sub(&cv->waiters, 1);
 	if ((m->flags & (RUMPUSER_MTX_SPIN | RUMPUSER_MTX_KMUTEX)) == (RUMPUSER_MTX_SPIN | RUMPUSER_MTX_KMUTEX)) {
 		rk_schedule(n, m);
 		r2c_mutex_lock(&m->m);
@@ -189,6 +188,7 @@ static int cv_wait(struct rumpuser_cv *cv, struct rumpuser_mtx *m, uint64_t dead
 		r2c_mutex_lock(&m->m);
 		rk_schedule(n, m);
 	}
+	atomic_fetch_sub(&cv->waiters, 1);	/* a waiter until it holds the mutex again */
 	m->owner = owner;
 	return r == -ETIMEDOUT ? ETIMEDOUT : 0;
 }
@@ -204,8 +204,8 @@ void rumpuser_cv_wait_nowrap(struct rumpuser_cv *cv, struct rumpuser_mtx *m)
 	atomic_fetch_add(&cv->waiters, 1);
 	m->owner = NULL;
 	r2c_cond_timedwait_unlocked(&cv->c, &m->m, 0);
-	atomic_fetch_sub(&cv->waiters, 1);
 	r2c_mutex_lock(&m->m);
+	atomic_fetch_sub(&cv->waiters, 1);
 	m->owner = owner;
 }
 

@@ -4,6 +4,7 @@
 #include "rumpuser_int.h"
 
 #define RK_THREAD_PRIO 16
+#define RK_STACKS_KEPT 8	/* a kernel thread never takes the last stacks: client calls need them */
 
 static struct rk_thread_ctx ctx[R2C_STACKS_MAX];
 
@@ -31,6 +32,8 @@ int rumpuser_thread_create(void *(*f)(void *), void *arg, const char *name, int 
 			   int cpuidx, void **cookie)
 {
 	(void)name, (void)mustjoin, (void)priority, (void)cpuidx;
+	if (r2c_stacks_free() <= RK_STACKS_KEPT)
+		return EAGAIN;	/* it would die at its first instruction, unseen */
 	struct start *s = r2c_malloc(sizeof(*s));
 	if (!s)
 		return ENOMEM;
