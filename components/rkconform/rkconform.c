@@ -232,6 +232,9 @@ static void test_blocks(void)
 	memset(back, 0, sizeof(back));
 	CHECK_EQ("rumpuser.iovread", rumpuser_iovread(fd, iov, 2, 8192 + 10, &moved) == 0 && moved == 400 &&
 		 !memcmp(back, block + 10, 400), 1);
+	struct rumpuser_iovec one = { back, 50 };	/* off -1: on from where the last ended */
+	CHECK_EQ("rumpuser.iovread_no_seek", rumpuser_iovread(fd, &one, 1, -1, &moved) == 0 && moved == 50 &&
+		 !memcmp(back, block + 410, 50), 1);
 	hyp_unschedule();
 	CHECK_EQ("rumpuser.close", rumpuser_close(fd), 0);
 	CHECK_EQ("rumpuser.close_bad", rumpuser_close(fd + 7), 9);

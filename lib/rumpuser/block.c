@@ -15,6 +15,7 @@ struct disk {
 	char *buf;
 	size_t buf_size;
 	uint64_t bytes;
+	uint64_t pos;			/* where iovread/iovwrite with off -1 go on */
 	int open;
 	struct r2c_mutex lock;		/* one transfer at a time through buf */
 };
@@ -83,7 +84,8 @@ int rumpuser_open(const char *name, int mode, int *fdp)
 		return (mode & RUMPUSER_OPEN_CREATE) ? EROFS : ENOENT;
 	if ((mode & RUMPUSER_OPEN_CREATE) && (mode & RUMPUSER_OPEN_EXCL))
 		return EEXIST;
-	d->open++;
+	if (d->open++ == 0)
+		d->pos = 0;
 	*fdp = (int)(d - disks) + 1;
 	return 0;
 }
@@ -158,16 +160,17 @@ static int iov(int fd, bool write, const struct rumpuser_iovec *v, size_t n, int
 	*done = 0;
 	if (!d)
 		return EBADF;
-	if (off < 0)
-		return EINVAL;		/* a disk has no file position to go on from */
-	for (size_t i = 0; i < n; i++) {
+	if (off < -1)
+		return EINVAL;
+	uint64_t at = off == -1 ? d->pos : (uint64_t)off;	/* -1: no seek, go on */
+	int err = 0;
+	for (size_t i = 0; i < n && !err; i++) {
 		size_t moved;
-		int err = transfer(d, write, v[i].iov_base, v[i].iov_len, (uint64_t)off + *done, &moved);
+		err = transfer(d, write, v[i].iov_base, v[i].iov_len, at + *done, &moved);
 		*done += moved;
-		if (err)
-			return err;
 	}
-	return 0;
+	d->pos = at + *done;
+	return err;
 }
 
 int rumpuser_iovread(int fd, struct rumpuser_iovec *v, size_t n, int64_t off, size_t *done)
