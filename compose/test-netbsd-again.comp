@@ -1,9 +1,11 @@
 # The NetBSD tier's second boot, on the host disks the first one left
-# (tools/run-tests): each client checks that its files are still there.
+# (tools/run-tests): rk mounts both file systems itself from its arg=, each
+# client checks that its files are still there, and rk's shutdown unmounts
+# them before the halt (the host checks both images again afterwards).
 component console image=console.elf mem=1M  prio=2
 component rd0     image=ramdisk.elf mem=2M  prio=4  hostdisk=0
 component rd1     image=ramdisk.elf mem=2M  prio=4  hostdisk=1
-component rk      image=rk.elf      mem=96M prio=8  arg=rd0,rd1,tmpfs::/tmp
+component rk      image=rk.elf      mem=96M prio=8  arg=ffs:rd0:/ffs,ext2fs:rd1:/ext,tmpfs::/tmp
 component rkt1    image=rktest.elf  mem=4M  prio=16 arg=ffs:/dev/rd0:/ffs:again halt=yes
 component rkt2    image=rktest.elf  mem=4M  prio=16 arg=ext2fs:/dev/rd1:/ext:again halt=yes
 uses rd0  console

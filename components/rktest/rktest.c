@@ -7,8 +7,9 @@
  * serving; it leaves its file system unmounted. With a fourth field
  * ":stay" it leaves it mounted and unsynced, for rk's shutdown to unmount
  * when the system halts; with ":again" (compose/test-netbsd-again.comp, a
- * second boot on the same host disks) it checks instead that everything
- * the first boot left is still there; with ":pressure" it moves a file
+ * second boot on the same host disks, where rk mounted both file systems
+ * itself from its arg=) it checks instead that everything the first boot
+ * left is still there, and leaves the unmount to rk's shutdown; with ":pressure" it moves a file
  * several times larger than the rump kernel's memory limit through the
  * page cache and checks every byte (compose/test-netbsd-pressure.comp).
  */
@@ -234,12 +235,16 @@ void r2c_main(word_t arg)
 		return;
 	}
 	char d[48];
-	rk_mkdir(dir, 0755);
-	long e = rk_mount(type, dev, dir, 0);
-	check("mount", e == 0, "mount %s %s on %s: %ld", type, dev, dir, e);
-	if (e)
-		return;
-	if (!strcmp(mode, "again")) {
+	bool again = !strcmp(mode, "again");	/* the composition mounted it; rk's shutdown unmounts */
+	long e = 0;
+	if (!again) {
+		rk_mkdir(dir, 0755);
+		e = rk_mount(type, dev, dir, 0);
+		check("mount", e == 0, "mount %s %s on %s: %ld", type, dev, dir, e);
+		if (e)
+			return;
+	}
+	if (again) {
 		test_persisted();
 	} else if (!strcmp(mode, "pressure")) {
 		test_pressure();
@@ -251,7 +256,7 @@ void r2c_main(word_t arg)
 		test_tmpfs();
 		test_bad_arguments();
 	}
-	if (strcmp(mode, "stay")) {
+	if (strcmp(mode, "stay") && !again) {
 		check("sync", rk_sync() == 0, "sync");
 		e = rk_unmount(dir, 0);
 		check("unmount", e == 0, "unmount %s: %ld", dir, e);
