@@ -4,11 +4,13 @@
  * Written here from the on-disk format, it checks what fsck's five passes
  * check: every inode's blocks lie in the data area and are claimed once,
  * block counts and sizes agree, directories are well formed with "." and
- * ".." right, every file is reachable and its link count matches the
- * entries naming it, and each cylinder group's inode and free-fragment
- * maps and summaries match what the inodes use.
+ * ".." right, every directory is reachable from the root and every link
+ * count matches the entries naming it, and each cylinder group's inode
+ * and free-fragment maps and summaries (and the summary array) match what
+ * the inodes use. A crafted image cannot make it read out of bounds.
  *
- *   ffs-check IMAGE     exit 0: consistent; 1: problems (listed); 2: unusable
+ *   ffs-check IMAGE     exit 0: consistent; 1: problems, listed (no FFS v2
+ *                       superblock among them); 2: the file cannot be read
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -137,7 +139,8 @@ static bool read_geometry(void)
 	if (!pow2(bsize) || bsize < 4096 || bsize > 65536 || !pow2(fsize) || fsize < 512 ||
 	    fsize > bsize || frag != bsize / fsize || frag > 8 || inopb != bsize / DINODE_SIZE ||
 	    nindir != bsize / 8 || ncg == 0 || ipg == 0 || fpg == 0 || fpg % frag || ipg % inopb ||
-	    nfrags == 0 || nfrags > (ncg * fpg) || !(sblkno < cblkno && cblkno < iblkno && iblkno < dblkno) ||
+	    nfrags == 0 || ncg > UINT32_MAX / fpg || nfrags > ncg * fpg || nfrags <= (ncg - 1) * fpg ||
+	    !(sblkno < cblkno && cblkno < iblkno && iblkno < dblkno) ||
 	    dblkno > fpg || ipg * DINODE_SIZE > (dblkno - iblkno) * fsize) {
 		problem("superblock at %lu: implausible geometry (bsize %lu, fsize %lu, frag %lu, ncg %lu, ipg %lu, "
 			"fpg %lu, size %lu)", (unsigned long)sb, (unsigned long)bsize, (unsigned long)fsize,
@@ -145,9 +148,9 @@ static bool read_geometry(void)
 			(unsigned long)nfrags);
 		return false;
 	}
-	if (nfrags * fsize > img_size) {
-		problem("the file system (%lu bytes) is larger than the image (%lu)", (unsigned long)(nfrags * fsize),
-			(unsigned long)img_size);
+	if (nfrags > img_size / fsize) {
+		problem("the file system (%lu fragments of %lu bytes) is larger than the image (%lu bytes)",
+			(unsigned long)nfrags, (unsigned long)fsize, (unsigned long)img_size);
 		return false;
 	}
 	return true;
@@ -205,6 +208,11 @@ static void data_block(struct file *f, uint64_t lbn, uint64_t blk)
 	if (!blk || lbn >= f->nblocks)
 		return;
 	uint64_t bytes = lblk_bytes(f->size, lbn);
+	if (blk % frag + bytes / fsize > frag) {	/* a run of fragments stays inside one block */
+		problem("inode %lu: block %lu of %lu fragments crosses a block boundary", (unsigned long)f->ino,
+			(unsigned long)blk, (unsigned long)(bytes / fsize));
+		return;
+	}
 	claim(blk, bytes / fsize, "data", f->ino);
 	f->frags += bytes / fsize;
 	if (f->data && in_image(blk * fsize, bytes))
@@ -215,8 +223,13 @@ static void data_block(struct file *f, uint64_t lbn, uint64_t blk)
  * blocks from `first`. */
 static void indirect(struct file *f, uint64_t blk, int level, uint64_t first)
 {
-	if (!blk || first >= f->nblocks)
+	if (!blk)
 		return;
+	if (first >= f->nblocks || blk % frag || blk >= nfrags) {
+		problem("inode %lu: indirect block %lu %s", (unsigned long)f->ino, (unsigned long)blk,
+			first >= f->nblocks ? "past its size" : "misplaced");
+		return;
+	}
 	claim(blk, frag, "indirect", f->ino);
 	f->frags += frag;
 	uint64_t span = 1;
@@ -262,6 +275,11 @@ static void scan_directory(uint64_t ino, const uint8_t *d, uint64_t size)
 	int index = 0;
 	for (uint64_t blk = 0; blk < size; blk += DIRBLKSIZ) {
 		for (uint64_t off = 0; off < DIRBLKSIZ;) {
+			if (off + 8 > DIRBLKSIZ) {
+				problem("directory %lu: entry header past its block at byte %lu", (unsigned long)ino,
+					(unsigned long)(blk + off));
+				break;
+			}
 			const uint8_t *e = d + blk + off;
 			uint32_t eino;
 			uint16_t reclen;
@@ -302,8 +320,10 @@ static void scan_directory(uint64_t ino, const uint8_t *d, uint64_t size)
 static uint64_t ndirs, nfiles;
 static void check_inodes(void)
 {
+	/* Inodes past a group's initialised ones are unused whatever they hold. */
 	for (uint64_t ino = 0; ino < ninodes; ino++)
-		allocated[ino] = ino >= ROOTINO && get(inode_off(ino) + DI_MODE, 2) != 0;
+		allocated[ino] = ino >= ROOTINO && ino % ipg < get(cg_off(ino / ipg) + CG_INITEDIBLK, 4) &&
+				 get(inode_off(ino) + DI_MODE, 2) != 0;
 	if (!allocated[ROOTINO] || (get(inode_off(ROOTINO) + DI_MODE, 2) & IFMT) != IFDIR) {
 		problem("the root inode is not a directory");
 		return;
@@ -318,8 +338,8 @@ static void check_inodes(void)
 			problem("inode %lu: allocated with link count %ld", (unsigned long)ino,
 				(long)(int16_t)get(di + DI_NLINK, 2));
 		bool inline_link = type == IFLNK && f.size < MAXSYMLINKLEN && get(di + DI_BLOCKS, 8) == 0;
-		if (f.size > nfrags * fsize) {
-			problem("inode %lu: size %lu is larger than the file system", (unsigned long)ino,
+		if (type == IFDIR && f.size > nfrags * fsize) {	/* files may be sparse; directories not */
+			problem("directory %lu: size %lu is larger than the file system", (unsigned long)ino,
 				(unsigned long)f.size);
 			continue;
 		}
@@ -348,7 +368,7 @@ static void check_inodes(void)
 			problem("inode %lu: allocated but in no directory", (unsigned long)ino);
 		else if (links[ino] != nlink)
 			problem("inode %lu: link count %ld, named %d times", (unsigned long)ino, (long)nlink, links[ino]);
-		if (dirdata[ino]) {
+		if (dirdata[ino] && get(inode_off(ino) + DI_SIZE, 8) >= DIRBLKSIZ) {
 			/* ".." (the entry after ".") names the directory that names
 			 * this one; the root's names the root */
 			uint16_t dotlen;
@@ -363,8 +383,20 @@ static void check_inodes(void)
 				problem("directory %lu: \"..\" is %lu, named in %lu", (unsigned long)ino, (unsigned long)up,
 					(unsigned long)want);
 		}
-		free(dirdata[ino]);
 	}
+	/* Every directory leads up to the root: a cycle of directories naming
+	 * each other, cut off from it, is not reachable. */
+	for (uint64_t ino = ROOTINO + 1; ino < ninodes; ino++) {
+		if (!dirdata[ino] || !parent[ino])
+			continue;
+		uint64_t up = ino, steps = 0;
+		while (up != ROOTINO && parent[up] && steps++ < ninodes)
+			up = parent[up];
+		if (up != ROOTINO)
+			problem("directory %lu: not reachable from the root", (unsigned long)ino);
+	}
+	for (uint64_t ino = 0; ino < ninodes; ino++)
+		free(dirdata[ino]);
 	free(dirdata);
 }
 
@@ -412,9 +444,15 @@ static void check_groups(void)
 			else
 				nffree += nfree;
 		}
-		int64_t rec[4];
-		for (int k = 0; k < 4; k++)
+		int64_t rec[4], arr[4];
+		uint64_t csum = get(sb + SB_CSADDR, 8) * fsize + c * 16;	/* the summary array's copy */
+		for (int k = 0; k < 4; k++) {
 			rec[k] = (int32_t)get(off + CG_CS + 4 * (uint64_t)k, 4);
+			arr[k] = (int32_t)get(csum + 4 * (uint64_t)k, 4);
+		}
+		if (memcmp(rec, arr, sizeof(rec)))
+			problem("cylinder group %lu: the summary array at the superblock's csaddr disagrees with the group",
+				(unsigned long)c);
 		if (rec[0] != ndir || rec[1] != nbfree || rec[2] != nifree || rec[3] != nffree)
 			problem("cylinder group %lu: summary says %ld dirs, %ld free blocks, %ld free inodes, %ld free "
 				"fragments; the maps say %ld, %ld, %ld, %ld", (unsigned long)c, (long)rec[0], (long)rec[1],

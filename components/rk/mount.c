@@ -12,20 +12,30 @@
 static char mounted[MOUNTS][64];	/* absolute paths; "" free */
 static struct r2c_mutex table_lock;
 
+/* Absolute paths only, without trailing slashes, so "/mnt/" and "/mnt"
+ * are one mount; relative or long ones the shutdown will not know. */
 static void remember(const char *path, bool add)
 {
-	if (path[0] != '/' || strlen(path) >= sizeof(mounted[0]))
-		return;		/* relative or long: the shutdown will not know it */
+	char p[sizeof(mounted[0])];
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	if (path[0] != '/' || n >= sizeof(p))
+		return;
+	memcpy(p, path, n);
+	p[n] = '\0';
 	r2c_mutex_lock(&table_lock);
+	int free_slot = -1, found = -1;
 	for (int i = 0; i < MOUNTS; i++) {
-		if (add ? !mounted[i][0] : !strcmp(mounted[i], path)) {
-			if (add)
-				memcpy(mounted[i], path, strlen(path) + 1);
-			else
-				mounted[i][0] = '\0';
-			break;
-		}
+		if (!mounted[i][0] && free_slot < 0)
+			free_slot = i;
+		if (mounted[i][0] && !strcmp(mounted[i], p))
+			found = i;
 	}
+	if (add && found < 0 && free_slot >= 0)
+		memcpy(mounted[free_slot], p, n + 1);
+	else if (!add && found >= 0)
+		mounted[found][0] = '\0';
 	r2c_mutex_unlock(&table_lock);
 }
 
@@ -70,7 +80,9 @@ int rk_unmount_all(void)
 	int left = 0;
 	for (int i = MOUNTS - 1; i >= 0; i--) {
 		char path[64];
+		r2c_mutex_lock(&table_lock);
 		memcpy(path, mounted[i], sizeof(path));
+		r2c_mutex_unlock(&table_lock);
 		if (!path[0])
 			continue;
 		bool forced = false;

@@ -44,7 +44,9 @@ static int mount_one(const char *e, const char *end)
 		char shown[64];
 		size_t n = (size_t)(end - e) < sizeof(shown) - 4 ? (size_t)(end - e) : sizeof(shown) - 4;
 		memcpy(shown, e, n);
-		memcpy(shown + n, (size_t)(end - e) > n ? "..." : "", 4);
+		memcpy(shown + n, "...", 4);
+		if ((size_t)(end - e) == n)
+			shown[n] = '\0';
 		r2c_printf("rk: arg entry \"%s\": expected DISK, TYPE:DISK:PATH or tmpfs::PATH "
 			   "(type < 16, disk < 16, path < 32 characters)\n", shown);
 		return -EINVAL;

@@ -246,13 +246,17 @@ static void host_disk(int i)
 	struct compose_comp *d = &cf.comps[i];
 	if (d->hostdisk < 0)
 		return;
+	for (int j = 0; j < i; j++)
+		if (cf.comps[j].hostdisk == d->hostdisk)
+			boot_fail(2, "%s:%d: %s: hostdisk=%d is %s's already (line %d)", cf_name, d->line, d->name,
+				  d->hostdisk, cf.comps[j].name, cf.comps[j].line);
 	struct hostdisk hd;
 	long e = hostdisk_find(d->hostdisk, &hd);
-	word_t bytes = hd.bytes;
 	if (e)
 		boot_fail(2, "%s:%d: %s: hostdisk=%d: %s (%ld)", cf_name, d->line, d->name, d->hostdisk,
 			  e == -ENODEV ? "the machine has no such host disk (tools/qemu-run --disk FILE)"
 				       : "its memory cannot be found", e);
+	word_t bytes = hd.bytes;
 	if (d->disk > bytes)
 		boot_fail(2, "%s:%d: %s: disk=%luK is larger than host disk %d (%luK)", cf_name, d->line,
 			  d->name, (word_t)(d->disk >> 10), d->hostdisk, bytes >> 10);

@@ -28,7 +28,8 @@ long hostdisk_find(int n, struct hostdisk *out)
 		long size = r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_BAR_SIZE, bdf, IVSHMEM_SHM_BAR, 0, 0, 0, 0);
 		if (size <= 0)
 			return size < 0 ? size : -ENXIO;
-		*out = (struct hostdisk){ bdf, IVSHMEM_SHM_BAR, (pci_read(bdf, reg + 4) << 32 | pci_read(bdf, reg)) & ~0xFull,
+		word_t lo = pci_read(bdf, reg), wide = (lo & 6) == 4;
+		*out = (struct hostdisk){ bdf, IVSHMEM_SHM_BAR, ((wide ? pci_read(bdf, reg + 4) << 32 : 0) | lo) & ~0xFull,
 					  (word_t)size };
 		return 0;
 	}

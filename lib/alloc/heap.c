@@ -51,14 +51,17 @@ static void *core(struct heap *h, size_t bytes)
 	return p;
 }
 
-/* Put a run back on the free list, merging with its neighbours. */
-static void run_free(struct heap *h, char *p, size_t len)
+/* Put a run back on the free list, merging with its neighbours; false
+ * (and nothing changed) if it overlaps a run that is free already. */
+static bool run_free(struct heap *h, char *p, size_t len)
 {
 	struct heap_run **pp = &h->runs, *prev = NULL;
 	while (*pp && (char *)*pp < p) {
 		prev = *pp;
 		pp = &(*pp)->next;
 	}
+	if ((prev && (char *)prev + prev->len > p) || (*pp && p + len > (char *)*pp))
+		return false;
 	struct heap_run *r = (struct heap_run *)p;
 	r->len = len;
 	r->next = *pp;
@@ -72,6 +75,7 @@ static void run_free(struct heap *h, char *p, size_t len)
 	} else {
 		*pp = r;
 	}
+	return true;
 }
 
 /* A run of at least len bytes (a multiple of PAGE), or NULL. */
@@ -215,13 +219,12 @@ void *heap_alloc_pages(struct heap *h, size_t len, size_t align)
 
 void heap_free_pages(struct heap *h, void *p, size_t len)
 {
-	if (!p || len == 0 || len % PAGE || (uintptr_t)p % PAGE) {
-		h->bad_frees++;
+	if (!p || len == 0 || len % PAGE || (uintptr_t)p % PAGE || !run_free(h, p, len)) {
+		h->bad_frees++;		/* a double free is caught here, and not applied */
 		return;
 	}
 	h->in_use -= len;
 	h->allocations--;
-	run_free(h, p, len);
 }
 
 size_t heap_usable(struct heap *h, void *p)

@@ -40,7 +40,9 @@ size_t heap_usable(struct heap *h, void *p);
 /* Whole pages with no header: len a multiple of 4096, align a power of
  * two (0 or up to a page: page-aligned). For callers that know the size
  * again when they free, as the rump kernel does: its page cache costs
- * one page a page. heap_free_pages takes back exactly what was given. */
+ * one page a page. heap_free_pages takes back exactly what was given; a
+ * free of pages that are free already is counted in bad_frees and
+ * ignored (a wrong length that overlaps nothing free cannot be seen). */
 void *heap_alloc_pages(struct heap *h, size_t len, size_t align);
 void heap_free_pages(struct heap *h, void *p, size_t len);
 

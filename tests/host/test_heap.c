@@ -150,8 +150,11 @@ int main(void)
 	CHECK("heap.pages_bad_args", !heap_alloc_pages(&hp, 100, 0) && !heap_alloc_pages(&hp, 0, 0) &&
 	      !heap_alloc_pages(&hp, 4096, 24), "bad page requests accepted");
 	heap_free_pages(&hp, (char *)pg[0] + 8, 4096);
+	void *twice = heap_alloc_pages(&hp, 4096, 0);
+	heap_free_pages(&hp, twice, 4096);
+	heap_free_pages(&hp, twice, 4096);		/* double free */
 	heap_stats(&hp, &st);
-	CHECK("heap.pages_bad_free_counted", st.bad_frees == 1, "%zu bad frees", st.bad_frees);
+	CHECK("heap.pages_bad_free_counted", st.bad_frees == 2 && heap_check(&hp), "%zu bad frees", st.bad_frees);
 
 	/* Exhaustion, on a fresh heap with a 1 MiB budget: NULL, then
 	 * success again after freeing. */
