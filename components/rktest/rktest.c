@@ -163,6 +163,43 @@ static void test_pressure(void)
 	check("pressure.unlink", rk_unlink(path) == 0, "unlink %s", path);
 }
 
+/* Two threads of one client at once: their calls take turns on the
+ * client's process in rk, and each sees its own file. */
+#define ROUNDS 40
+struct worker { int id; int ok; char buf[64], got[64]; };
+
+static void worker_loop(struct worker *w)
+{
+	char path[64];
+	fmt_snprintf(path, sizeof(path), "%s/thread%d", dir, w->id);
+	for (int i = 0; i < ROUNDS; i++) {
+		int n = fmt_snprintf(w->buf, sizeof(w->buf), "thread %d round %d", w->id, i);
+		long fd = rk_open(path, RKFS_O_RDWR | RKFS_O_CREAT | RKFS_O_TRUNC, 0644);
+		bool good = fd >= 0 && rk_write((int)fd, w->buf, (size_t)n) == n;
+		memset(w->got, 0, sizeof(w->got));
+		good = good && rk_pread((int)fd, w->got, sizeof(w->got) - 1, 0) == n && !memcmp(w->got, w->buf, (size_t)n);
+		if (fd >= 0)
+			rk_close((int)fd);
+		w->ok += good;
+		r2c_sched_yield();
+	}
+}
+
+static void worker_thread(void *arg)
+{
+	worker_loop(arg);
+}
+
+static void test_threads(void)
+{
+	static struct worker a = { .id = 1 }, b = { .id = 2 };
+	long t = r2c_thd_create(worker_thread, &b, 16);
+	worker_loop(&a);
+	long j = t < 0 ? t : r2c_thd_join((word_t)t);
+	check("two_threads", t >= 0 && j == 0 && a.ok == ROUNDS && b.ok == ROUNDS, "thread %ld, join %ld, %d and %d of %d rounds",
+	      t, j, a.ok, b.ok, ROUNDS);
+}
+
 static void test_descriptors(void)
 {
 	char path[64];
@@ -253,6 +290,7 @@ void r2c_main(word_t arg)
 		check("mkdir", rk_mkdir(d, 0755) == 0, "mkdir %s", d);
 		test_descriptors();
 		test_files();
+		test_threads();
 		test_tmpfs();
 		test_bad_arguments();
 	}
