@@ -138,6 +138,45 @@ static void signaller(void *arg)
 	r2c_mutex_unlock(&mtx);
 }
 
+/* Signals sent while the mutex is held hand it to each waiter in turn
+ * (wait morphing): every waiter comes back owning the mutex, alone. */
+static volatile int waiting, woken, inside, overlap, owned_on_return;
+static struct r2c_mutex mm;
+static struct r2c_cond mc;
+
+static void morph_waiter(void *arg)
+{
+	uint64_t deadline = arg ? r2c_tsc() + ms(2) : 0;	/* one waits with a short time-out */
+	r2c_mutex_lock(&mm);
+	waiting++;
+	long r = deadline ? r2c_cond_timedwait(&mc, &mm, deadline) : r2c_cond_wait(&mc, &mm);
+	owned_on_return += r == 0 && r2c_mutex_owner(&mm) == r2c_self();
+	overlap += inside++;
+	r2c_sched_yield();	/* nobody else may get in meanwhile */
+	inside--;
+	woken++;
+	r2c_mutex_unlock(&mm);
+}
+
+static void test_cond_morph(void)
+{
+	r2c_mutex_init(&mm);
+	r2c_cond_init(&mc);
+	long t[3];
+	for (int i = 0; i < 3; i++)
+		t[i] = r2c_thd_create(morph_waiter, i == 0 ? (void *)1 : NULL, 14);
+	while (waiting < 3)
+		r2c_sched_yield();
+	r2c_mutex_lock(&mm);
+	r2c_cond_broadcast(&mc);
+	r2c_sleep_until(r2c_tsc() + ms(5));	/* past the short time-out, still holding the mutex */
+	r2c_mutex_unlock(&mm);
+	for (int i = 0; i < 3; i++)
+		r2c_thd_join((word_t)t[i]);
+	r2c_check("cond.broadcast_hands_mutex_over", woken == 3 && owned_on_return == 3 && !overlap,
+		  "%d woken, %d returned owning it, %d overlaps", woken, owned_on_return, overlap);
+}
+
 static void test_cond(void)
 {
 	r2c_cond_init(&cv);
@@ -156,6 +195,7 @@ static void test_cond(void)
 	CHECK_EQ("cond.signal", r, 0);
 	CHECK_EQ("cond.signal_relocks", r2c_mutex_owner(&mtx), r2c_self());
 	r2c_mutex_unlock(&mtx);
+	test_cond_morph();
 }
 
 static struct r2c_rwlock rw;

@@ -17,6 +17,7 @@ struct r2c_waiter {
 	struct r2c_waiter *next;
 	_Atomic int granted;
 	int writer;
+	struct r2c_mutex *relock;	/* cond waiter: the mutex it takes back */
 };
 
 static void guard_enter(_Atomic word_t *g)
@@ -90,6 +91,7 @@ static long park(_Atomic word_t *guard, struct r2c_waitq *q, struct r2c_waiter *
 		guard_exit(guard);
 		if (gone)
 			return -ETIMEDOUT;
+		deadline = 0;	/* taken off the queue already: its grant is coming */
 	}
 	return 0;
 }
@@ -161,11 +163,35 @@ long r2c_cond_timedwait_unlocked(struct r2c_cond *c, struct r2c_mutex *m, uint64
 	return park(&c->guard, &c->waiters, &w, deadline);
 }
 
+/* A signal while the mutex is held moves the waiter straight onto the
+ * mutex's queue (wait morphing): it is woken once, by the unlock that
+ * hands it the mutex, instead of waking only to block on the mutex. */
 long r2c_cond_timedwait(struct r2c_cond *c, struct r2c_mutex *m, uint64_t deadline)
 {
-	long r = r2c_cond_timedwait_unlocked(c, m, deadline);
-	r2c_mutex_lock(m);
+	struct r2c_waiter w = { .tid = r2c_self(), .relock = m };
+	guard_enter(&c->guard);
+	waitq_add(&c->waiters, &w);
+	guard_exit(&c->guard);
+	r2c_mutex_unlock(m);
+	long r = park(&c->guard, &c->waiters, &w, deadline);
+	if (atomic_load(&m->owner) != w.tid)	/* not handed over by a morphing signal */
+		r2c_mutex_lock(m);
 	return r;
+}
+
+/* Queue w for the mutex it waits to take back if someone holds it; false
+ * if it is free (then w is simply woken). */
+static bool morph(struct r2c_waiter *w)
+{
+	struct r2c_mutex *m = w->relock;
+	if (!m || !atomic_load(&m->owner))
+		return false;
+	guard_enter(&m->guard);
+	bool held = atomic_load(&m->owner) != 0;
+	if (held)
+		waitq_add(&m->waiters, w);
+	guard_exit(&m->guard);
+	return held;
 }
 
 long r2c_cond_wait(struct r2c_cond *c, struct r2c_mutex *m)
@@ -178,7 +204,7 @@ void r2c_cond_signal(struct r2c_cond *c)
 	guard_enter(&c->guard);
 	struct r2c_waiter *w = waitq_pop(&c->waiters);
 	guard_exit(&c->guard);
-	if (w)
+	if (w && !morph(w))
 		grant(w);
 }
 
@@ -190,7 +216,8 @@ void r2c_cond_broadcast(struct r2c_cond *c)
 		guard_exit(&c->guard);
 		if (!w)
 			return;
-		grant(w);
+		if (!morph(w))
+			grant(w);
 	}
 }
 
