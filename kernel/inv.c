@@ -18,7 +18,7 @@ struct thread *inv_call(struct thread *t, struct cap *c, struct regs *r)
 	struct inv_frame *f = &t->inv[t->depth++];
 	*f = (struct inv_frame){ t->comp, r->rip, r->rsp, r->rflags,
 				 r->rbx, r->rbp, r->r12, r->r13, r->r14, r->r15, 0 };
-	obj_get(s);
+	s->frame->refs++;	/* obj_get(s), without looking the frame up */
 	t->comp = s;
 	r->r8 = c->d1;
 	r->r9 = t->tid;
@@ -34,7 +34,8 @@ struct thread *inv_call(struct thread *t, struct cap *c, struct regs *r)
 struct inv_frame *inv_pop(struct thread *t, struct regs *r)
 {
 	struct inv_frame *f = &t->inv[--t->depth];
-	obj_put(t->comp);
+	BUG_ON(t->comp->frame->refs == 0);
+	t->comp->frame->refs--;		/* obj_put(t->comp) */
 	t->comp = f->comp;
 	r->rip = f->ip;
 	r->rsp = f->sp;

@@ -27,6 +27,7 @@ struct cap {
 
 struct comp {
 	char name[16];
+	struct frame *frame;	/* its first frame: the reference count an invocation holds */
 	paddr_t pml4;
 	uint16_t pcid;
 	uint8_t needs_flush;	/* a mapping was removed while not loaded */

@@ -49,6 +49,7 @@ void comp_init(struct comp *c, paddr_t pml4, const char name[16])
 	for (int i = 0; i < 15; i++)	/* printable, for fault reports */
 		c->name[i] = name[i] && (name[i] < ' ' || name[i] > '~') ? '?' : name[i];
 	c->name[15] = '\0';
+	c->frame = frame_of_obj(c);
 	c->pml4 = pml4;
 	word_t *p = pa2va(pml4);
 	memset(p, 0, PAGE_SIZE / 2);
