@@ -177,6 +177,45 @@ static void test_devices(void)
 	CHECK_EQ("dev.unmap", r2c_op(ROOT_SLOT_COMP, COMP_UNMAP, DEV_VA, 0, 0, 0, 0, 0), 0);
 	CHECK_EQ("dev.delete", r2c_op(ROOT_SLOT_COMP, COMP_CAP_DELETE, s, 0, 0, 0, 0, 0), 0);
 	r2c_op(ROOT_SLOT_COMP, COMP_CAP_DELETE, weak, 0, 0, 0, 0, 0);
+
+	/* 20,000 random device calls (mostly on functions that exist: the
+	 * first 32 of bus 0), then the frame buffer must still work: every
+	 * BAR the sizing touched was put back. */
+	uint64_t x = 0x9E3779B97F4A7C15ull;
+	long created = 0;
+	for (int i = 0; i < 20000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		word_t bdf = x & 1 ? (x >> 8) & 0x1F8 : (x >> 8) & 0x1FFFF, arg = (x >> 32) & 0x1FF;
+		switch ((x >> 4) % 4) {
+		case 0:
+			r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_READ, bdf, arg, 0, 0, 0, 0);
+			break;
+		case 1:
+			r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_BAR_SIZE, bdf, arg % 8, 0, 0, 0, 0);
+			break;
+		case 2:
+			if (devmem(ROOT_SLOT_MACHINE, s, bdf, arg % 8) == 0) {
+				created++;
+				r2c_op(ROOT_SLOT_COMP, COMP_MAP_DEVMEM, DEV_VA, s, (x >> 40) & 0xFFFF, (x >> 56) & 7, 0, 0);
+				r2c_op(ROOT_SLOT_COMP, COMP_UNMAP, DEV_VA, 0, 0, 0, 0, 0);
+				r2c_op(ROOT_SLOT_COMP, COMP_CAP_DELETE, s, 0, 0, 0, 0, 0);
+			}
+			break;
+		default:
+			devmem(ROOT_SLOT_MACHINE, x >> 20, bdf, arg % 8);	/* any slot: taken ones refuse */
+			break;
+		}
+	}
+	e = devmem(ROOT_SLOT_MACHINE, s, vga, 0);
+	if (!e)
+		e = r2c_op(ROOT_SLOT_COMP, COMP_MAP_DEVMEM, DEV_VA, s, 0, MAP_WRITE, 0, 0);
+	if (!e)
+		pixels[200] = 0x00beef00;
+	r2c_check("dev.random_calls_leave_devices_working", created > 0 && e == 0 && pixels[200] == 0x00beef00 &&
+		  r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_BAR_SIZE, vga, 0, 0, 0, 0, 0) == fb,
+		  "%ld made, map %ld, frame buffer read 0x%x", created, e, e ? 0 : pixels[200]);
+	r2c_op(ROOT_SLOT_COMP, COMP_UNMAP, DEV_VA, 0, 0, 0, 0, 0);
+	r2c_op(ROOT_SLOT_COMP, COMP_CAP_DELETE, s, 0, 0, 0, 0, 0);
 }
 
 /* --- components and invocation ------------------------------------------ */
