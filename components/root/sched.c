@@ -39,6 +39,7 @@ struct sthd {
 };
 
 static struct sthd thds[MAX_THDS];
+static int nthds;			/* records ever used: every loop stops here */
 static struct sthd *runq[SCHED_PRIOS], *runq_tail[SCHED_PRIOS];
 static struct sthd *current;		/* last dispatched */
 static struct sthd *lent;		/* runs next whatever its priority (SCHED_YIELD_TO) */
@@ -47,7 +48,7 @@ static word_t timer_armed_at;
 
 static struct sthd *by_tid(word_t tid)
 {
-	for (int i = 0; i < MAX_THDS; i++)
+	for (int i = 0; i < nthds; i++)
 		if (thds[i].state != S_FREE && thds[i].tid == tid)
 			return &thds[i];
 	return NULL;
@@ -109,6 +110,8 @@ long sched_adopt(word_t slot, word_t tid, int comp, int prio, bool run)
 		if (t->state != S_FREE)
 			continue;
 		*t = (struct sthd){ .tid = tid, .slot = slot, .comp = comp, .prio = prio, .state = S_PARKED };
+		if (i >= nthds)
+			nthds = i + 1;
 		if (run)
 			make_runnable(t, 0);
 		return 0;
@@ -231,7 +234,7 @@ static word_t events(void)
 		if (e.left == 0)
 			return e.token;
 		if (e.type == EV_LOST) {	/* ask the kernel about everyone */
-			for (int i = 0; i < MAX_THDS; i++) {
+			for (int i = 0; i < nthds; i++) {
 				struct sthd *t = &thds[i];
 				if (t->state == S_FREE || t->state == S_DEAD)
 					continue;
@@ -271,7 +274,7 @@ static word_t events(void)
 static uint64_t expire_timeouts(void)
 {
 	uint64_t now = r2c_tsc(), next = 0;
-	for (int i = 0; i < MAX_THDS; i++) {
+	for (int i = 0; i < nthds; i++) {
 		struct sthd *t = &thds[i];
 		if ((t->state != S_PARKED && t->state != S_SLEEPING) || !t->wake_at)
 			continue;
@@ -310,7 +313,7 @@ void sched_dump(void)
 {
 	static const char *const st[] = { "free", "runnable", "parked", "sleeping", "kblocked", "joining", "dead" };
 	uint64_t now = r2c_tsc();
-	for (int i = 0; i < MAX_THDS; i++) {
+	for (int i = 0; i < nthds; i++) {
 		struct sthd *t = &thds[i];
 		if (t->state == S_FREE || t->state == S_DEAD)
 			continue;
