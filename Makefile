@@ -38,6 +38,9 @@ RK_ARCHIVES := $(foreach l,$(RK_LIBS),$(RUMPKERNEL)/lib/lib$(l).a)
 COMP_ELFS += $(OUT)/comp/rk.elf
 $(OUT)/comp/rk.elf: $(addprefix $(OUT)/u/,$(addsuffix .o,$(wildcard components/rk/*.c))) $(OUT)/libr2c.a $(RK_ARCHIVES)
 	@mkdir -p $(dir $@)
+	@! nm $(RUMPKERNEL)/lib/librump.a 2>/dev/null | grep -q curlwp_storage || { echo "RUMPKERNEL=$(RUMPKERNEL): \
+	this rump kernel keeps curlwp in thread-local storage; rump2cos needs curlwp by hypercall \
+	(a kernel-only build with RUMP_CURLWP=hypercall, see docs/rumpkernel.md)" >&2; exit 1; }
 	$(LD) -nostdlib -static -z max-page-size=4096 -T lib/libr2c/component.ld -o $@ \
 		$(filter %.o,$^) --whole-archive $(RK_ARCHIVES) --no-whole-archive $(OUT)/libr2c.a \
 		$(shell $(CC) -print-libgcc-file-name)
