@@ -67,15 +67,25 @@ int ring_push(struct ring *r, const void *msg, size_t len)
 	memcpy(s, &l, 8);
 	memcpy(s + 8, msg, len);
 	atomic_store_explicit(&r->head, head + 1, memory_order_release);
-	return head == tail ? 1 : 0;
+	/* Whether the consumer may be asleep is decided after publishing: had
+	 * it emptied the ring meanwhile (tail read before the store went
+	 * stale), it may have found it empty and gone to sleep, and deciding
+	 * from the old tail would never wake it. Pairs with the fence in
+	 * ring_pop. */
+	atomic_thread_fence(memory_order_seq_cst);
+	return atomic_load_explicit(&r->tail, memory_order_acquire) == head ? 1 : 0;
 }
 
 int ring_pop(struct ring *r, void *msg, size_t *len)
 {
 	uint64_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
 	uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire);
-	if (head == tail)
-		return -1;
+	if (head == tail) {	/* before saying empty, order my last tail store first */
+		atomic_thread_fence(memory_order_seq_cst);
+		head = atomic_load_explicit(&r->head, memory_order_acquire);
+		if (head == tail)
+			return -1;
+	}
 	char *s = slot(r, tail);
 	uint64_t l;
 	memcpy(&l, s, 8);

@@ -17,7 +17,9 @@ struct ring;
 struct ring *ring_init(void *region, size_t bytes, size_t slot_size);
 /* The other side: validate what ring_init laid out; NULL if invalid. */
 struct ring *ring_attach(void *region, size_t bytes);
-/* 0, or 1 when the ring was empty before (the consumer may need waking);
+/* 0, or 1 when the consumer had taken every earlier message by the time
+ * this one was published, so it may have found the ring empty and be
+ * asleep: notify it (a 0 means it will see this message without one);
  * -1 full; -2 message longer than a slot (nothing written). */
 int ring_push(struct ring *r, const void *msg, size_t len);
 /* 0 and the message, or -1 when empty. */

@@ -1,7 +1,13 @@
 /* Host tests of the SPSC ring (lib/ring): semantics on one thread, then
- * ten million messages between two threads, in order and intact. */
+ * ten million messages between two threads, in order and intact, and the
+ * wake-up protocol: a consumer that sleeps whenever the ring is empty,
+ * woken only when a push says so, never sleeps through a message. */
+#define _POSIX_C_SOURCE 200809L	/* sem_timedwait */
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <semaphore.h>
+#include <time.h>
 #include <stdint.h>
 #include <string.h>
 #include "check.h"
@@ -24,6 +30,33 @@ static void *consumer(void *arg)
 		if (msg[0] != expect || len != 8 * (1 + expect % 8) || (len > 8 && msg[len / 8 - 1] != ~expect))
 			bad++;
 		expect++;
+	}
+	return NULL;
+}
+
+/* The end-point: a counting semaphore, as SELF_RCV / ASND_SEND count. */
+#define WAKE_N 2000000ull
+static sem_t wake;
+static int lost;
+
+static void *sleeper(void *arg)
+{
+	struct ring *r = arg;
+	uint64_t msg[8];
+	size_t len;
+	for (uint64_t got = 0; got < WAKE_N && !lost;) {
+		if (ring_pop(r, msg, &len) == 0) {
+			got++;
+			continue;
+		}
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 5;
+		int w;
+		while ((w = sem_timedwait(&wake, &ts)) && errno == EINTR)
+			;
+		if (w && ring_count(r) > 0)
+			lost = 1;	/* asleep for 5 s on a ring that holds messages */
 	}
 	return NULL;
 }
@@ -64,5 +97,19 @@ int main(void)
 	pthread_join(c, NULL);
 	CHECK("ring.two_threads_ten_million", bad == 0 && ring_count(r) == 0, "%lu bad messages",
 	      (unsigned long)bad);
+	/* The wake-up protocol under real concurrency. */
+	r = ring_init(region, sizeof(region), 8);
+	sem_init(&wake, 0, 0);
+	pthread_t s;
+	pthread_create(&s, NULL, sleeper, r);
+	for (uint64_t i = 0; i < WAKE_N && !lost; i++) {
+		int e;
+		while ((e = ring_push(r, &i, 8)) < 0 && !lost)
+			sched_yield();
+		if (e == 1)
+			sem_post(&wake);
+	}
+	pthread_join(s, NULL);
+	CHECK("ring.no_lost_wakeup", !lost, "the consumer slept through a non-empty ring");
 	return check_failed;
 }
