@@ -52,17 +52,14 @@ static void read_multiboot(uint32_t magic, paddr_t info_pa)
 	const struct mb_info *mb = pa2va(info_pa);
 	if (!(mb->flags & (1u << 6)))
 		panic("the boot loader gave no memory map");
-	for (uint32_t off = 0; off < mb->mmap_length && nram < (int)ARRAY_SIZE(ram);) {
-		const struct mb_mmap *m = pa2va(mb->mmap_addr + off);
-		paddr_t s = ALIGN_UP(m->addr, PAGE_SIZE), e = (m->addr + m->len) & ~(PAGE_SIZE - 1);
-		if (m->type == 1 && e > s)
-			ram[nram++] = (struct range){ s, e };
-		off += m->size + 4;
-	}
-	/* Everything the map calls RAM of any kind (usable, ACPI, NVS, bad,
-	 * persistent), rounded out to pages: never device memory. */
+	/* Usable RAM in whole pages; and everything the map calls RAM of any
+	 * kind (usable, ACPI, NVS, bad, persistent), rounded out to pages:
+	 * never device memory. */
 	for (uint32_t off = 0; off < mb->mmap_length;) {
 		const struct mb_mmap *m = pa2va(mb->mmap_addr + off);
+		paddr_t s = ALIGN_UP(m->addr, PAGE_SIZE), e = (m->addr + m->len) & ~(PAGE_SIZE - 1);
+		if (m->type == 1 && e > s && nram < (int)ARRAY_SIZE(ram))
+			ram[nram++] = (struct range){ s, e };
 		if (m->type != 2 && m->len) {
 			if (nnot_device == (int)ARRAY_SIZE(not_device))
 				map_cut = true;
