@@ -202,12 +202,11 @@ void *heap_alloc_pages(struct heap *h, size_t len, size_t align)
 {
 	if (len == 0 || len % PAGE || (align & (align - 1)) || len > SIZE_MAX / 2 || align > SIZE_MAX / 4)
 		return NULL;
-	size_t extra = align > PAGE ? align - PAGE : 0;
+	size_t a = align > PAGE ? align : PAGE, extra = a - PAGE;	/* runs are page-aligned already */
 	char *run = run_alloc(h, len + extra);
 	if (!run)
 		return NULL;
-	char *p = (char *)(((uintptr_t)run + (align > PAGE ? align : PAGE) - 1) &
-			   ~(uintptr_t)((align > PAGE ? align : PAGE) - 1));
+	char *p = (char *)(((uintptr_t)run + a - 1) & ~(uintptr_t)(a - 1));
 	if (p > run)				/* give back what aligning skipped */
 		run_free(h, run, (size_t)(p - run));
 	if (run + len + extra > p + len)

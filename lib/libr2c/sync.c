@@ -153,14 +153,21 @@ void r2c_cond_init(struct r2c_cond *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* Queue w on c, release m, park. w->relock says whether a signal may
+ * hand w the mutex directly (see morph). */
+static long cond_park(struct r2c_cond *c, struct r2c_mutex *m, struct r2c_waiter *w, uint64_t deadline)
+{
+	guard_enter(&c->guard);
+	waitq_add(&c->waiters, w);
+	guard_exit(&c->guard);
+	r2c_mutex_unlock(m);
+	return park(&c->guard, &c->waiters, w, deadline);
+}
+
 long r2c_cond_timedwait_unlocked(struct r2c_cond *c, struct r2c_mutex *m, uint64_t deadline)
 {
 	struct r2c_waiter w = { .tid = r2c_self() };
-	guard_enter(&c->guard);
-	waitq_add(&c->waiters, &w);
-	guard_exit(&c->guard);
-	r2c_mutex_unlock(m);
-	return park(&c->guard, &c->waiters, &w, deadline);
+	return cond_park(c, m, &w, deadline);
 }
 
 /* A signal while the mutex is held moves the waiter straight onto the
@@ -169,11 +176,7 @@ long r2c_cond_timedwait_unlocked(struct r2c_cond *c, struct r2c_mutex *m, uint64
 long r2c_cond_timedwait(struct r2c_cond *c, struct r2c_mutex *m, uint64_t deadline)
 {
 	struct r2c_waiter w = { .tid = r2c_self(), .relock = m };
-	guard_enter(&c->guard);
-	waitq_add(&c->waiters, &w);
-	guard_exit(&c->guard);
-	r2c_mutex_unlock(m);
-	long r = park(&c->guard, &c->waiters, &w, deadline);
+	long r = cond_park(c, m, &w, deadline);
 	if (atomic_load(&m->owner) != w.tid)	/* not handed over by a morphing signal */
 		r2c_mutex_lock(m);
 	return r;

@@ -8,11 +8,6 @@ static uint64_t tsc_hz(void)
 	return r2c_env ? r2c_env->tsc_hz : 1000000000ull;
 }
 
-uint64_t rk_now_ns(void)
-{
-	return rk_muldiv(r2c_tsc(), 1000000000u, tsc_hz());
-}
-
 uint64_t rk_ns_to_cycles(uint64_t ns)
 {
 	return rk_muldiv(ns, tsc_hz(), 1000000000u);
@@ -22,12 +17,12 @@ int rumpuser_clock_gettime(int clock, int64_t *sec, long *nsec)
 {
 	if (clock != RUMPUSER_CLOCK_RELWALL && clock != RUMPUSER_CLOCK_ABSMONO)
 		return EINVAL;
-	uint64_t ns = rk_now_ns(), s = 0;
+	uint64_t tsc = r2c_tsc(), from = 0, s = 0;	/* monotonic: from TSC zero */
 	if (clock == RUMPUSER_CLOCK_RELWALL && r2c_env && r2c_env->wall_seconds) {
-		uint64_t tsc = r2c_tsc(), at = r2c_env->wall_tsc;
 		s = r2c_env->wall_seconds;
-		ns = tsc >= at ? rk_muldiv(tsc - at, 1000000000u, tsc_hz()) : 0;
+		from = r2c_env->wall_tsc;
 	}
+	uint64_t ns = tsc >= from ? rk_muldiv(tsc - from, 1000000000u, tsc_hz()) : 0;
 	*sec = (int64_t)(s + ns / 1000000000u);
 	*nsec = (long)(ns % 1000000000u);
 	return 0;
@@ -42,7 +37,7 @@ int rumpuser_clock_sleep(int clock, int64_t sec, long nsec)
 	if (clock == RUMPUSER_CLOCK_RELWALL)
 		until = r2c_tsc() + cycles;
 	else if (clock == RUMPUSER_CLOCK_ABSMONO)
-		until = cycles;		/* rk_now_ns counts from TSC zero */
+		until = cycles;		/* the monotonic clock counts from TSC zero */
 	else
 		return EINVAL;
 	int n = rk_unschedule(NULL);

@@ -48,7 +48,7 @@ int rumpuser_anonmmap(void *prefaddr, size_t size, int alignbit, int exec, void 
 	if (exec)
 		return EOPNOTSUPP;
 	size_t align = alignbit > 12 && alignbit < 31 ? (size_t)1 << alignbit : PAGE;
-	size = (size + PAGE - 1) & ~(size_t)(PAGE - 1);
+	size = R2C_PAGE_UP(size);
 	void *p = alloc(size, align);
 	if (!p)
 		return ENOMEM;
@@ -59,5 +59,5 @@ int rumpuser_anonmmap(void *prefaddr, size_t size, int alignbit, int exec, void 
 
 void rumpuser_unmap(void *addr, size_t size)
 {
-	release(addr, (size + PAGE - 1) & ~(size_t)(PAGE - 1));
+	release(addr, R2C_PAGE_UP(size));
 }

@@ -32,7 +32,6 @@ static inline void rk_schedule(int nlocks, void *interlock)
 	rumpuser_hyp->hyp_backend_schedule(nlocks, interlock);
 }
 
-uint64_t rk_now_ns(void);		/* monotonic, from the TSC */
 
 /* a * b / c for the clock conversions (b, c below 2^34), without 128-bit
  * division: a = q c + r, so a b / c = q b + r b / c. */
