@@ -14,7 +14,7 @@
 #include "fmt/fmt.h"
 #include "r2c/fsbench.h"
 
-static char fields[4][RK_ARG_FIELD];	/* TYPE:DEVICE:DIR[:instructions] */
+static char fields[4][R2C_ARG_FIELD];	/* TYPE:DEVICE:DIR[:instructions] */
 static char *const type = fields[0], *const dev = fields[1], *const dir = fields[2], *const mode = fields[3];
 static char chunk[CHUNK];
 
@@ -128,7 +128,7 @@ void r2c_main(word_t arg)
 {
 	(void)arg;
 	r2c_ready();		/* nothing waits for me: the booter need not */
-	if (rk_arg_fields(r2c_env->arg, fields, 4) || !type[0] || !dir[0] || (mode[0] && strcmp(mode, "instructions")))
+	if (r2c_arg_fields(r2c_env->arg, fields, 4) || !type[0] || !dir[0] || (mode[0] && strcmp(mode, "instructions")))
 		return (void)fail("reading arg= (expected TYPE:DEVICE:DIR[:instructions])", -EINVAL);
 	if (rk_fs_init("rk"))
 		return (void)fail("finding rk's interface", -ENOENT);

@@ -48,12 +48,18 @@ static struct client *enter(word_t token)
 	return c;
 }
 
+/* The calling thread gives the client's lwp and lock back. */
+static void release(struct client *c)
+{
+	*rk_ctx() = (struct rk_thread_ctx){ 0 };
+	r2c_mutex_unlock(&c->lock);
+}
+
 static word_t leave(struct client *c, long r)
 {
 	if (r < 0)
 		r = -(long)(rk_ctx()->error ? rk_ctx()->error : EIO);
-	*rk_ctx() = (struct rk_thread_ctx){ 0 };
-	r2c_mutex_unlock(&c->lock);
+	release(c);
 	return (word_t)r;
 }
 
@@ -77,8 +83,7 @@ static const char *path_at(struct client *c, word_t off)
 /* Argument checks that fail before any rump call. */
 static word_t fault(struct client *c)
 {
-	*rk_ctx() = (struct rk_thread_ctx){ 0 };
-	r2c_mutex_unlock(&c->lock);
+	release(c);
 	return (word_t)-EFAULT;
 }
 
@@ -261,7 +266,7 @@ static word_t rkfs_mount(word_t type, word_t dev, word_t path, word_t flags, str
 	const char *t = path_at(c, type), *d = path_at(c, dev), *p = path_at(c, path);
 	if (!t || !d || !p)
 		return fault(c);
-	return leave(c, rk_mount(t, d, p, (int)flags));
+	return leave(c, mount_fs(t, d, p, (int)flags));
 }
 R2C_ENTRY(rkfs_mount);
 
@@ -272,7 +277,7 @@ static word_t rkfs_unmount(word_t path, word_t flags, word_t a2, word_t a3, stru
 	const char *p = path_at(c, path);
 	if (!p)
 		return fault(c);
-	return leave(c, rk_unmount(p, (int)flags));
+	return leave(c, unmount_fs(p, (int)flags));
 }
 R2C_ENTRY(rkfs_unmount);
 

@@ -52,7 +52,7 @@ struct tmpfs_args {
 };
 #define TMPFS_ARGS_VERSION 1
 
-int rk_mount(const char *type, const char *dev, const char *path, int flags)
+int mount_fs(const char *type, const char *dev, const char *path, int flags)
 {
 	int r;
 	if (!strcmp(type, "tmpfs")) {
@@ -67,7 +67,7 @@ int rk_mount(const char *type, const char *dev, const char *path, int flags)
 	return r;
 }
 
-int rk_unmount(const char *path, int flags)
+int unmount_fs(const char *path, int flags)
 {
 	int r = rump_sys_unmount(path, flags);
 	if (r == 0)
@@ -75,7 +75,7 @@ int rk_unmount(const char *path, int flags)
 	return r;
 }
 
-int rk_unmount_all(void)
+int unmount_all_fs(void)
 {
 	int left = 0;
 	for (int i = MOUNTS - 1; i >= 0; i--) {
@@ -86,10 +86,10 @@ int rk_unmount_all(void)
 		if (!path[0])
 			continue;
 		bool forced = false;
-		int r = rk_unmount(path, 0);
+		int r = unmount_fs(path, 0);
 		if (r < 0) {		/* a client holds files open there */
 			forced = true;
-			r = rk_unmount(path, RK_MNT_FORCE);
+			r = unmount_fs(path, RK_MNT_FORCE);
 		}
 		r2c_printf("rk: %s %s\n", r == 0 ? (forced ? "unmounted (forced)" : "unmounted") : "cannot unmount", path);
 		left += r != 0;

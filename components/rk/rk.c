@@ -13,42 +13,23 @@ void rkfs_init(void);
 
 static int rk_errno(void) { return rk_ctx()->error; }
 
-/* Copy field `f` (0-based, ':'-separated) of the entry [e, end) into out;
- * false if it is missing or does not fit. */
-static bool field(const char *e, const char *end, int f, char *out, size_t cap)
-{
-	for (; f > 0 && e < end; e++)
-		f -= *e == ':';
-	size_t n = 0;
-	for (; e < end && *e != ':'; e++) {
-		if (n + 1 >= cap)
-			return false;
-		out[n++] = *e;
-	}
-	out[n] = '\0';
-	return f == 0;
-}
-
 /* One arg= entry [e, end): DISK registers /dev/DISK; TYPE:DISK:PATH also
  * mounts it; tmpfs::PATH mounts a tmpfs. */
 static int mount_one(const char *e, const char *end)
 {
-	char type[16] = "", disk[16] = "", path[32] = "", dev[32];
+	char entry[3 * R2C_ARG_FIELD], f[3][R2C_ARG_FIELD], dev[32];
+	size_t len = (size_t)(end - e), cut = sizeof(entry) - 4;
+	bool fits = len < sizeof(entry);
+	memcpy(entry, e, fits ? len : cut);
+	memcpy(entry + (fits ? len : cut), fits ? "" : "...", fits ? 1 : 4);
 	int colons = 0;
 	for (const char *q = e; q < end; q++)
 		colons += *q == ':';
-	bool ok = colons == 0 ? field(e, end, 0, disk, sizeof(disk))
-		: colons == 2 && field(e, end, 0, type, sizeof(type)) && field(e, end, 1, disk, sizeof(disk)) &&
-			  field(e, end, 2, path, sizeof(path)) && type[0] && path[0];
-	if (!ok || (!disk[0] && strcmp(type, "tmpfs"))) {
-		char shown[64];
-		size_t n = (size_t)(end - e) < sizeof(shown) - 4 ? (size_t)(end - e) : sizeof(shown) - 4;
-		memcpy(shown, e, n);
-		memcpy(shown + n, "...", 4);
-		if ((size_t)(end - e) == n)
-			shown[n] = '\0';
+	const char *type = colons ? f[0] : "", *disk = colons ? f[1] : f[0], *path = colons ? f[2] : "";
+	if (!fits || r2c_arg_fields(entry, f, 3) || (colons && (colons != 2 || !type[0] || !path[0])) ||
+	    strlen(type) >= 16 || strlen(disk) >= 16 || (!disk[0] && strcmp(type, "tmpfs"))) {
 		r2c_printf("rk: arg entry \"%s\": expected DISK, TYPE:DISK:PATH or tmpfs::PATH "
-			   "(type < 16, disk < 16, path < 32 characters)\n", shown);
+			   "(type < 16, disk < 16, path < 32 characters)\n", entry);
 		return -EINVAL;
 	}
 	memcpy(dev, "/dev/", 5);
@@ -63,7 +44,7 @@ static int mount_one(const char *e, const char *end)
 	if (!path[0])
 		return 0;
 	rump_sys_mkdir(path, 0777);
-	if (rk_mount(type, dev, path, 0) < 0) {
+	if (mount_fs(type, dev, path, 0) < 0) {
 		r2c_printf("rk: mount %s %s on %s: error %d\n", type, dev, path, rk_errno());
 		return -1;
 	}
@@ -81,7 +62,7 @@ static word_t shutdown(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_in
 	if (rumpuser_stopped)
 		return (word_t)-EIO;
 	*rk_ctx() = (struct rk_thread_ctx){ 0 };
-	return rk_unmount_all() ? (word_t)-EBUSY : 0;
+	return unmount_all_fs() ? (word_t)-EBUSY : 0;
 }
 R2C_ENTRY(shutdown);
 

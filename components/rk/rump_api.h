@@ -68,11 +68,11 @@ int rump_sys_ftruncate(int fd, int64_t len);
 
 /* Mount a file system of `type` (components/rk/mount.c): -1 and errno
  * like the system call. `dev` is the device of a disk file system. */
-int rk_mount(const char *type, const char *dev, const char *path, int flags);
-int rk_unmount(const char *path, int flags);
-/* Unmount everything mounted through rk_mount, newest first; returns how
+int mount_fs(const char *type, const char *dev, const char *path, int flags);
+int unmount_fs(const char *path, int flags);
+/* Unmount everything mounted through mount_fs, newest first; returns how
  * many could not be. */
-int rk_unmount_all(void);
+int unmount_all_fs(void);
 
 /* NetBSD values */
 #define RK_O_RDONLY	0x0000

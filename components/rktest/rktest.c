@@ -20,7 +20,7 @@
 #define FILES 40
 #define FILE_BYTES 8192
 
-static char fields[4][RK_ARG_FIELD];	/* TYPE:DEVICE:DIR[:MODE] */
+static char fields[4][R2C_ARG_FIELD];	/* TYPE:DEVICE:DIR[:MODE] */
 static char *const type = fields[0], *const dev = fields[1], *const dir = fields[2], *const mode = fields[3];
 static char name[16];
 static char data[FILE_BYTES], back[FILE_BYTES];
@@ -40,7 +40,7 @@ static void check(const char *what, bool ok, const char *fmt, ...)
 
 static bool parse_arg(void)
 {
-	if (rk_arg_fields(r2c_env->arg, fields, 4) || !type[0] || !dir[0]) {
+	if (r2c_arg_fields(r2c_env->arg, fields, 4) || !type[0] || !dir[0]) {
 		r2c_printf("rktest: arg=%s: expected TYPE:DEVICE:DIR[:stay|:again|:pressure]\n", r2c_env->arg);
 		return false;
 	}

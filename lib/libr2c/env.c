@@ -39,6 +39,26 @@ word_t r2c_self(void)
 	return r2c_stack_tid[r2c_stack_index()];
 }
 
+int r2c_arg_fields(const char *arg, char (*out)[R2C_ARG_FIELD], int n)
+{
+	for (int f = 0; f < n; f++)
+		out[f][0] = '\0';
+	for (int f = 0; *arg; f++) {
+		if (f == n)
+			return -E2BIG;
+		size_t len = 0;
+		for (; *arg && *arg != ':'; arg++) {
+			if (len + 1 == R2C_ARG_FIELD)
+				return -ENAMETOOLONG;
+			out[f][len++] = *arg;
+		}
+		out[f][len] = '\0';
+		if (*arg == ':')
+			arg++;
+	}
+	return 0;
+}
+
 word_t r2c_import_from(const char *server, const char *name)
 {
 	for (word_t i = 0; r2c_env && i < r2c_env->nimports; i++) {

@@ -152,6 +152,11 @@ word_t r2c_stacks_free(void);		/* how many are free now */
 word_t r2c_import(const char *name);	/* SINV slot of an entry point, or 0 */
 word_t r2c_import_from(const char *server, const char *name);	/* of that server */
 const struct cinfo_shm *r2c_shm(const char *name);
+/* Split an arg= of the form A:B:C... (or any string) into up to n fields
+ * of R2C_ARG_FIELD bytes (missing ones empty): 0, or -ENAMETOOLONG if a
+ * field does not fit, -E2BIG if there are more than n. */
+#define R2C_ARG_FIELD 32
+int r2c_arg_fields(const char *arg, char (*out)[R2C_ARG_FIELD], int n);
 long r2c_server_id(const char *server);	/* id of a component I use, or -ENOENT */
 /* Shared memory on request with a component I use (or that uses me):
  * my address, and the peer's in *peer_vaddr; or -errno. */

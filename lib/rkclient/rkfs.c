@@ -141,26 +141,6 @@ long rk_stat(const char *path, struct rkfs_stat *st)
 	return r;
 }
 
-int rk_arg_fields(const char *arg, char (*out)[RK_ARG_FIELD], int n)
-{
-	for (int f = 0; f < n; f++)
-		out[f][0] = '\0';
-	for (int f = 0; *arg; f++) {
-		if (f == n)
-			return -E2BIG;
-		size_t len = 0;
-		for (; *arg && *arg != ':'; arg++) {
-			if (len + 1 == RK_ARG_FIELD)
-				return -ENAMETOOLONG;
-			out[f][len++] = *arg;
-		}
-		out[f][len] = '\0';
-		if (*arg == ':')
-			arg++;
-	}
-	return 0;
-}
-
 long rk_readdir(int fd, void (*fn)(void *ctx, const char *name, int type), void *ctx)
 {
 	static char copy[8192];

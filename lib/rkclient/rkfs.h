@@ -30,11 +30,6 @@ long rk_sync(void);
 long rk_mount(const char *type, const char *dev, const char *path, int flags);
 long rk_unmount(const char *path, int flags);
 long rk_getpid(void);
-/* Split a component's arg= of the form A:B:C... into up to n fields of
- * RK_ARG_FIELD bytes (missing ones empty): 0, or -ENAMETOOLONG if a
- * field does not fit, -E2BIG if there are more than n. */
-#define RK_ARG_FIELD 32
-int rk_arg_fields(const char *arg, char (*out)[RK_ARG_FIELD], int n);
 /* The raw interface, for tests of rk's argument checks. */
 long rk_raw(const char *entry, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
 
