@@ -246,10 +246,6 @@ static void host_disk(int i)
 	struct compose_comp *d = &cf.comps[i];
 	if (d->hostdisk < 0)
 		return;
-	for (int j = 0; j < i; j++)
-		if (cf.comps[j].hostdisk == d->hostdisk)
-			boot_fail(2, "%s:%d: %s: hostdisk=%d is %s's already (line %d)", cf_name, d->line, d->name,
-				  d->hostdisk, cf.comps[j].name, cf.comps[j].line);
 	struct hostdisk hd;
 	long e = hostdisk_find(d->hostdisk, &hd);
 	if (e)

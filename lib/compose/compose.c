@@ -359,6 +359,10 @@ static int parse_component(struct parser *p)
 	if (d->hostdisk >= 0 && d->preload[0])
 		return fail(p, "component %s: preload= and hostdisk= exclude each other "
 			    "(a host disk already holds its contents)", d->name);
+	for (int j = 0; j < c->ncomps; j++)
+		if (d->hostdisk >= 0 && c->comps[j].hostdisk == d->hostdisk)
+			return fail(p, "component %s: hostdisk=%d is %s's already (line %d)", d->name, d->hostdisk,
+				    c->comps[j].name, c->comps[j].line);
 	c->ncomps++;
 	return 0;
 }

@@ -354,6 +354,8 @@ static const struct bad_case bad_cases[] = {
 	  "t.comp:3: unknown key \"memory\" (expected image, mem, prio, disk, preload, arg" },
 	{ "hostdisk_range", "component d image=d.elf hostdisk=8\n", "t.comp:1: hostdisk=8: expected 0 to 7" },
 	{ "hostdisk_word", "component d image=d.elf hostdisk=one\n", "t.comp:1: hostdisk=one: expected 0 to 7" },
+	{ "hostdisk_twice", "component a image=d.elf hostdisk=1\n\ncomponent b image=d.elf hostdisk=1\n",
+	  "t.comp:3: component b: hostdisk=1 is a's already (line 1)" },
 	{ "hostdisk_preload", "\ncomponent d image=d.elf preload=x.img hostdisk=0\n",
 	  "t.comp:2: component d: preload= and hostdisk= exclude each other (a host disk already holds its contents)" },
 	{ "uses_unknown", "component console image=c.elf\ncomponent hello image=h.elf\n\n\n"
