@@ -78,7 +78,7 @@ static long alias(struct comp *me, struct comp *c, struct regs *r)
 static long add_table(struct comp *me, struct comp *c, struct regs *r)
 {
 	long err;
-	struct cap *ut = cap_lookup(me, r->rsi, CAP_UNTYPED, RIGHT_ADMIN, &err);
+	struct cap *ut = cap_lookup(me, r->rsi, CAP_UNTYPED, RIGHT_WRITE, &err);	/* a page table is a mapping */
 	if (!ut)
 		return err;
 	if (r->rdx >= ut->d1)

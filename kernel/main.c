@@ -218,10 +218,10 @@ void kmain(uint32_t magic, uint32_t info)
 	struct comp *root = pa2va(cpa);
 	char name[16] = { 0 };
 	copy_str(name, sizeof(name), mod_names[0]);
-	comp_init(root, cpa + 2 * PAGE_SIZE, name);
+	comp_init(root, cpa + COMP_TABLE_BYTES, name);
 	boot_frame(cpa, F_COMP);
-	boot_frame(cpa + PAGE_SIZE, F_COMP_TAIL);
-	boot_frame(cpa + 2 * PAGE_SIZE, F_COMP_TAIL);
+	for (int i = 1; i < COMP_FRAMES; i++)
+		boot_frame(cpa + i * PAGE_SIZE, F_COMP_TAIL);
 	word_t entry;
 	word_t heap = load_root(root, &entry);
 

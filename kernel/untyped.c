@@ -17,12 +17,12 @@ static long retype_comp(struct cap *ut, word_t first, struct cap *dst, struct re
 		if (frame_of(pa + i * PAGE_SIZE)->type != F_UNTYPED)
 			return -EBUSY;
 	struct comp *c = pa2va(pa);
-	memset(c, 0, 2 * PAGE_SIZE);
+	memset(c, 0, COMP_TABLE_BYTES);
 	word_t name[2] = { r->r10, r->r8 };
-	comp_init(c, pa + 2 * PAGE_SIZE, (const char *)name);
+	comp_init(c, pa + COMP_TABLE_BYTES, (const char *)name);
 	frame_of(pa)->type = F_COMP;
-	frame_of(pa + PAGE_SIZE)->type = F_COMP_TAIL;
-	frame_of(pa + 2 * PAGE_SIZE)->type = F_COMP_TAIL;
+	for (int i = 1; i < COMP_FRAMES; i++)
+		frame_of(pa + i * PAGE_SIZE)->type = F_COMP_TAIL;
 	*dst = (struct cap){ .type = CAP_COMP, .rights = RIGHT_ALL, .obj = c };
 	obj_get(c);
 	return 0;
@@ -75,8 +75,8 @@ static long free_frame(struct cap *ut, word_t idx)
 		break;
 	case F_COMP:
 		comp_destroy(pa2va(pa));
-		frame_of(pa + PAGE_SIZE)->type = F_UNTYPED;
-		frame_of(pa + 2 * PAGE_SIZE)->type = F_UNTYPED;
+		for (int i = 1; i < COMP_FRAMES; i++)
+			frame_of(pa + i * PAGE_SIZE)->type = F_UNTYPED;
 		break;
 	default:		/* page tables go with their component */
 		return -EBUSY;

@@ -16,11 +16,12 @@
 
 struct booted {
 	struct r2c_comp c;
-	struct r2c_mem m;		/* its budget, from which its pages come */
+	struct r2c_mem m;		/* its budget: the booter's until it starts, then its own */
 	word_t ut_slot;
 	word_t next_slot;		/* next free slot in its capability table */
 	word_t shm_next;		/* next free shared-memory address in it */
-	word_t main_tid, main_slot;
+	word_t shm_floor;		/* where run-time shares may go (above the boot-time ones) */
+	struct r2c_kthread main;
 	struct cinfo *info;
 	word_t client_shm;		/* bytes each client shares with it (0: none) */
 };
@@ -63,11 +64,43 @@ static const struct boot_module *find_composition(void)
 /* Give component i a copy of my capability `mine`; returns its slot. */
 static word_t grant(int i, word_t mine, word_t rights)
 {
+	if (bt[i].next_slot >= bi->captbl_slots)
+		boot_fail(3, "%s:%d: component %s: its capability table is full (%lu slots)", cf_name,
+			  cf.comps[i].line, cf.comps[i].name, bi->captbl_slots);
 	word_t slot = bt[i].next_slot++;
 	long e = r2c_grant(bt[i].c.slot, mine, slot, rights);
 	if (e)
 		boot_fail(3, "%s: cannot grant a capability (%ld)", cf.comps[i].name, e);
 	return slot;
+}
+
+/* Give component i my capability `mine` and keep no copy of it. */
+static word_t hand_over(int i, word_t mine, word_t rights)
+{
+	word_t slot = grant(i, mine, rights);
+	long e = r2c_slot_delete(&mem, mine);
+	if (e)
+		boot_fail(3, "%s: cannot drop my copy of a capability (%ld)", cf.comps[i].name, e);
+	return slot;
+}
+
+/* A free slot of mine, or the boot stops. */
+static word_t my_slot(void)
+{
+	word_t s = r2c_slot_alloc(&mem);
+	if (!s)
+		boot_fail(3, "the booter's capability table is full");
+	return s;
+}
+
+/* An invocation capability to `ip` of my own, with `token`, handed to component i. */
+static word_t hand_over_sinv(int i, word_t server_comp_slot, word_t ip, word_t token)
+{
+	word_t s = my_slot();
+	long e = r2c_op(server_comp_slot, COMP_SINV_CREATE, ip, token, s, 0, 0, 0);
+	if (e)
+		boot_fail(3, "%s: cannot create an invocation capability (%ld)", cf.comps[i].name, e);
+	return hand_over(i, s, RIGHT_READ);
 }
 
 /* A fresh zeroed page of component i's memory, mapped in it at va. */
@@ -89,12 +122,14 @@ static void create(int i)
 	if (first < 0)
 		boot_fail(3, "%s:%d: not enough memory for %s (mem=%luK)", cf_name, d->line, d->name,
 			  (word_t)(d->mem >> 10));
-	b->ut_slot = r2c_slot_alloc(&mem);
-	r2c_op(ROOT_SLOT_UNTYPED, UT_DERIVE, (word_t)first, frames, b->ut_slot, 0, 0, 0);
+	b->ut_slot = my_slot();
+	long e = r2c_op(ROOT_SLOT_UNTYPED, UT_DERIVE, (word_t)first, frames, b->ut_slot, 0, 0, 0);
+	if (e)
+		boot_fail(3, "%s:%d: cannot give %s its memory (%ld)", cf_name, d->line, d->name, e);
 	b->m = (struct r2c_mem){ .ut_slot = b->ut_slot, .count = frames, .self_slot = ROOT_SLOT_COMP,
-				 .free_slot = mem.free_slot };
+				 .slots = mem.slots };
 	const char *why = "";
-	long e = r2c_comp_load(&b->m, d->name, (const void *)img->vaddr, img->size, &b->c, &why);
+	e = r2c_comp_load(&b->m, d->name, (const void *)img->vaddr, img->size, &b->c, &why);
 	if (e)
 		boot_fail(3, "%s:%d: component %s: %s: %s (%ld)", cf_name, d->line, d->name, d->image, why, e);
 	uint64_t shm = 0;
@@ -134,13 +169,11 @@ static int export_one(void *ctx, const char *name, size_t len, uint64_t ip)
 		boot_fail(3, "%s: more than %d imported entry points", cf.comps[w->client].name, CINFO_IMPORTS);
 	if (len - plen >= sizeof(ci->imports[0].name))
 		boot_fail(3, "%s: entry point name too long", cf.comps[w->server].name);
-	word_t s = r2c_slot_alloc(&mem);
-	r2c_op(bt[w->server].c.slot, COMP_SINV_CREATE, ip, (word_t)w->client, s, 0, 0, 0);
 	struct cinfo_import *im = &ci->imports[ci->nimports++];
 	memcpy(im->name, name + plen, len - plen);
 	memcpy(im->server, cf.comps[w->server].name, sizeof(im->server));
 	im->server_id = (word_t)w->server;
-	im->slot = grant(w->client, s, RIGHT_READ);
+	im->slot = hand_over_sinv(w->client, bt[w->server].c.slot, ip, (word_t)w->client);
 	return 0;
 }
 
@@ -214,12 +247,14 @@ static void shared_region(const struct compose_shm *d)
 	sa->vaddr = va;
 	sb->vaddr = vb;
 	sa->size = sb->size = d->size;
-	word_t s = r2c_slot_alloc(&mem);	/* each side may wake the other's first thread */
-	r2c_op(bt[d->b].main_slot, THD_ASND_CREATE, s, 0, 0, 0, 0, 0);
-	sa->notify_slot = grant(d->a, s, RIGHT_READ);
-	s = r2c_slot_alloc(&mem);
-	r2c_op(bt[d->a].main_slot, THD_ASND_CREATE, s, 0, 0, 0, 0, 0);
-	sb->notify_slot = grant(d->b, s, RIGHT_READ);
+	word_t s = my_slot();	/* each side may wake the other's first thread */
+	if (r2c_op(bt[d->b].main.slot, THD_ASND_CREATE, s, 0, 0, 0, 0, 0))
+		boot_fail(3, "%s:%d: cannot create a notification", cf_name, d->line);
+	sa->notify_slot = hand_over(d->a, s, RIGHT_READ);
+	s = my_slot();
+	if (r2c_op(bt[d->a].main.slot, THD_ASND_CREATE, s, 0, 0, 0, 0, 0))
+		boot_fail(3, "%s:%d: cannot create a notification", cf_name, d->line);
+	sb->notify_slot = hand_over(d->b, s, RIGHT_READ);
 }
 
 static void preload(int i)
@@ -258,7 +293,7 @@ static void host_disk(int i)
 			  d->name, (word_t)(d->disk >> 10), d->hostdisk, bytes >> 10);
 	if (d->disk)
 		bytes = d->disk;
-	word_t slot = r2c_slot_alloc(&mem);
+	word_t slot = my_slot();
 	if ((e = r2c_op(ROOT_SLOT_MACHINE, MACHINE_DEVMEM, slot, hd.bdf, hd.bar, 0, 0, 0)))
 		boot_fail(3, "%s: host disk at 0x%lx: %ld", d->name, hd.phys, e);
 	for (word_t off = 0; off < bytes; off += 4096) {
@@ -268,46 +303,30 @@ static void host_disk(int i)
 		if (e)
 			boot_fail(3, "%s: cannot map its host disk (%ld)", d->name, e);
 	}
+	r2c_slot_delete(&mem, slot);	/* the mappings stay; I keep no right to the device */
 	bt[i].info->disk_bytes = bytes;
 	bt[i].info->disk_vaddr = COMP_DISK_BASE;
 	r2c_printf("booter: %s: host disk %d, %luK at 0x%lx\n", d->name, d->hostdisk, bytes >> 10, hd.phys);
 }
 
-/* Shared memory on request: a0 = the peer's component id, a1 = bytes.
- * Fresh pages of the caller's budget, mapped in both; r0 = address in the
- * caller, r1 = address in the peer. Only between components one of which
- * uses the other. */
-static word_t mem_share(word_t peer, word_t bytes, word_t a2, word_t a3, struct r2c_inv *inv)
-{
-	(void)a2, (void)a3;
-	int me = (int)inv->token, p = (int)peer;
-	if (p < 0 || p >= cf.ncomps || p == me || (!compose_uses(&cf, me, p) && !compose_uses(&cf, p, me)))
-		return (word_t)-EPERM;
-	if (bytes == 0 || bytes > (64u << 20))
-		return (word_t)-EINVAL;
-	bytes = R2C_PAGE_UP(bytes);
-	if (bytes / 4096 > bt[me].m.count - bt[me].m.next)
-		return (word_t)-ENOMEM;
-	word_t pva, va = share(me, p, bytes, &pva);
-	inv->r1 = pva;
-	return va;
-}
-R2C_ENTRY(mem_share);
-
 long sched_create_in(int comp, word_t ip, word_t arg, int prio)
 {
 	if (comp < 0 || comp >= cf.ncomps || prio < 0 || prio >= SCHED_PRIOS || ip >= 0x800000000000ull)
 		return -EINVAL;
-	long f = r2c_frame_alloc(&mem, 1);
-	if (f < 0)
-		return f;
-	word_t slot = r2c_slot_alloc(&mem);
-	long tid = r2c_op(ROOT_SLOT_UNTYPED, UT_RETYPE, (word_t)f, CAP_THD, slot, bt[comp].c.slot, ip, arg);
+	struct r2c_kthread kt;
+	long tid = r2c_kthread_new(&mem, bt[comp].c.slot, ip, arg, &kt);
 	if (tid < 0)
 		return tid;
-	long e = sched_adopt(slot, (word_t)tid, comp, prio, true);
+	long e = sched_adopt(&kt, comp, prio, true);
+	if (e)
+		r2c_kthread_free(&mem, &kt);
 	return e ? e : tid;
 }
+
+int booted_count(void) { return cf.ncomps; }
+word_t booted_comp(int i) { return bt[i].c.slot; }
+word_t booted_shm_floor(int i) { return bt[i].shm_floor; }
+bool booted_related(int a, int b) { return compose_uses(&cf, a, b) || compose_uses(&cf, b, a); }
 
 static word_t starting;
 static uint64_t start_deadline;
@@ -327,7 +346,7 @@ static bool halt_components_ended(void)
 		sched_dump();
 	}
 	for (int i = 0; i < cf.ncomps; i++)
-		if (cf.comps[i].halt && !sched_thread_ended(bt[i].main_tid))
+		if (cf.comps[i].halt && !sched_thread_ended(bt[i].main.tid))
 			return false;
 	return true;
 }
@@ -360,10 +379,13 @@ static bool shutdown_over(void)
 
 static void shut_down(void)
 {
-	word_t slot;
-	long tid = thread_new(shutdown_all, NULL, &slot);
-	if (tid < 0 || sched_adopt(slot, (word_t)tid, -1, 16, true)) {
-		r2c_printf("booter: no thread for the shutdown (%ld)\n", tid);
+	struct r2c_kthread kt;
+	static struct r2c_thread closure = { shutdown_all, NULL, false };
+	long e = r2c_kthread_new(&mem, ROOT_SLOT_COMP, (word_t)r2c_thread_entry, (word_t)&closure, &kt);
+	if (e > 0 && (e = sched_adopt(&kt, -1, 16, true)))
+		r2c_kthread_free(&mem, &kt);
+	if (e < 0) {
+		r2c_printf("booter: no thread for the shutdown (%ld)\n", e);
 		return;
 	}
 	shutdown_deadline = r2c_tsc() + CINFO_SHUTDOWN_S * bi->tsc_hz;
@@ -391,25 +413,18 @@ void boot(void)
 		create(cf.order[k]);
 	for (int k = 0; k < cf.ncomps; k++) {	/* first threads, not yet running */
 		int i = cf.order[k];
-		long f = r2c_frame_alloc(&mem, 1);
-		bt[i].main_slot = r2c_slot_alloc(&mem);
-		long tid = f < 0 ? f : r2c_op(ROOT_SLOT_UNTYPED, UT_RETYPE, (word_t)f, CAP_THD, bt[i].main_slot,
-					      bt[i].c.slot, bt[i].c.entry, CINFO_VADDR);
-		if (tid < 0 || sched_adopt(bt[i].main_slot, (word_t)tid, i, cf.comps[i].prio, false))
-			boot_fail(3, "%s: cannot create its thread (%ld)", cf.comps[i].name, tid);
-		bt[i].main_tid = (word_t)tid;
+		long e = r2c_kthread_new(&mem, bt[i].c.slot, bt[i].c.entry, CINFO_VADDR, &bt[i].main);
+		if (e < 0 || (e = sched_adopt(&bt[i].main, i, cf.comps[i].prio, false)))
+			boot_fail(3, "%s: cannot create its thread (%ld)", cf.comps[i].name, e);
 	}
 	for (int k = 0; k < cf.ncomps; k++) {
 		int i = cf.order[k];
 		struct cinfo *ci = bt[i].info;
 		ci->self_slot = grant(i, bt[i].c.slot, RIGHT_READ | RIGHT_WRITE | RIGHT_ADMIN);
-		ci->untyped_slot = grant(i, bt[i].ut_slot, RIGHT_READ | RIGHT_WRITE | RIGHT_ADMIN);
-		word_t s = r2c_slot_alloc(&mem);
-		r2c_op(ROOT_SLOT_COMP, COMP_SINV_CREATE, sched_sinv_entry, (word_t)i, s, 0, 0, 0);
-		ci->sched_slot = grant(i, s, RIGHT_READ);
-		s = r2c_slot_alloc(&mem);
-		r2c_op(ROOT_SLOT_COMP, COMP_SINV_CREATE, (word_t)r2c_export_mem_share, (word_t)i, s, 0, 0, 0);
-		ci->share_slot = grant(i, s, RIGHT_READ);
+		/* Its memory to map, not to retype: no kernel objects behind my back. */
+		ci->untyped_slot = grant(i, bt[i].ut_slot, RIGHT_READ | RIGHT_WRITE);
+		ci->sched_slot = hand_over_sinv(i, ROOT_SLOT_COMP, sched_sinv_entry, (word_t)i);
+		ci->share_slot = hand_over_sinv(i, ROOT_SLOT_COMP, (word_t)shm_entry(), (word_t)i);
 		bool uses_console = false;
 		for (int u = 0; u < cf.nuses; u++)
 			if (cf.uses[u].client == i && !strcmp(cf.comps[cf.uses[u].server].name, "console"))
@@ -428,6 +443,7 @@ void boot(void)
 		bt[i].info->untyped_used = bt[i].m.next;
 		bt[i].info->first_free_slot = bt[i].next_slot;
 		bt[i].info->heap_vaddr = bt[i].c.top;
+		bt[i].shm_floor = bt[i].shm_next;	/* from here on its budget is its own */
 	}
 
 	for (int k = 0; k < cf.ncomps; k++) {
@@ -435,7 +451,7 @@ void boot(void)
 		struct compose_comp *d = &cf.comps[i];
 		r2c_printf("booter: starting %s (%s, %luK, priority %d)\n", d->name, d->image,
 			   (word_t)(d->mem >> 10), d->prio);
-		starting = bt[i].main_tid;
+		starting = bt[i].main.tid;
 		start_deadline = r2c_tsc() + bi->tsc_hz * START_TIMEOUT_S;
 		sched_release(starting);
 		sched_run(started);

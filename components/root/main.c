@@ -8,7 +8,9 @@
 #include "root.h"
 
 const struct bootinfo *bi;
-static word_t free_slot = ROOT_SLOT_FREE;
+static struct r2c_slots slots;
+#define ROOT_FRAMES_MAX (1u << 20)	/* 4 GiB: frames the root can take back */
+static word_t freed[ROOT_FRAMES_MAX / 64];
 struct r2c_mem mem;
 
 const struct boot_module *module(const char *name)
@@ -76,14 +78,36 @@ long dispatch(word_t thd_slot)
 	return r;
 }
 
+/* A thread of the root, scheduled by the calling thread; its closure is
+ * free again once it has started. */
 long thread_new(void (*fn)(void *), void *arg, word_t *slot)
 {
+	struct r2c_kthread kt;
 	static struct r2c_thread closures[64];
-	static word_t n;
-	if (n == 64)
-		return -ENOMEM;
-	closures[n] = (struct r2c_thread){ fn, arg, false };
-	return r2c_thread_create(&mem, ROOT_SLOT_COMP, &closures[n++], slot);
+	for (int i = 0; i < 64; i++) {
+		void (*none)(void *) = NULL;
+		if (!atomic_compare_exchange_strong((_Atomic(void (*)(void *)) *)&closures[i].fn, &none, fn))
+			continue;
+		closures[i].arg = arg;
+		closures[i].owned = false;
+		long tid = r2c_kthread_new(&mem, ROOT_SLOT_COMP, (word_t)r2c_thread_entry, (word_t)&closures[i], &kt);
+		if (tid < 0)
+			closures[i].fn = NULL;
+		else
+			*slot = kt.slot;
+		return tid;
+	}
+	return -EAGAIN;
+}
+
+/* A thread at component c's entry with arg, scheduled by the caller. */
+long thread_start_in(const struct r2c_comp *c, word_t arg, word_t *slot)
+{
+	struct r2c_kthread kt;
+	long tid = r2c_kthread_new(&mem, c->slot, c->entry, arg, &kt);
+	if (tid > 0)
+		*slot = kt.slot;
+	return tid;
 }
 
 /* The default demo: two components, one invoking the other. */
@@ -103,16 +127,18 @@ static void demo(void)
 	r2c_printf("root: root -> pongA -> pongB -> pongA -> root: 41 became %ld in %lu cycles\n",
 		   r, t1 - t0);
 	word_t t;
-	r2c_thread_start_in(&mem, &a, 1, &t);
-	dispatch(t);
+	if (thread_start_in(&a, 1, &t) > 0)
+		dispatch(t);
 }
 
 void r2c_main(word_t arg)
 {
 	bi = (const struct bootinfo *)arg;
 	r2c_console_slot = ROOT_SLOT_MACHINE;
+	r2c_slots_init(&slots, bi->captbl_slots, ROOT_SLOT_FREE);
 	mem = (struct r2c_mem){ .ut_slot = ROOT_SLOT_UNTYPED, .count = bi->untyped_frames[0],
-				.self_slot = ROOT_SLOT_COMP, .free_slot = &free_slot };
+				.self_slot = ROOT_SLOT_COMP, .slots = &slots, .freed = freed,
+				.freed_cap = ROOT_FRAMES_MAX };
 	const char *cmd = bi->cmdline;
 	int status = 0;
 	if (!strcmp(cmd, "probe")) {

@@ -19,12 +19,21 @@ bool saw_event(word_t tid, word_t type);	/* since the last clear */
 void clear_events(void);
 bool nev_full(void);
 long dispatch(word_t thd_slot);			/* with a fresh token */
-long thread_new(void (*fn)(void *), void *arg, word_t *slot);
+long thread_new(void (*fn)(void *), void *arg, word_t *slot);	/* tid */
+long thread_start_in(const struct r2c_comp *c, word_t arg, word_t *slot);	/* tid */
 
 /* Host disk n (pci.c): its PCI function, the BAR of its memory, where
  * that is and how big. */
 struct hostdisk { word_t bdf, bar, phys, bytes; };
 long hostdisk_find(int n, struct hostdisk *out);
+
+/* What the booter built, for the services that run after it (shm.c). */
+int booted_count(void);
+word_t booted_comp(int i);		/* my COMP capability to component i */
+word_t booted_shm_floor(int i);		/* run-time shares go above this */
+bool booted_related(int a, int b);	/* one of them uses the other */
+void *shm_entry(void);
+int shm_count(void);			/* shares now in place */
 
 int run_tests(void);
 void run_bench(const char *accel);

@@ -10,6 +10,10 @@
  *
  * Policy: fixed priorities (0 most urgent), round robin with a time slice
  * among threads of the same priority, timeouts from one TSC deadline.
+ *
+ * A thread's record is found from its tid through a hash of the live
+ * ones; when the thread ends, its joiner is woken and its record, its
+ * THD capability and its frame are given back at once.
  */
 #include "root.h"
 #include "sched.h"
@@ -23,7 +27,7 @@
 enum sstate { S_FREE, S_RUNNABLE, S_PARKED, S_SLEEPING, S_KBLOCKED, S_JOINING, S_DEAD };
 
 struct sthd {
-	word_t tid, slot;		/* kernel id, THD capability in my table */
+	struct r2c_kthread kt;		/* kernel id, THD capability in my table, frame */
 	int comp;			/* component index, -1 for the root */
 	int prio;
 	enum sstate state;
@@ -36,10 +40,21 @@ struct sthd {
 	bool ready;			/* said SCHED_READY (or stopped running) */
 	word_t last_req, last_arg, nreq;	/* for sched_dump */
 	struct sthd *next;		/* run queue */
+	struct sthd *hnext;		/* tid hash chain, or free list */
+	long (*call)(void *);		/* REQ_CALL: run in the scheduler thread */
+	void *call_arg;
 };
+
+/* Requests only the root's own code makes (never through the entry). */
+#define REQ_CALL 0x100
 
 static struct sthd thds[MAX_THDS];
 static int nthds;			/* records ever used: every loop stops here */
+static int nlive;			/* records in use */
+static struct sthd *free_thds;		/* records given back */
+#define TID_HASH 1024
+static struct sthd *tid_hash[TID_HASH];
+static word_t tid_max;			/* the highest tid ever adopted */
 static struct sthd *runq[SCHED_PRIOS], *runq_tail[SCHED_PRIOS];
 static struct sthd *current;		/* last dispatched */
 static struct sthd *lent;		/* runs next whatever its priority (SCHED_YIELD_TO) */
@@ -48,10 +63,32 @@ static word_t timer_armed_at;
 
 static struct sthd *by_tid(word_t tid)
 {
-	for (int i = 0; i < nthds; i++)
-		if (thds[i].state != S_FREE && thds[i].tid == tid)
-			return &thds[i];
+	for (struct sthd *t = tid_hash[tid % TID_HASH]; t; t = t->hnext)
+		if (t->kt.tid == tid)
+			return t;
 	return NULL;
+}
+
+static struct sthd *record_new(void)
+{
+	struct sthd *t = free_thds;
+	if (t)
+		free_thds = t->hnext;
+	else if (nthds < MAX_THDS)
+		t = &thds[nthds++];
+	return t;
+}
+
+static void record_free(struct sthd *t)
+{
+	struct sthd **pp = &tid_hash[t->kt.tid % TID_HASH];
+	while (*pp != t)
+		pp = &(*pp)->hnext;
+	*pp = t->hnext;
+	t->state = S_FREE;
+	t->hnext = free_thds;
+	free_thds = t;
+	nlive--;
 }
 
 static void enqueue(struct sthd *t, bool front)
@@ -103,20 +140,26 @@ static void stop(struct sthd *t, enum sstate s)
 	t->state = s;
 }
 
-long sched_adopt(word_t slot, word_t tid, int comp, int prio, bool run)
+long sched_adopt(const struct r2c_kthread *kt, int comp, int prio, bool run)
 {
-	for (int i = 0; i < MAX_THDS; i++) {
-		struct sthd *t = &thds[i];
-		if (t->state != S_FREE)
-			continue;
-		*t = (struct sthd){ .tid = tid, .slot = slot, .comp = comp, .prio = prio, .state = S_PARKED };
-		if (i >= nthds)
-			nthds = i + 1;
-		if (run)
-			make_runnable(t, 0);
-		return 0;
-	}
-	return -ENOMEM;
+	struct sthd *t = record_new();
+	if (!t)
+		return -ENOMEM;
+	*t = (struct sthd){ .kt = *kt, .comp = comp, .prio = prio, .state = S_PARKED };
+	t->hnext = tid_hash[kt->tid % TID_HASH];
+	tid_hash[kt->tid % TID_HASH] = t;
+	if (kt->tid > tid_max)
+		tid_max = kt->tid;
+	nlive++;
+	if (run)
+		make_runnable(t, 0);
+	return 0;
+}
+
+struct sched_capacity sched_capacity(void)
+{
+	return (struct sched_capacity){ .records = MAX_THDS - nlive, .slots = r2c_slots_free(&mem),
+					.frames = r2c_frames_free(&mem) };
 }
 
 void sched_release(word_t tid)
@@ -132,12 +175,17 @@ bool sched_thread_ended(word_t tid)
 	return !t || t->state == S_DEAD;
 }
 
+static void dequeue(struct sthd *t);
+
 bool sched_thread_ready(word_t tid)
 {
 	struct sthd *t = by_tid(tid);
 	return !t || t->ready || t->state != S_RUNNABLE;
 }
 
+/* t has ended: its joiner goes on, and what it held comes back. A thread
+ * others still hold a capability to (a notification) keeps its frame
+ * until they let go; its record stays, dead, so nothing is lost. */
 static void ended(struct sthd *t)
 {
 	stop(t, S_DEAD);
@@ -145,6 +193,12 @@ static void ended(struct sthd *t)
 	struct sthd *j = t->joiner ? by_tid(t->joiner) : NULL;
 	if (j && j->state == S_JOINING)
 		make_runnable(j, 0);
+	if (t == current)
+		current = NULL;
+	if (t == lent)
+		lent = NULL;
+	if (!r2c_kthread_free(&mem, &t->kt))
+		record_free(t);
 }
 
 /* Carry out what t asked for when it yielded. */
@@ -200,15 +254,26 @@ static void request(struct sthd *t)
 		break;
 	case SCHED_JOIN:
 		o = by_tid(t->a1);
-		if (!o || o == t)
-			t->result = -ESRCH;
+		if (!o)		/* gone already, or never there */
+			t->result = t->a1 && t->a1 <= tid_max ? 0 : -ESRCH;
+		else if (o == t)
+			t->result = -EDEADLK;
 		else if (o->state != S_DEAD) {
-			o->joiner = t->tid;
+			o->joiner = t->kt.tid;
 			stop(t, S_JOINING);
 		}
 		break;
 	case SCHED_READY:
 		t->ready = true;
+		break;
+	case SCHED_CAPACITY: {
+		struct sched_capacity c = sched_capacity();
+		word_t v[] = { c.records, c.slots, c.frames, (word_t)shm_count() };
+		t->result = t->a1 < sizeof(v) / sizeof(v[0]) ? (long)v[t->a1] : -EINVAL;
+		break;
+	}
+	case REQ_CALL:
+		t->result = t->call(t->call_arg);
 		break;
 	case SCHED_PRIO:
 		o = t->a1 ? by_tid(t->a1) : t;
@@ -238,7 +303,7 @@ static word_t events(void)
 				struct sthd *t = &thds[i];
 				if (t->state == S_FREE || t->state == S_DEAD)
 					continue;
-				long st = r2c_op(t->slot, THD_STATE, 0, 0, 0, 0, 0, 0);
+				long st = r2c_op(t->kt.slot, THD_STATE, 0, 0, 0, 0, 0, 0);
 				if (st == THD_DEAD)
 					ended(t);
 				else if (st == THD_BLOCKED)
@@ -317,10 +382,10 @@ void sched_dump(void)
 		struct sthd *t = &thds[i];
 		if (t->state == S_FREE || t->state == S_DEAD)
 			continue;
-		struct r2c_ret k = r2c_sys(t->slot, THD_STATE, 0, 0, 0, 0, 0, 0);
+		struct r2c_ret k = r2c_sys(t->kt.slot, THD_STATE, 0, 0, 0, 0, 0, 0);
 		r2c_printf("booter:   thread %lu of component %d: %s, priority %d%s, wakes in %ld us, depth %lu, "
 			   "ip 0x%lx, %lu requests, last %lu(%lu)\n",
-			   t->tid, t->comp, st[t->state], t->prio, t->permit ? ", permit" : "",
+			   t->kt.tid, t->comp, st[t->state], t->prio, t->permit ? ", permit" : "",
 			   t->wake_at ? (long)((t->wake_at - now) / (slice_cycles / SLICE_US)) : -1, k.r1, k.r0,
 			   t->nreq, t->last_req, t->last_arg);
 	}
@@ -352,7 +417,7 @@ void sched_run(bool (*done)(void))
 			continue;
 		}
 		current = t;
-		r2c_dispatch(t->slot, tok);	/* back when something happened */
+		r2c_dispatch(t->kt.slot, tok);	/* back when something happened */
 	}
 	arm(0);
 }
@@ -367,6 +432,8 @@ static word_t sched(word_t op, word_t a1, word_t a2, word_t a3, struct r2c_inv *
 			r2c_printf("booter: sched request %lu from thread %lu, which I do not schedule\n", op, inv->tid);
 		return (word_t)-ESRCH;
 	}
+	if (op >= REQ_CALL)
+		return (word_t)-EINVAL;
 	me->req = op;
 	me->a1 = a1;
 	me->a2 = a2;
@@ -375,6 +442,18 @@ static word_t sched(word_t op, word_t a1, word_t a2, word_t a3, struct r2c_inv *
 	return (word_t)me->result;
 }
 R2C_ENTRY(sched);
+
+long sched_call(word_t tid, long (*fn)(void *), void *arg)
+{
+	struct sthd *me = by_tid(tid);
+	if (!me)
+		return -ESRCH;
+	me->req = REQ_CALL;
+	me->call = fn;
+	me->call_arg = arg;
+	r2c_yield();
+	return me->result;
+}
 
 void sched_init(void)
 {

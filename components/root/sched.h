@@ -8,8 +8,16 @@
 
 void sched_init(void);
 void sched_dump(void);
-/* Schedule a thread the root created (its THD capability in `slot`). */
-long sched_adopt(word_t slot, word_t tid, int comp, int prio, bool run);
+/* Schedule a thread the root created; its slot and frame come back to
+ * the root's memory when it ends. */
+long sched_adopt(const struct r2c_kthread *kt, int comp, int prio, bool run);
+/* What is left: free thread records, root capability slots and frames. */
+struct sched_capacity { word_t records, slots, frames; };
+struct sched_capacity sched_capacity(void);
+/* Run fn(arg) in the scheduler thread on behalf of the thread `tid`,
+ * which executes in the root by invocation: serialised with every other
+ * change to the root's state, without a lock. */
+long sched_call(word_t tid, long (*fn)(void *), void *arg);
 /* Let a thread adopted with run = false run. */
 void sched_release(word_t tid);
 /* Run the scheduler until done() is true (NULL: for ever). */

@@ -366,7 +366,9 @@ static struct r2c_thread child_closure = { yielder, 0, false };	/* outlives its 
 static void parent_thread(void *arg)
 {
 	(void)arg;
-	r2c_thread_create(&mem, ROOT_SLOT_COMP, &child_closure, &child_slot);
+	struct r2c_kthread kt;
+	r2c_kthread_new(&mem, ROOT_SLOT_COMP, (word_t)r2c_thread_entry, (word_t)&child_closure, &kt);
+	child_slot = kt.slot;
 }
 
 static void test_threads(void)
@@ -403,7 +405,7 @@ static void test_threads(void)
 
 	/* A thread in another component. */
 	word_t pt;
-	tid = r2c_thread_start_in(&mem, &pa, PONG_ROLE_HELLO, &pt);
+	tid = thread_start_in(&pa, PONG_ROLE_HELLO, &pt);
 	clear_events();
 	dispatch(pt);
 	r2c_check("thd.other_component", saw_event((word_t)tid, EV_EXITED), "pong thread did not end");
@@ -628,7 +630,7 @@ static void test_fuzz(void)
 	r2c_grant(fz.slot, ut, FUZZ_SLOT_UT, RIGHT_READ | RIGHT_WRITE | RIGHT_ADMIN | RIGHT_GRANT);
 	r2c_grant(fz.slot, echo_a, FUZZ_SLOT_ECHO, RIGHT_ALL);
 	r2c_grant(fz.slot, my_sinv(r2c_export_fuzz_report, 0), FUZZ_SLOT_REPORT, RIGHT_READ);
-	long tid = r2c_thread_start_in(&mem, &fz, 12345, &t);
+	long tid = thread_start_in(&fz, 12345, &t);
 	r2c_op(t, THD_ASND_CREATE, (a = r2c_slot_alloc(&mem)), 0, 0, 0, 0, 0);
 	r2c_grant(fz.slot, a, FUZZ_SLOT_ASND, RIGHT_ALL);
 

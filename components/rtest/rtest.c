@@ -9,6 +9,7 @@
 #include "r2c/ramdisk.h"
 #include "r2c/ringtest.h"
 #include "ring/ring.h"
+#include "rtest.h"
 
 static uint64_t ms(uint64_t n) { return r2c_usecs(1000 * n); }
 
@@ -387,25 +388,7 @@ static void test_ring(void)
 		   dt / ms(1), full);
 }
 
-/* --- shared memory on request, console lines ---------------------------- */
-
-static void test_share(void)
-{
-	long pong = r2c_server_id("pong");
-	word_t peek = r2c_import("pong_peek"), their = 0;
-	if (pong < 0 || !peek) {
-		r2c_check("share.granted", false, "no pong");
-		return;
-	}
-	long mine = r2c_share((word_t)pong, 8192, &their);
-	r2c_check("share.request", mine > 0 && their, "r2c_share: %ld", mine);
-	if (mine <= 0)
-		return;
-	*(volatile word_t *)(mine + 4096) = 0xfeedface;
-	CHECK_EQ("share.seen_by_peer", r2c_call(peek, their + 4096, 0, 0, 0), 0xfeedface);
-	CHECK_EQ("share.not_related", r2c_share(r2c_env->id, 4096, &their), -EPERM);
-	CHECK_EQ("share.too_big", r2c_share((word_t)pong, 1ull << 40, &their), -EINVAL);
-}
+/* --- console lines ------------------------------------------------------ */
 
 static void talker(void *arg)
 {
@@ -442,5 +425,6 @@ void r2c_main(word_t arg)
 	test_ring();
 	test_share();
 	test_console_lines();
+	test_churn();
 	r2c_printf("rtest: runtime tests: %d passed, %d failed\n", r2c_passed, r2c_failed);
 }

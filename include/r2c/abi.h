@@ -85,7 +85,7 @@ enum untyped_op {
  *   CAP_COMP: frames [a0, a0+COMP_FRAMES); a3, a4 = name (16 bytes, NUL padded)
  *   CAP_THD:  a3 = component slot the thread starts in, a4 = ip, a5 = arg
  */
-#define COMP_FRAMES 3
+#define COMP_FRAMES 5	/* the component and its capability table, then its PML4 */
 
 enum comp_op {
 	COMP_MAP = 0,	/* a0 = vaddr, a1 = untyped slot, a2 = frame, a3 = MAP_* */

@@ -52,7 +52,7 @@ struct cinfo {
 	word_t untyped_used;	/* frames already used for its image and this page */
 	word_t machine_slot;	/* direct console (only the console server), or 0 */
 	word_t sched_slot;	/* SINV to the scheduler (lib/libr2c/sched.c) */
-	word_t share_slot;	/* SINV: shared memory on request (r2c_share) */
+	word_t share_slot;	/* SINV: shared memory on request (r2c_share, SHM_*) */
 	word_t heap_vaddr;	/* first free address after its image */
 	word_t first_free_slot;
 	word_t nslots;
@@ -92,7 +92,21 @@ enum sched_op {
 	SCHED_SLEEP,		/* a1 = absolute TSC deadline */
 	SCHED_READY,		/* my initialisation is done: start the next component */
 	SCHED_PRIO,		/* a1 = tid (0 = me), a2 = new priority */
+	SCHED_CAPACITY,		/* a1 = SCHED_CAP_*: what is left of it, for leak checks */
+};
+enum sched_capacity_kind {
+	SCHED_CAP_RECORDS = 0,	/* thread records the scheduler can still hold */
+	SCHED_CAP_SLOTS,	/* free slots of the root's capability table */
+	SCHED_CAP_FRAMES,	/* frames of the root's memory not in use */
+	SCHED_CAP_SHARES,	/* run-time shares in place */
 };
 #define SCHED_PRIOS 32		/* 0 most urgent */
+
+/* Shared memory on request (the a0 of an invocation of share_slot). */
+enum shm_op {
+	SHM_SHARE = 1,		/* a1 = peer id, a2 = my page-aligned address, a3 = bytes
+				 * -> 0, r1 = the peer's address */
+	SHM_UNSHARE,		/* a1 = peer id, a2 = the peer's address -> 0 */
+};
 
 #endif

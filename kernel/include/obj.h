@@ -37,7 +37,8 @@ struct comp {
 	struct cap fault;	/* SINV to its fault handler, or empty */
 	struct cap slots[];
 };
-#define COMP_SLOTS ((2 * PAGE_SIZE - sizeof(struct comp)) / sizeof(struct cap))
+#define COMP_TABLE_BYTES ((COMP_FRAMES - 1) * PAGE_SIZE)	/* struct comp and its slots */
+#define COMP_SLOTS ((COMP_TABLE_BYTES - sizeof(struct comp)) / sizeof(struct cap))
 
 struct inv_frame {		/* one invocation, to be undone by return */
 	struct comp *comp;	/* component to return to */

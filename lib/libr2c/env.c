@@ -8,7 +8,7 @@
 
 const struct cinfo *r2c_env;
 struct r2c_mem r2c_self_mem;
-static word_t free_slot;
+static struct r2c_slots slots;
 static struct heap heap;
 static word_t heap_next, heap_mapped, heap_limit;	/* handed out, mapped, end */
 extern char *r2c_stack_area;
@@ -82,17 +82,24 @@ long r2c_server_id(const char *server)
 	return -ENOENT;
 }
 
-long r2c_share(word_t peer_id, word_t bytes, word_t *peer_vaddr)
+long r2c_share(word_t peer_id, void *va, word_t bytes, word_t *peer_vaddr)
 {
 	if (!r2c_env)
 		return -ENOSYS;
-	struct r2c_ret r = r2c_invoke(r2c_env->share_slot, peer_id, bytes, 0, 0);
+	struct r2c_ret r = r2c_invoke(r2c_env->share_slot, SHM_SHARE, peer_id, (word_t)va, bytes);
 	if (r.status)
 		return r.status;
-	if ((long)r.r0 < 0)
+	if (r.r0)
 		return (long)r.r0;
 	*peer_vaddr = r.r1;
-	return (long)r.r0;
+	return 0;
+}
+
+long r2c_unshare(word_t peer_id, word_t peer_vaddr)
+{
+	if (!r2c_env)
+		return -ENOSYS;
+	return r2c_call(r2c_env->share_slot, SHM_UNSHARE, peer_id, peer_vaddr, 0);
 }
 
 const struct cinfo_shm *r2c_shm(const char *name)
@@ -168,10 +175,10 @@ void r2c_component_start(word_t arg)
 	const struct cinfo *ci = (const struct cinfo *)arg;
 	if (arg == CINFO_VADDR && ci->magic == CINFO_MAGIC) {
 		r2c_env = ci;
-		free_slot = ci->first_free_slot;
+		r2c_slots_init(&slots, ci->nslots, ci->first_free_slot);
 		r2c_self_mem = (struct r2c_mem){ .ut_slot = ci->untyped_slot, .next = ci->untyped_used,
 					    .count = ci->untyped_frames, .self_slot = ci->self_slot,
-					    .free_slot = &free_slot };
+					    .slots = &slots };
 		heap_next = heap_mapped = ci->heap_vaddr;
 		heap_limit = COMP_SHM_BASE;
 		heap_init(&heap, morecore, NULL);
@@ -186,6 +193,7 @@ void r2c_thread_start(struct r2c_thread *t)
 	struct r2c_thread copy = *t;
 	if (t->owned)
 		r2c_free(t);
+	else
+		atomic_store((_Atomic(void (*)(void *)) *)&t->fn, NULL);	/* the closure may be reused */
 	copy.fn(copy.arg);
 }
-

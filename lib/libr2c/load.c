@@ -24,7 +24,9 @@ long r2c_comp_load(struct r2c_mem *m, const char *name, const void *img, size_t 
 	word_t nm[2] = { 0, 0 };
 	size_t n = strlen(name);
 	memcpy(nm, name, n < 15 ? n : 15);
-	out->slot = r2c_slot_alloc(m);
+	*why = "no free capability slot";
+	if (!(out->slot = r2c_slot_alloc(m)))
+		return -ENOSPC;
 	*why = "cannot create the component";
 	if ((err = r2c_op(m->ut_slot, UT_RETYPE, (word_t)f, CAP_COMP, out->slot, nm[0], nm[1], 0)))
 		return err;
@@ -72,20 +74,14 @@ long r2c_comp_export(struct r2c_mem *m, const struct r2c_comp *c, const char *fn
 	long err = elf_symbol(c->img, c->size, sym, &ip);
 	if (err)
 		return err;
-	*slot = r2c_slot_alloc(m);
-	return r2c_op(c->slot, COMP_SINV_CREATE, ip, token, *slot, 0, 0, 0);
+	if (!(*slot = r2c_slot_alloc(m)))
+		return -ENOSPC;
+	if ((err = r2c_op(c->slot, COMP_SINV_CREATE, ip, token, *slot, 0, 0, 0)))
+		r2c_slot_free(m, *slot);
+	return err;
 }
 
 long r2c_grant(word_t comp_slot, word_t my_slot, word_t their_slot, word_t rights)
 {
 	return r2c_op(comp_slot, COMP_CAP_COPY, my_slot, their_slot, rights, 0, 0, 0);
-}
-
-long r2c_thread_start_in(struct r2c_mem *m, const struct r2c_comp *c, word_t arg, word_t *slot)
-{
-	long f = r2c_frame_alloc(m, 1);
-	if (f < 0)
-		return f;
-	*slot = r2c_slot_alloc(m);
-	return r2c_op(m->ut_slot, UT_RETYPE, (word_t)f, CAP_THD, *slot, c->slot, c->entry, arg);
 }

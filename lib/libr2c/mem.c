@@ -1,9 +1,82 @@
-/* Frames from an untyped range, mapped into a component's page table;
- * page-table pages are added on demand from the same range. */
+/*
+ * A component's own resources, handed out and taken back: frames of its
+ * untyped range (mapped into a page table, page-table pages added on
+ * demand) and slots of its capability table. Both come from free maps,
+ * so whatever is given back can be handed out again: a long-running
+ * system that creates and ends threads does not run dry.
+ */
 #include "r2c.h"
+
+/* --- capability slots ------------------------------------------------- */
+
+void r2c_slots_init(struct r2c_slots *s, word_t nslots, word_t first_free)
+{
+	memset(s, 0, sizeof(*s));
+	s->n = nslots < R2C_SLOTS_MAX ? nslots : R2C_SLOTS_MAX;
+	for (word_t i = 0; i < first_free && i < s->n; i++)
+		s->used[i / 64] |= 1ull << (i % 64);
+	s->hint = first_free;
+}
+
+word_t r2c_slot_alloc(struct r2c_mem *m)
+{
+	struct r2c_slots *s = m->slots;
+	for (word_t k = 0; k < s->n; k++) {
+		word_t i = (s->hint + k) % s->n;
+		if (i == CAP_SELF || (s->used[i / 64] >> (i % 64)) & 1)
+			continue;
+		s->used[i / 64] |= 1ull << (i % 64);
+		s->hint = i + 1;
+		s->inuse++;
+		return i;
+	}
+	return 0;		/* slot 0 is never free: every operation on it as a result fails */
+}
+
+void r2c_slot_free(struct r2c_mem *m, word_t slot)
+{
+	struct r2c_slots *s = m->slots;
+	if (slot == CAP_SELF || slot >= s->n || !((s->used[slot / 64] >> (slot % 64)) & 1))
+		return;
+	s->used[slot / 64] &= ~(1ull << (slot % 64));
+	s->inuse--;
+}
+
+long r2c_slot_delete(struct r2c_mem *m, word_t slot)
+{
+	long e = r2c_op(m->self_slot, COMP_CAP_DELETE, slot, 0, 0, 0, 0, 0);
+	if (!e || e == -ENOENT)
+		r2c_slot_free(m, slot);
+	return e;
+}
+
+word_t r2c_slots_free(const struct r2c_mem *m)
+{
+	return m->slots->n - 1 - m->slots->inuse;
+}
+
+/* --- frames ----------------------------------------------------------- */
+
+static bool frame_freed(const struct r2c_mem *m, word_t f)
+{
+	return (m->freed[f / 64] >> (f % 64)) & 1;
+}
 
 long r2c_frame_alloc(struct r2c_mem *m, word_t n)
 {
+	if (n == 0)
+		return -EINVAL;
+	/* First fit among frames given back, then never-used ones. */
+	for (word_t f = 0, run = 0; m->nfreed >= n && f < m->next; f++) {
+		run = frame_freed(m, f) ? run + 1 : 0;
+		if (run < n)
+			continue;
+		word_t first = f + 1 - n;
+		for (word_t i = first; i <= f; i++)
+			m->freed[i / 64] &= ~(1ull << (i % 64));
+		m->nfreed -= n;
+		return (long)first;
+	}
 	if (n > m->count - m->next)
 		return -ENOMEM;
 	word_t f = m->next;
@@ -11,9 +84,27 @@ long r2c_frame_alloc(struct r2c_mem *m, word_t n)
 	return (long)f;
 }
 
-word_t r2c_slot_alloc(struct r2c_mem *m)
+long r2c_frame_free(struct r2c_mem *m, word_t first, word_t n)
 {
-	return (*m->free_slot)++;
+	if (!m->freed)
+		return -ENOSYS;
+	if (first >= m->next || n > m->next - first || first + n > m->freed_cap)
+		return -EINVAL;
+	for (word_t f = first; f < first + n; f++) {
+		long e = r2c_op(m->ut_slot, UT_FREE, f, 0, 0, 0, 0, 0);
+		if (e)
+			return e;	/* the frames before it are free again */
+		if (!frame_freed(m, f)) {
+			m->freed[f / 64] |= 1ull << (f % 64);
+			m->nfreed++;
+		}
+	}
+	return 0;
+}
+
+word_t r2c_frames_free(const struct r2c_mem *m)
+{
+	return m->count - m->next + m->nfreed;
 }
 
 long r2c_map_frame(struct r2c_mem *m, word_t comp_slot, word_t va, word_t frame, word_t flags)
@@ -38,15 +129,30 @@ long r2c_map(struct r2c_mem *m, word_t comp_slot, word_t va, word_t flags)
 	return r2c_map_frame(m, comp_slot, va, (word_t)f, flags);
 }
 
-extern char r2c_thread_entry[];
+/* --- kernel threads ----------------------------------------------------- */
 
-long r2c_thread_create(struct r2c_mem *m, word_t comp_slot, struct r2c_thread *t, word_t *slot)
+long r2c_kthread_new(struct r2c_mem *m, word_t comp_slot, word_t ip, word_t arg, struct r2c_kthread *out)
 {
 	long f = r2c_frame_alloc(m, 1);
 	if (f < 0)
 		return f;
-	*slot = r2c_slot_alloc(m);
-	t->owned = false;
-	return r2c_op(m->ut_slot, UT_RETYPE, (word_t)f, CAP_THD, *slot, comp_slot,
-		      (word_t)r2c_thread_entry, (word_t)t);
+	word_t slot = r2c_slot_alloc(m);
+	long tid = slot ? r2c_op(m->ut_slot, UT_RETYPE, (word_t)f, CAP_THD, slot, comp_slot, ip, arg) : -ENOSPC;
+	if (tid < 0) {
+		r2c_slot_free(m, slot);
+		r2c_frame_free(m, (word_t)f, 1);
+		if (!m->freed)		/* cannot give it back: at least the bump is undone */
+			m->next -= m->next == (word_t)f + 1;
+		return tid;
+	}
+	*out = (struct r2c_kthread){ .slot = slot, .frame = (word_t)f, .tid = (word_t)tid };
+	return tid;
+}
+
+long r2c_kthread_free(struct r2c_mem *m, const struct r2c_kthread *t)
+{
+	long e = r2c_slot_delete(m, t->slot);
+	if (e)
+		return e;
+	return r2c_frame_free(m, t->frame, 1);
 }

@@ -121,25 +121,47 @@ void r2c_puts(const char *s, size_t n);
 int r2c_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int r2c_vprintf(const char *fmt, va_list ap);
 
-/* --- memory: frames from an untyped range, pages in a component ---------- */
+/* --- memory: frames of an untyped range, slots of a capability table ---- */
+
+#define R2C_SLOTS_MAX 1024	/* covers every capability table the kernel makes */
+struct r2c_slots {		/* a capability table's slots: set bits are in use */
+	word_t n, inuse, hint;
+	word_t used[R2C_SLOTS_MAX / 64];
+};
 
 struct r2c_mem {
 	word_t ut_slot;		/* untyped range the frames come from */
-	word_t next, count;	/* bump allocation over its frames */
+	word_t next, count;	/* frames [next, count) never handed out yet */
 	word_t self_slot;	/* COMP capability for my own page table */
-	word_t *free_slot;	/* next free capability slot (shared counter) */
+	struct r2c_slots *slots;	/* the table my capability slots come from */
+	word_t *freed;		/* bitmap of frames given back (NULL: no giving back) */
+	word_t freed_cap;	/* frames the bitmap covers */
+	word_t nfreed;
 };
 
-long r2c_frame_alloc(struct r2c_mem *m, word_t n);	/* first frame index or -ENOMEM */
+void r2c_slots_init(struct r2c_slots *s, word_t nslots, word_t first_free);
+word_t r2c_slot_alloc(struct r2c_mem *m);	/* an empty slot, or 0 when the table is full */
+void r2c_slot_free(struct r2c_mem *m, word_t slot);	/* an empty slot becomes free again */
+long r2c_slot_delete(struct r2c_mem *m, word_t slot);	/* delete my capability there, free the slot */
+word_t r2c_slots_free(const struct r2c_mem *m);
+long r2c_frame_alloc(struct r2c_mem *m, word_t n);	/* first frame index, or -ENOMEM */
+long r2c_frame_free(struct r2c_mem *m, word_t first, word_t n);	/* unreferenced frames back */
+word_t r2c_frames_free(const struct r2c_mem *m);
 long r2c_map(struct r2c_mem *m, word_t comp_slot, word_t va, word_t flags);	/* new zeroed page */
 long r2c_map_frame(struct r2c_mem *m, word_t comp_slot, word_t va, word_t frame, word_t flags);
-word_t r2c_slot_alloc(struct r2c_mem *m);
 
-/* --- threads in this component ------------------------------------------ */
-
-struct r2c_thread { void (*fn)(void *); void *arg; bool owned; /* freed at start */ };
-/* New thread (scheduled by the caller) in comp_slot; capability in a new slot. */
-long r2c_thread_create(struct r2c_mem *m, word_t comp_slot, struct r2c_thread *t, word_t *slot);
+/* A kernel thread object made from my frames: the one way to create one.
+ * It starts at ip with arg (rsi = its tid) in comp_slot and is scheduled
+ * by the calling thread; r2c_kthread_free gives back slot and frame once
+ * it has ended. */
+struct r2c_kthread { word_t slot, frame, tid; };
+long r2c_kthread_new(struct r2c_mem *m, word_t comp_slot, word_t ip, word_t arg, struct r2c_kthread *out);
+long r2c_kthread_free(struct r2c_mem *m, const struct r2c_kthread *t);
+/* Where such a thread may start in a component built with libr2c:
+ * r2c_thread_entry runs fn(arg) of a struct r2c_thread (freed first when
+ * owned) on a stack of the pool; _start runs r2c_component_start. */
+struct r2c_thread { void (*fn)(void *); void *arg; bool owned; };
+extern char r2c_thread_entry[];
 
 /* --- the component's environment (set up before r2c_main) --------------- */
 
@@ -158,9 +180,13 @@ const struct cinfo_shm *r2c_shm(const char *name);
 #define R2C_ARG_FIELD 32
 int r2c_arg_fields(const char *arg, char (*out)[R2C_ARG_FIELD], int n);
 long r2c_server_id(const char *server);	/* id of a component I use, or -ENOENT */
-/* Shared memory on request with a component I use (or that uses me):
- * my address, and the peer's in *peer_vaddr; or -errno. */
-long r2c_share(word_t peer_id, word_t bytes, word_t *peer_vaddr);
+/* Lend `bytes` of my own memory at va (page-aligned pages I have mapped
+ * writable, e.g. from r2c_alloc_pages) to a component I use or that uses
+ * me: 0 and the peer's address in *peer_vaddr, or -errno (-EPERM not
+ * related or not mine to lend, -EINVAL, -ENOSPC). The pages stay mine;
+ * r2c_unshare takes them back from the peer (then I may free them). */
+long r2c_share(word_t peer_id, void *va, word_t bytes, word_t *peer_vaddr);
+long r2c_unshare(word_t peer_id, word_t peer_vaddr);
 void r2c_console_init(void);
 
 void *r2c_malloc(size_t n);		/* NULL when the budget is exhausted */
@@ -247,7 +273,5 @@ long r2c_comp_load(struct r2c_mem *m, const char *name, const void *img, size_t 
 /* SINV capability (new slot of mine) to the handler `fn` (R2C_ENTRY(fn)). */
 long r2c_comp_export(struct r2c_mem *m, const struct r2c_comp *c, const char *fn, word_t token, word_t *slot);
 long r2c_grant(word_t comp_slot, word_t my_slot, word_t their_slot, word_t rights);
-/* New thread at the component's entry with `arg`, scheduled by me. */
-long r2c_thread_start_in(struct r2c_mem *m, const struct r2c_comp *c, word_t arg, word_t *slot);
 
 #endif

@@ -11,8 +11,6 @@ static long sched(word_t op, word_t a1, word_t a2, word_t a3)
 	return r2c_call(r2c_env->sched_slot, op, a1, a2, a3);
 }
 
-extern char r2c_thread_entry[];
-
 long r2c_thd_create(void (*fn)(void *), void *arg, int prio)
 {
 	struct r2c_thread *t = r2c_malloc(sizeof(*t));

@@ -1,0 +1,126 @@
+/*
+ * Shared memory on request (r2c_share / r2c_unshare): a component lends
+ * pages it has mapped itself to a component it uses or that uses it. The
+ * pages stay the lender's, from its own budget: the booter only aliases
+ * what the kernel finds mapped in the lender (it can map nothing else)
+ * into a free window of the borrower, and takes the alias back on
+ * unshare. Page-table pages the borrower needs for the window come from
+ * the root's memory and stay with the borrower's page table for the next
+ * share. No run-time request can stop the system: every failure is an
+ * error returned to the caller, with what was done so far undone.
+ */
+#include "root.h"
+#include "sched.h"
+
+#define SHARES_MAX	256
+#define SHARE_BYTES_MAX	(64ull << 20)
+#define SHARE_WINDOW_END COMP_MODULE_BASE
+
+struct share { int lender, borrower; word_t va, pva, bytes; };
+static struct share shares[SHARES_MAX];
+static int nshares;
+
+/* The lowest free window of `bytes` (plus a guard page) in the borrower. */
+static word_t window(int borrower, word_t bytes)
+{
+	word_t va = booted_shm_floor(borrower);
+	for (bool moved = true; moved;) {
+		moved = false;
+		for (int k = 0; k < nshares; k++) {
+			struct share *s = &shares[k];
+			if (s->borrower == borrower && va < s->pva + s->bytes + 4096 && s->pva < va + bytes + 4096) {
+				va = s->pva + s->bytes + 4096;
+				moved = true;
+			}
+		}
+	}
+	return va + bytes <= SHARE_WINDOW_END ? va : 0;
+}
+
+static void unmap_range(int comp, word_t va, word_t bytes)
+{
+	for (word_t off = 0; off < bytes; off += 4096)
+		r2c_op(booted_comp(comp), COMP_UNMAP, va + off, 0, 0, 0, 0, 0);
+}
+
+static long share(int me, int peer, word_t va, word_t bytes, word_t *pva)
+{
+	if (peer < 0 || peer >= booted_count() || peer == me || !booted_related(me, peer))
+		return -EPERM;
+	if (bytes == 0 || bytes > SHARE_BYTES_MAX || (va | bytes) & 4095)
+		return -EINVAL;
+	if (nshares == SHARES_MAX)
+		return -ENOSPC;
+	word_t at = window(peer, bytes);
+	if (!at)
+		return -ENOSPC;
+	for (word_t off = 0; off < bytes; off += 4096) {
+		long e;
+		while ((e = r2c_op(booted_comp(me), COMP_ALIAS, va + off, booted_comp(peer), at + off, MAP_WRITE, 0, 0))
+		       == -ENXIO) {
+			long pt = r2c_frame_alloc(&mem, 1);
+			if (pt < 0 || (e = r2c_op(booted_comp(peer), COMP_PGTBL_ADD, at + off, mem.ut_slot, (word_t)pt,
+						  0, 0, 0))) {
+				e = pt < 0 ? pt : e;
+				break;
+			}
+		}
+		if (e) {	/* not mine to lend (-ENOENT, -EPERM) or no memory: undo */
+			unmap_range(peer, at, off);
+			return e;
+		}
+	}
+	shares[nshares++] = (struct share){ me, peer, va, at, bytes };
+	*pva = at;
+	return 0;
+}
+
+static long unshare(int me, int peer, word_t pva)
+{
+	for (int k = 0; k < nshares; k++) {
+		struct share *s = &shares[k];
+		if (s->lender != me || s->borrower != peer || s->pva != pva)
+			continue;
+		unmap_range(peer, s->pva, s->bytes);
+		*s = shares[--nshares];
+		return 0;
+	}
+	return -ENOENT;
+}
+
+struct shm_req { word_t op, peer, va, bytes; int me; word_t pva; };
+
+static long shm_do(void *arg)
+{
+	struct shm_req *q = arg;
+	switch (q->op) {
+	case SHM_SHARE:
+		return share(q->me, (int)q->peer, q->va, q->bytes, &q->pva);
+	case SHM_UNSHARE:
+		return unshare(q->me, (int)q->peer, q->va);
+	}
+	return -EINVAL;
+}
+
+/* The entry point (cinfo share_slot): a0 = SHM_SHARE, a1 = peer id,
+ * a2 = my address, a3 = bytes -> r0 = 0, r1 = the peer's address; or
+ * a0 = SHM_UNSHARE, a1 = peer id, a2 = the peer's address of a share of
+ * mine -> r0 = 0. Carried out by the scheduler thread, one at a time. */
+static word_t shm(word_t op, word_t peer, word_t va, word_t bytes, struct r2c_inv *inv)
+{
+	struct shm_req q = { op, peer, va, bytes, (int)inv->token, 0 };
+	long r = sched_call(inv->tid, shm_do, &q);
+	inv->r1 = q.pva;
+	return (word_t)r;
+}
+R2C_ENTRY(shm);
+
+void *shm_entry(void)
+{
+	return r2c_export_shm;
+}
+
+int shm_count(void)
+{
+	return nshares;
+}

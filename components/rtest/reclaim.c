@@ -1,0 +1,98 @@
+/*
+ * rtest: what is given back can be had again. Shared memory on request
+ * lends the caller's own pages (never anybody else's) and is taken back;
+ * threads, shares and their records, slots and frames come back to the
+ * root after churn, so the counts the scheduler reports are as before.
+ */
+#include "r2c.h"
+#include "rtest.h"
+
+static long capacity(int kind)
+{
+	return r2c_call(r2c_env->sched_slot, SCHED_CAPACITY, (word_t)kind, 0, 0);
+}
+
+void test_share(void)
+{
+	long pong = r2c_server_id("pong");
+	word_t peek = r2c_import("pong_peek"), poke = r2c_import("pong_poke"), their = 0;
+	if (pong < 0 || !peek || !poke) {
+		r2c_check("share.granted", false, "no pong");
+		return;
+	}
+	/* A heap block next to what I lend: nobody else may write it. */
+	volatile word_t *mine_heap = r2c_malloc(64);
+	char *pages = r2c_alloc_pages(8192, 4096);
+	if (!mine_heap || !pages) {
+		r2c_check("share.pages", false, "no memory");
+		return;
+	}
+	mine_heap[0] = 0x5a5a5a5a;
+	CHECK_EQ("share.request", r2c_share((word_t)pong, pages, 8192, &their), 0);
+	r2c_check("share.peer_address", their >= COMP_SHM_BASE && their < COMP_MODULE_BASE, "at 0x%lx", their);
+	*(volatile word_t *)(pages + 4096) = 0xfeedface;
+	CHECK_EQ("share.seen_by_peer", r2c_call(peek, their + 4096, 0, 0, 0), 0xfeedface);
+	r2c_call(poke, their + 8, 0x1234, 0, 0);
+	CHECK_EQ("share.written_by_peer", ((volatile word_t *)pages)[1], 0x1234);
+	CHECK_EQ("share.heap_untouched", mine_heap[0], 0x5a5a5a5a);
+
+	/* Only what I have mapped, writable, page by page. */
+	word_t t2;
+	CHECK_EQ("share.not_mapped", r2c_share((word_t)pong, (void *)0x3ff00000, 4096, &t2), -ENOENT);
+	CHECK_EQ("share.read_only", r2c_share((word_t)pong, (void *)CINFO_VADDR, 4096, &t2), -EPERM);
+	CHECK_EQ("share.not_related", r2c_share(r2c_env->id, pages, 4096, &t2), -EPERM);
+	CHECK_EQ("share.too_big", r2c_share((word_t)pong, pages, 1ull << 40, &t2), -EINVAL);
+	CHECK_EQ("share.unaligned", r2c_share((word_t)pong, pages + 8, 4096, &t2), -EINVAL);
+	CHECK_EQ("share.no_such_peer", r2c_share(1000, pages, 4096, &t2), -EPERM);
+
+	CHECK_EQ("share.unshare", r2c_unshare((word_t)pong, their), 0);
+	CHECK_EQ("share.unshare_twice", r2c_unshare((word_t)pong, their), -ENOENT);
+	CHECK_EQ("share.none_left", capacity(SCHED_CAP_SHARES), 0);
+	CHECK_EQ("share.again_same_place", r2c_share((word_t)pong, pages, 8192, &t2) == 0 && t2 == their, 1);
+	r2c_unshare((word_t)pong, t2);
+	r2c_free_pages(pages, 8192);
+	r2c_free((void *)mine_heap);
+}
+
+static void nothing(void *arg)
+{
+	(void)arg;
+}
+
+#define CHURN_THREADS 100000
+#define CHURN_SHARES 10000
+
+void test_churn(void)
+{
+	long rec = capacity(SCHED_CAP_RECORDS), slots = capacity(SCHED_CAP_SLOTS);
+	long frames = capacity(SCHED_CAP_FRAMES);
+	r2c_check("churn.capacity_known", rec > 0 && slots > 0 && frames > 0, "records %ld, slots %ld, frames %ld",
+		  rec, slots, frames);
+	uint64_t t0 = r2c_tsc();
+	long bad = 0, last = 0;
+	for (int i = 0; i < CHURN_THREADS && !bad; i++) {
+		long tid = r2c_thd_create(nothing, NULL, 16);
+		if (tid <= 0 || r2c_thd_join((word_t)tid))
+			bad = tid <= 0 ? tid : -1, last = i;
+	}
+	r2c_check("churn.threads", !bad, "thread %ld of %d: %ld", last, CHURN_THREADS, bad);
+	CHECK_EQ("churn.threads_records_back", capacity(SCHED_CAP_RECORDS), rec);
+	CHECK_EQ("churn.threads_slots_back", capacity(SCHED_CAP_SLOTS), slots);
+	CHECK_EQ("churn.threads_frames_back", capacity(SCHED_CAP_FRAMES), frames);
+	r2c_printf("rtest: %d threads created, ended and joined in %lu ms\n", CHURN_THREADS,
+		   (r2c_tsc() - t0) / r2c_usecs(1000));
+
+	long pong = r2c_server_id("pong");
+	char *pages = r2c_alloc_pages(4 * 4096, 4096);
+	word_t their;
+	bad = 0;
+	for (int i = 0; i < CHURN_SHARES && !bad && pages; i++) {
+		word_t bytes = 4096 * (word_t)(1 + i % 4);
+		if ((bad = r2c_share((word_t)pong, pages, bytes, &their)) || (bad = r2c_unshare((word_t)pong, their)))
+			last = i;
+	}
+	r2c_check("churn.shares", pages && !bad, "share %ld of %d: %ld", last, CHURN_SHARES, bad);
+	CHECK_EQ("churn.shares_none_left", capacity(SCHED_CAP_SHARES), 0);
+	CHECK_EQ("churn.shares_frames_back", capacity(SCHED_CAP_FRAMES), frames);
+	r2c_free_pages(pages, 4 * 4096);
+}

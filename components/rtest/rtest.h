@@ -1,0 +1,8 @@
+/* rtest's test groups kept in files of their own. */
+#ifndef RTEST_H
+#define RTEST_H
+
+void test_share(void);
+void test_churn(void);
+
+#endif
