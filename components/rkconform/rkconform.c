@@ -255,6 +255,7 @@ static void *panicker(void *arg)
 static void test_exit(void)
 {
 	void *cookie;
+	r2c_printf("EXPECT-FAULT %s\n", r2c_env->name);	/* the panic faults rkconform on purpose */
 	CHECK_EQ("rumpuser.exit_thread", rumpuser_thread_create(panicker, NULL, "panicker", 1, -1, -1, &cookie), 0);
 	hyp_unschedule();
 	long r = r2c_thd_join((word_t)cookie);

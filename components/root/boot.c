@@ -28,6 +28,7 @@ struct booted {
 
 static struct composition cf;
 static struct booted bt[COMPOSE_MAX_COMPS];
+static _Atomic word_t faults[COMPOSE_MAX_COMPS];	/* faults each component had */
 static const char *cf_name;
 static word_t sched_sinv_entry;
 
@@ -328,6 +329,24 @@ word_t booted_comp(int i) { return bt[i].c.slot; }
 word_t booted_shm_floor(int i) { return bt[i].shm_floor; }
 bool booted_related(int a, int b) { return compose_uses(&cf, a, b) || compose_uses(&cf, b, a); }
 
+const char *booted_name(int i) { return i >= 0 && i < cf.ncomps ? cf.comps[i].name : "root"; }
+
+/* Every component's fault handler: the kernel has reported the fault;
+ * the component has failed, which the halt's status will say. The
+ * faulting thread unwinds to its caller (or ends). Runs on that thread. */
+static word_t booter_fault(word_t vec, word_t addr, word_t ip, word_t err, struct r2c_inv *inv)
+{
+	(void)err;
+	int i = (int)inv->token;
+	if (i < 0 || i >= cf.ncomps)
+		return 0;
+	if (atomic_fetch_add(&faults[i], 1) == 0)
+		r2c_printf("booter: component %s failed (exception %lu at address 0x%lx, ip 0x%lx, thread %lu)\n",
+			   cf.comps[i].name, vec, addr, ip, inv->tid);
+	return 0;
+}
+R2C_ENTRY(booter_fault);
+
 static word_t starting;
 static uint64_t start_deadline;
 
@@ -364,10 +383,15 @@ static void shutdown_all(void *arg)
 		word_t s;
 		if (r2c_comp_export(&mem, &bt[i].c, "shutdown", CINFO_BOOTER_TOKEN, &s))
 			continue;
-		r2c_printf("booter: shutting down %s\n", cf.comps[i].name);
-		long r = r2c_call(s, 0, 0, 0, 0);
-		if (r)
-			r2c_printf("booter: %s: shutdown failed (%ld)\n", cf.comps[i].name, r);
+		if (atomic_load(&faults[i])) {
+			r2c_printf("booter: not shutting down %s: it failed\n", cf.comps[i].name);
+		} else {
+			r2c_printf("booter: shutting down %s\n", cf.comps[i].name);
+			long r = r2c_call(s, 0, 0, 0, 0);
+			if (r)
+				r2c_printf("booter: %s: shutdown failed (%ld)\n", cf.comps[i].name, r);
+		}
+		r2c_slot_delete(&mem, s);
 	}
 	shutdown_finished = true;
 }
@@ -377,7 +401,7 @@ static bool shutdown_over(void)
 	return shutdown_finished || r2c_tsc() > shutdown_deadline;
 }
 
-static void shut_down(void)
+static bool shut_down(void)
 {
 	struct r2c_kthread kt;
 	static struct r2c_thread closure = { shutdown_all, NULL, false };
@@ -386,15 +410,43 @@ static void shut_down(void)
 		r2c_kthread_free(&mem, &kt);
 	if (e < 0) {
 		r2c_printf("booter: no thread for the shutdown (%ld)\n", e);
-		return;
+		return false;
 	}
 	shutdown_deadline = r2c_tsc() + CINFO_SHUTDOWN_S * bi->tsc_hz;
-	sched_run(shutdown_over);
+	sched_run(shutdown_over, shutdown_deadline);
 	if (!shutdown_finished)
 		r2c_printf("booter: the shutdown did not finish in %d s\n", CINFO_SHUTDOWN_S);
+	return shutdown_finished;
 }
 
-void boot(void)
+/* Nothing can run while halt=yes components have not ended: say who. */
+static void report_stuck(void)
+{
+	r2c_printf("booter: nothing can run any more, but these halt=yes components have not ended:");
+	for (int i = 0; i < cf.ncomps; i++)
+		if (cf.comps[i].halt && !sched_thread_ended(bt[i].main.tid))
+			r2c_printf(" %s", cf.comps[i].name);
+	r2c_printf("\nbooter: threads waiting, which no one can wake:\n");
+	if (!sched_dump_stuck())
+		r2c_printf("booter:   none\n");
+}
+
+/* How the run ended, for the host (QEMU's status): 0 only when it ended
+ * as the composition says and nothing failed. */
+static int verdict(bool shut_down_ok)
+{
+	int failed = 0;
+	for (int i = 0; i < cf.ncomps; i++)
+		if (atomic_load(&faults[i])) {
+			r2c_printf("booter: %s failed (%lu faults)\n", cf.comps[i].name, atomic_load(&faults[i]));
+			failed++;
+		}
+	if (failed)
+		return BOOT_STATUS_FAILED;
+	return shut_down_ok ? 0 : BOOT_STATUS_SHUTDOWN;
+}
+
+int boot(void)
 {
 	const struct boot_module *cm = find_composition();
 	static char err[256];
@@ -433,6 +485,10 @@ void boot(void)
 			ci->machine_slot = grant(i, ROOT_SLOT_MACHINE, RIGHT_READ);
 		preload(i);
 		host_disk(i);
+		word_t f = my_slot();	/* its faults come to me */
+		long e = r2c_op(ROOT_SLOT_COMP, COMP_SINV_CREATE, (word_t)r2c_export_booter_fault, (word_t)i, f, 0, 0, 0);
+		if (e || (e = r2c_op(bt[i].c.slot, COMP_SET_FAULT, f, 0, 0, 0, 0, 0)) || (e = r2c_slot_delete(&mem, f)))
+			boot_fail(3, "%s: cannot become its fault handler (%ld)", cf.comps[i].name, e);
 	}
 	for (int u = 0; u < cf.nuses; u++)
 		connect(cf.uses[u].client, cf.uses[u].server);
@@ -454,7 +510,7 @@ void boot(void)
 		starting = bt[i].main.tid;
 		start_deadline = r2c_tsc() + bi->tsc_hz * START_TIMEOUT_S;
 		sched_release(starting);
-		sched_run(started);
+		sched_run(started, 0);
 		if (!sched_thread_ready(starting))
 			r2c_printf("booter: %s not ready after %d s; starting the others\n", d->name, START_TIMEOUT_S);
 	}
@@ -462,14 +518,26 @@ void boot(void)
 	bool any = false;
 	for (int i = 0; i < cf.ncomps; i++)
 		any |= cf.comps[i].halt;
+	int status;
 	if (any) {
 		next_report = r2c_tsc() + 30 * bi->tsc_hz;
-		sched_run(halt_components_ended);
-		r2c_printf("booter: every halt=yes component has ended\n");
-		shut_down();
-		r2c_printf("booter: halting\n");
+		sched_run(halt_components_ended, 0);
+		bool ended = halt_components_ended();
+		if (ended)
+			r2c_printf("booter: every halt=yes component has ended\n");
+		else
+			report_stuck();
+		status = verdict(shut_down());
+		if (!ended && !status)
+			status = BOOT_STATUS_STUCK;
 	} else {
-		sched_run(NULL);
-		r2c_printf("booter: no thread can run any more; halting\n");
+		sched_run(NULL, 0);
+		r2c_printf("booter: no thread can run any more\n");
+		status = verdict(true);
 	}
+	r2c_printf("booter: halting (status %d%s)\n", status,
+		   status == BOOT_STATUS_FAILED ? ": a component failed" :
+		   status == BOOT_STATUS_STUCK ? ": halt=yes components stuck" :
+		   status == BOOT_STATUS_SHUTDOWN ? ": the shutdown did not finish" : "");
+	return status;
 }

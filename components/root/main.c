@@ -150,7 +150,7 @@ void r2c_main(word_t arg)
 	} else if (!strncmp(cmd, "kdemo", 5)) {
 		demo();
 	} else {
-		boot();
+		status = boot();
 	}
 	r2c_op(ROOT_SLOT_MACHINE, MACHINE_HALT, (word_t)status, 0, 0, 0, 0, 0);
 }

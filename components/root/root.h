@@ -32,11 +32,20 @@ int booted_count(void);
 word_t booted_comp(int i);		/* my COMP capability to component i */
 word_t booted_shm_floor(int i);		/* run-time shares go above this */
 bool booted_related(int a, int b);	/* one of them uses the other */
+const char *booted_name(int i);
 void *shm_entry(void);
 int shm_count(void);			/* shares now in place */
 
 int run_tests(void);
 void run_bench(const char *accel);
-void boot(void);
+/* The booter's halt status (QEMU's exit status is status << 1 | 1):
+ * 0 the composition ended as it says and nothing failed; 2 a malformed
+ * composition; 3 not enough resources to boot it; and after the boot: */
+enum boot_status {
+	BOOT_STATUS_FAILED = 4,		/* a component faulted (the console names it) */
+	BOOT_STATUS_STUCK = 5,		/* nothing could run, halt=yes components had not ended */
+	BOOT_STATUS_SHUTDOWN = 6,	/* a shutdown entry did not return in time */
+};
+int boot(void);
 
 #endif

@@ -29,6 +29,7 @@ enum sstate { S_FREE, S_RUNNABLE, S_PARKED, S_SLEEPING, S_KBLOCKED, S_JOINING, S
 struct sthd {
 	struct r2c_kthread kt;		/* kernel id, THD capability in my table, frame */
 	int comp;			/* component index, -1 for the root */
+	int in;				/* the component it last asked me from */
 	int prio;
 	enum sstate state;
 	bool permit;			/* a wake-up came before the block */
@@ -145,7 +146,7 @@ long sched_adopt(const struct r2c_kthread *kt, int comp, int prio, bool run)
 	struct sthd *t = record_new();
 	if (!t)
 		return -ENOMEM;
-	*t = (struct sthd){ .kt = *kt, .comp = comp, .prio = prio, .state = S_PARKED };
+	*t = (struct sthd){ .kt = *kt, .comp = comp, .in = comp, .prio = prio, .state = S_PARKED };
 	t->hnext = tid_hash[kt->tid % TID_HASH];
 	tid_hash[kt->tid % TID_HASH] = t;
 	if (kt->tid > tid_max)
@@ -391,9 +392,32 @@ void sched_dump(void)
 	}
 }
 
+/* Threads that wait and that nothing can wake any more: whose, in which
+ * component, how deep in invocations (a parked thread is one deeper, in
+ * my entry point). */
+int sched_dump_stuck(void)
+{
+	static const char *const how[] = { [S_PARKED] = "parked", [S_SLEEPING] = "sleeping",
+					   [S_KBLOCKED] = "blocked", [S_JOINING] = "joining" };
+	int n = 0;
+	for (int i = 0; i < nthds; i++) {
+		struct sthd *t = &thds[i];
+		if (t->state == S_FREE || t->state == S_DEAD || t->state == S_RUNNABLE)
+			continue;
+		struct r2c_ret k = r2c_sys(t->kt.slot, THD_STATE, 0, 0, 0, 0, 0, 0);
+		bool in_sched = t->state != S_KBLOCKED;
+		r2c_printf("booter:   thread %lu of %s: %s in %s, %lu invocations deep, at ip 0x%lx\n", t->kt.tid,
+			   booted_name(t->comp), how[t->state], booted_name(in_sched ? t->in : t->comp),
+			   k.r1 - in_sched, k.r0);
+		n++;
+	}
+	return n;
+}
+
 /* Run the system until done() says so, or until no thread can ever run
- * again (nothing runnable, no timeout pending). */
-void sched_run(bool (*done)(void))
+ * again (nothing runnable, no timeout pending) and the deadline, if any,
+ * has passed. */
+void sched_run(bool (*done)(void), uint64_t deadline)
 {
 	for (;;) {
 		word_t tok = events();
@@ -408,6 +432,11 @@ void sched_run(bool (*done)(void))
 		if (t && t->next) {	/* another of the same priority waits: slice */
 			uint64_t end = r2c_tsc() + slice_cycles;
 			next = next && next < end ? next : end;
+		}
+		if (!t && deadline) {
+			if (r2c_tsc() >= deadline)
+				break;
+			next = next && next < deadline ? next : deadline;
 		}
 		arm(next);
 		if (!t) {
@@ -434,6 +463,7 @@ static word_t sched(word_t op, word_t a1, word_t a2, word_t a3, struct r2c_inv *
 	}
 	if (op >= REQ_CALL)
 		return (word_t)-EINVAL;
+	me->in = (int)inv->token;
 	me->req = op;
 	me->a1 = a1;
 	me->a2 = a2;

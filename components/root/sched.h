@@ -20,8 +20,12 @@ struct sched_capacity sched_capacity(void);
 long sched_call(word_t tid, long (*fn)(void *), void *arg);
 /* Let a thread adopted with run = false run. */
 void sched_release(word_t tid);
-/* Run the scheduler until done() is true (NULL: for ever). */
-void sched_run(bool (*done)(void));
+/* Run the scheduler until done() is true (NULL: never), or until nothing
+ * can run any more; with a deadline (TSC, 0: none), not before it has
+ * passed unless done() says so. */
+void sched_run(bool (*done)(void), uint64_t deadline);
+/* Print each thread waiting inside an invocation; returns how many. */
+int sched_dump_stuck(void);
 /* Did the thread say SCHED_READY, block, or end? */
 bool sched_thread_ready(word_t tid);
 bool sched_thread_ended(word_t tid);
