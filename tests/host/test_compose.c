@@ -256,7 +256,7 @@ static void test_other_examples(void)
 		CHECK(name, r == 0 && composition_valid(&c), "r=%d %s", r, err);
 	}
 	r = parse_file("compose/test-runtime.comp");
-	CHECK("compose.example.shm", r == 0 && c.nshm == 1 && !strcmp(c.shm[0].name, "ring") &&
+	CHECK("compose.example.shm", r == 0 && c.nshm == 2 && !strcmp(c.shm[0].name, "ring") &&
 	      c.shm[0].size == 64 * KiB && c.shm[0].a == compose_find(&c, "rtest") &&
 	      c.shm[0].b == compose_find(&c, "ringpeer"), "r=%d %s", r, err);
 	r = parse_file("compose/rk.comp");
@@ -269,6 +269,11 @@ static void test_other_examples(void)
 	      comp_named("rd0")->cpu_pct == 80 && comp_named("console")->cpu_pct == 80 &&
 	      comp_named("rk")->cpu_period_us == 100000 && comp_named("hello")->cpu_pct == 100,
 	      "r=%d %s rk %d%% hello %d%%", r, err, comp_named("rk")->cpu_pct, comp_named("hello")->cpu_pct);
+	r = parse_file("compose/test-runtime.comp");
+	CHECK("compose.example.cpu_spinner", r == 0 && comp_named("spinner")->cpu_pct == 50 &&
+	      comp_named("spinner")->cpu_period_us == 20000 && comp_named("rtest")->cpu_pct == 100,
+	      "r=%d %s spinner %d%%/%uus", r, err, comp_named("spinner")->cpu_pct,
+	      comp_named("spinner")->cpu_period_us);
 
 	r = parse_file("compose/bad-cycle.comp");
 	CHECK("compose.example.bad_cycle",
