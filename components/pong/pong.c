@@ -59,6 +59,14 @@ static word_t pong_div(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_in
 }
 R2C_ENTRY(pong_div);
 
+/* r2c_set_prio(a0, a1), asked from here (for the priority ceiling test). */
+static word_t pong_set_prio(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a2, (void)a3, (void)inv;
+	return (word_t)r2c_set_prio(a0, (int)a1);
+}
+R2C_ENTRY(pong_set_prio);
+
 static word_t pong_ud(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
 {
 	(void)a0, (void)a1, (void)a2, (void)a3, (void)inv;

@@ -10,6 +10,7 @@
 #include "sched.h"
 #include "compose/compose.h"
 #include "elf/elf.h"
+#include "fmt/fmt.h"
 
 #define CINFO_WINDOW	0x31000000ull	/* the booter's view of the cinfo pages */
 #define START_TIMEOUT_S	5
@@ -460,6 +461,12 @@ int boot(void)
 	r2c_printf("booter: %s: %d components\n", cf_name, cf.ncomps);
 	sched_init();
 	sched_sinv_entry = (word_t)sched_entry();
+	_Static_assert(COMPOSE_MAX_COMPS <= SCHED_MAX_COMPS, "the scheduler keeps limits for every component");
+	for (int i = 0; i < cf.ncomps; i++) {
+		struct compose_comp *d = &cf.comps[i];
+		uint64_t period = bi->tsc_hz * d->cpu_period_us / 1000000;
+		sched_limits(i, d->prio, d->cpu_pct < 100 ? period * (uint64_t)d->cpu_pct / 100 : 0, period);
+	}
 
 	for (int k = 0; k < cf.ncomps; k++)
 		create(cf.order[k]);
@@ -505,8 +512,13 @@ int boot(void)
 	for (int k = 0; k < cf.ncomps; k++) {
 		int i = cf.order[k];
 		struct compose_comp *d = &cf.comps[i];
-		r2c_printf("booter: starting %s (%s, %luK, priority %d)\n", d->name, d->image,
-			   (word_t)(d->mem >> 10), d->prio);
+		char cpu[40] = "";
+		if (d->cpu_pct < 100)
+			fmt_snprintf(cpu, sizeof(cpu), ", cpu %d%% per %u %s", d->cpu_pct,
+				     d->cpu_period_us % 1000 ? d->cpu_period_us : d->cpu_period_us / 1000,
+				     d->cpu_period_us % 1000 ? "us" : "ms");
+		r2c_printf("booter: starting %s (%s, %luK, priority %d%s)\n", d->name, d->image,
+			   (word_t)(d->mem >> 10), d->prio, cpu);
 		starting = bt[i].main.tid;
 		start_deadline = r2c_tsc() + bi->tsc_hz * START_TIMEOUT_S;
 		sched_release(starting);

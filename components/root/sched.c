@@ -14,6 +14,12 @@
  * A thread's record is found from its tid through a hash of the live
  * ones; when the thread ends, its joiner is woken and its record, its
  * THD capability and its frame are given back at once.
+ *
+ * Each component has a priority ceiling (its prio= in the composition)
+ * and may have a CPU budget per period (cpu=): the time its threads run
+ * is charged to it, and once the budget is spent they run only when no
+ * thread of a component within its budget can, until the next period
+ * (docs/runtime.md).
  */
 #include "root.h"
 #include "sched.h"
@@ -61,6 +67,73 @@ static struct sthd *current;		/* last dispatched */
 static struct sthd *lent;		/* runs next whatever its priority (SCHED_YIELD_TO) */
 static uint64_t slice_cycles;
 static word_t timer_armed_at;
+
+/* A component's limits, and what it has run in the current period. */
+struct scomp {
+	int ceiling;			/* the most urgent priority its threads may have */
+	uint64_t budget, period;	/* TSC cycles; budget 0: no limit */
+	uint64_t start, used;		/* the current period's start, cycles run since */
+};
+
+static struct scomp comps[SCHED_MAX_COMPS];
+
+void sched_limits(int comp, int ceiling, uint64_t budget, uint64_t period)
+{
+	if (comp < 0 || comp >= SCHED_MAX_COMPS)
+		return;
+	bool limited = budget && period && budget < period;
+	comps[comp] = (struct scomp){ .ceiling = ceiling, .budget = limited ? budget : 0,
+				      .period = limited ? period : 0 };
+}
+
+static struct scomp *home(const struct sthd *t)
+{
+	return t->comp >= 0 && t->comp < SCHED_MAX_COMPS ? &comps[t->comp] : NULL;
+}
+
+/* Move c to the period holding `now`; periods follow one another without
+ * gaps, and a new one starts with nothing used. */
+static void period_at(struct scomp *c, uint64_t now)
+{
+	if (now - c->start >= c->period) {
+		c->start = now - (now - c->start) % c->period;
+		c->used = 0;
+	}
+}
+
+/* Cycles t's component may still run in this period (0: it has spent its
+ * budget); UINT64_MAX when it has no budget. */
+static uint64_t budget_left(const struct sthd *t, uint64_t now)
+{
+	struct scomp *c = home(t);
+	if (!c || !c->budget)
+		return UINT64_MAX;
+	period_at(c, now);
+	return c->used < c->budget ? c->budget - c->used : 0;
+}
+
+/* t ran from `from` to `now`: its component pays for the part of that in
+ * the current period. */
+static void charge(const struct sthd *t, uint64_t from, uint64_t now)
+{
+	struct scomp *c = home(t);
+	if (!c || !c->budget)
+		return;
+	period_at(c, now);
+	c->used += now - (from > c->start ? from : c->start);
+}
+
+/* A priority for a thread of component comp: -EINVAL when there is no
+ * such priority, -EPERM when it is more urgent than the component's
+ * ceiling. */
+static long prio_allowed(int comp, word_t prio)
+{
+	if (prio >= SCHED_PRIOS)
+		return -EINVAL;
+	if (comp >= 0 && comp < SCHED_MAX_COMPS && (int)prio < comps[comp].ceiling)
+		return -EPERM;
+	return 0;
+}
 
 static struct sthd *by_tid(word_t tid)
 {
@@ -250,8 +323,10 @@ static void request(struct sthd *t)
 			t->result = 1;
 		}
 		break;
-	case SCHED_THD_CREATE:
-		t->result = sched_create_in(t->comp, t->a1, t->a2, (int)t->a3);
+	case SCHED_THD_CREATE:		/* the new thread's home is t's */
+		t->result = prio_allowed(t->comp, t->a3);
+		if (!t->result)
+			t->result = sched_create_in(t->comp, t->a1, t->a2, (int)t->a3);
 		break;
 	case SCHED_JOIN:
 		o = by_tid(t->a1);
@@ -278,10 +353,12 @@ static void request(struct sthd *t)
 		break;
 	case SCHED_PRIO:
 		o = t->a1 ? by_tid(t->a1) : t;
-		if (!o || t->a2 >= SCHED_PRIOS) {
+		if (!o) {
 			t->result = -EINVAL;
 			break;
 		}
+		if ((t->result = prio_allowed(o->comp, t->a2)))	/* o's home's ceiling, wherever t runs */
+			break;
 		dequeue(o);
 		o->prio = (int)t->a2;
 		if (o->state == S_RUNNABLE)
@@ -352,18 +429,37 @@ static uint64_t expire_timeouts(void)
 	return next;
 }
 
-static struct sthd *pick(void)
+/* The thread to run: the first of the most urgent priority whose
+ * component is within its budget; when there is none, the first of the
+ * others (the CPU never idles while a thread can run). *refill: the
+ * earliest moment a thread passed over gets its component's budget back
+ * (0: none), so that it can take the CPU then. */
+static struct sthd *pick(uint64_t now, uint64_t *refill)
 {
+	*refill = 0;
 	if (lent) {
 		struct sthd *t = lent;
 		lent = NULL;
 		if (t->state == S_RUNNABLE)
 			return t;
 	}
+	struct sthd *spare = NULL;
 	for (int p = 0; p < SCHED_PRIOS; p++)
-		if (runq[p])
-			return runq[p];
-	return NULL;
+		for (struct sthd *t = runq[p]; t; t = t->next) {
+			if (budget_left(t, now))
+				return t;
+			if (!spare)
+				spare = t;
+			uint64_t end = home(t)->start + home(t)->period;
+			if (!*refill || end < *refill)
+				*refill = end;
+		}
+	return spare;
+}
+
+static uint64_t earliest(uint64_t a, uint64_t b)
+{
+	return !a || (b && b < a) ? b : a;
 }
 
 static void arm(uint64_t deadline)
@@ -384,9 +480,10 @@ void sched_dump(void)
 		if (t->state == S_FREE || t->state == S_DEAD)
 			continue;
 		struct r2c_ret k = r2c_sys(t->kt.slot, THD_STATE, 0, 0, 0, 0, 0, 0);
-		r2c_printf("booter:   thread %lu of component %d: %s, priority %d%s, wakes in %ld us, depth %lu, "
+		r2c_printf("booter:   thread %lu of component %d: %s, priority %d%s%s, wakes in %ld us, depth %lu, "
 			   "ip 0x%lx, %lu requests, last %lu(%lu)\n",
 			   t->kt.tid, t->comp, st[t->state], t->prio, t->permit ? ", permit" : "",
+			   budget_left(t, now) ? "" : ", over its CPU budget",
 			   t->wake_at ? (long)((t->wake_at - now) / (slice_cycles / SLICE_US)) : -1, k.r1, k.r0,
 			   t->nreq, t->last_req, t->last_arg);
 	}
@@ -428,15 +525,18 @@ void sched_run(bool (*done)(void), uint64_t deadline)
 		uint64_t next = expire_timeouts();
 		if (done && done())
 			break;
-		struct sthd *t = pick();
-		if (t && t->next) {	/* another of the same priority waits: slice */
-			uint64_t end = r2c_tsc() + slice_cycles;
-			next = next && next < end ? next : end;
-		}
+		uint64_t now = r2c_tsc(), refill;
+		struct sthd *t = pick(now, &refill);
+		if (t && t->next)	/* another of the same priority waits: slice */
+			next = earliest(next, now + slice_cycles);
+		uint64_t left = t ? budget_left(t, now) : UINT64_MAX;
+		if (left && left != UINT64_MAX)	/* preempt it when its budget is spent */
+			next = earliest(next, now + left);
+		next = earliest(next, refill);
 		if (!t && deadline) {
-			if (r2c_tsc() >= deadline)
+			if (now >= deadline)
 				break;
-			next = next && next < deadline ? next : deadline;
+			next = earliest(next, deadline);
 		}
 		arm(next);
 		if (!t) {
@@ -446,7 +546,9 @@ void sched_run(bool (*done)(void), uint64_t deadline)
 			continue;
 		}
 		current = t;
+		uint64_t from = r2c_tsc();
 		r2c_dispatch(t->kt.slot, tok);	/* back when something happened */
+		charge(t, from, r2c_tsc());
 	}
 	arm(0);
 }

@@ -5,8 +5,14 @@
 #include "r2c.h"
 
 #define SCHED_MAX_THDS 512	/* threads the system scheduler can hold */
+#define SCHED_MAX_COMPS 32	/* components whose limits it keeps (0 ..) */
 
 void sched_init(void);
+/* Component comp's limits, from its composition line: none of its threads
+ * may be more urgent than `ceiling`, and together they may run `budget`
+ * TSC cycles in every `period` (budget 0: no limit). Without a call: no
+ * limits. */
+void sched_limits(int comp, int ceiling, uint64_t budget, uint64_t period);
 void sched_dump(void);
 /* Schedule a thread the root created; its slot and frame come back to
  * the root's memory when it ends. */

@@ -2,14 +2,22 @@
  * rtest: the in-guest tests of the user-level runtime, started by the
  * booter from compose/test-runtime.comp: scheduling (priorities, time
  * slices, sleep, join), mutexes, condition variables, read/write locks,
- * the heap, the RAM disk servers and a shared-memory ring with rtest as
- * producer and ringpeer as consumer.
+ * the heap, the RAM disk servers, a shared-memory ring with rtest as
+ * producer and ringpeer as consumer, the priority ceiling and CPU budgets
+ * (spinner spins at a high priority while rtest must still get the CPU).
  */
 #include "r2c.h"
 #include "r2c/ramdisk.h"
 #include "r2c/ringtest.h"
+#include "r2c/spintest.h"
 #include "ring/ring.h"
 #include "rtest.h"
+
+/* From compose/test-runtime.comp: my prio= (the ceiling; my first thread
+ * then lowers itself to MY_PRIO) and the spinner's cpu= period. */
+#define CEILING 8
+#define MY_PRIO 16
+#define SPIN_PERIOD_MS 20
 
 static uint64_t ms(uint64_t n) { return r2c_usecs(1000 * n); }
 
@@ -25,14 +33,14 @@ static void note(void *arg)
 
 static void test_priorities(void)
 {
-	r2c_set_prio(0, 1);		/* nothing below runs until I block */
+	r2c_set_prio(0, CEILING);	/* nothing below runs until I block */
 	long a = r2c_thd_create(note, (void *)'c', 14);
 	long b = r2c_thd_create(note, (void *)'b', 12);
 	long c = r2c_thd_create(note, (void *)'a', 10);
 	r2c_check("sched.create", a > 0 && b > 0 && c > 0, "tids %ld %ld %ld", a, b, c);
 	CHECK_EQ("sched.not_yet", norder, 0);
 	r2c_thd_join((word_t)a);
-	r2c_set_prio(0, 16);
+	r2c_set_prio(0, MY_PRIO);
 	r2c_check("sched.priority_order", norder == 3 && !memcmp(order, "abc", 3),
 		  "ran in order %.3s", order);
 	CHECK_EQ("sched.join_done", r2c_thd_join((word_t)b), 0);
@@ -74,6 +82,95 @@ static void test_time_slices(void)
 	r2c_check("sched.sleep", slept >= ms(50) && slept < ms(5000), "slept %lu ms", slept / ms(1));
 	r2c_check("sched.no_starvation", spins > 0 && other_ran > 0,
 		  "spinner %lu, other thread of the same priority %lu", spins, other_ran);
+}
+
+/* --- limits: the priority ceiling, the CPU budget ----------------------- */
+
+static void nothing(void *arg)
+{
+	(void)arg;
+}
+
+static void parked(void *arg)
+{
+	(void)arg;
+	r2c_block(0);
+}
+
+/* No thread of mine may be more urgent than my prio=, whoever asks. */
+static void test_ceiling(void)
+{
+	CHECK_EQ("ceiling.create_above", r2c_thd_create(nothing, 0, CEILING - 1), -EPERM);
+	CHECK_EQ("ceiling.create_at_0", r2c_thd_create(nothing, 0, 0), -EPERM);
+	CHECK_EQ("ceiling.raise_self", r2c_set_prio(0, CEILING - 1), -EPERM);
+	long h = r2c_thd_create(parked, 0, 20);
+	CHECK_EQ("ceiling.raise_other", r2c_set_prio((word_t)h, 0), -EPERM);
+	CHECK_EQ("ceiling.raise_other_to_ceiling", r2c_set_prio((word_t)h, CEILING), 0);
+	r2c_wakeup((word_t)h);
+	r2c_thd_join((word_t)h);
+	/* My thread, executing in pong (prio=16), asks pong's scheduler
+	 * entry: the ceiling is my component's, wherever the thread runs. */
+	word_t setp = r2c_import_from("pong", "pong_set_prio");
+	r2c_check("ceiling.granted", setp != 0, "no pong_set_prio");
+	if (setp)
+		CHECK_EQ("ceiling.raise_self_in_server", r2c_call(setp, 0, CEILING - 1, 0, 0), -EPERM);
+	CHECK_EQ("ceiling.lower_self", r2c_set_prio(0, MY_PRIO), 0);
+}
+
+/* The spinner (priority 6, cpu=50%/20ms) spins for 50 periods; I, less
+ * urgent and with no budget, keep reading the clock meanwhile. Within a
+ * few periods I must run, and never wait long, and of the time either of
+ * us ran (each counts the clock's small steps as running: a longer jump
+ * is time someone else had, or the host took from the emulator) the
+ * spinner must not have had much more than its half. Without budgets I
+ * would run only once it has finished. */
+static void test_budget(void)
+{
+	const struct cinfo_shm *s = r2c_shm("spin");
+	if (!s) {
+		r2c_check("budget.granted", false, "no shared region \"spin\"");
+		return;
+	}
+	struct spintest *st = (void *)s->vaddr;
+	uint64_t period = ms(SPIN_PERIOD_MS), first = 0, last = 0, gap = 0, mine = 0, t0 = r2c_tsc();
+	uint64_t step = r2c_usecs(SPINTEST_STEP_US);
+	bool done;
+	st->start = 0;
+	st->cycles = 50 * period;
+	uint64_t round = ++st->request;
+	r2c_asnd(s->notify_slot, 0);	/* it is more urgent: it runs at once */
+	do {
+		done = st->done == round;
+		uint64_t now = r2c_tsc();
+		if (st->start && now > st->start) {
+			if (!first) {
+				first = now;
+				last = st->start;	/* waiting from its start counts */
+			}
+			uint64_t d = now - last;
+			if (d > gap)
+				gap = d;
+			if (!done && d <= step)
+				mine += d;
+			last = now;
+		}
+		if (now - t0 > r2c_usecs(60000000))
+			break;
+	} while (!done);
+	r2c_check("budget.spinner_finished", done, "the spinner did not finish its round in 60 s");
+	if (!done)
+		return;
+	uint64_t spun = st->end - st->start, ran = spun - st->away, share = ran * 100 / (ran + mine + 1);
+	r2c_printf("rtest: over %lu ms the spinner ran %lu ms, I %lu ms (it had %lu%%); I first ran %lu us after "
+		   "it began, waited at most %lu ms\n", spun / ms(1), ran / ms(1), mine / ms(1), share,
+		   first ? (first - st->start) / r2c_usecs(1) : 0, gap / ms(1));
+	r2c_check("budget.low_priority_progress", first && first - st->start < 5 * period,
+		  "a less urgent component first ran %lu ms after the spinner began (period %d ms)",
+		  first ? (first - st->start) / ms(1) : 0, SPIN_PERIOD_MS);
+	r2c_check("budget.no_long_wait", gap < 10 * period, "a less urgent component waited %lu ms (period %d ms)",
+		  gap / ms(1), SPIN_PERIOD_MS);
+	r2c_check("budget.spinner_bounded", share < 75, "the spinner, given 50%%, had %lu%% of the time we ran",
+		  share);
 }
 
 /* --- synchronisation ---------------------------------------------------- */
@@ -414,8 +511,11 @@ static void test_console_lines(void)
 void r2c_main(word_t arg)
 {
 	(void)arg;
+	r2c_set_prio(0, MY_PRIO);
 	r2c_ready();
 	test_priorities();
+	test_ceiling();
+	test_budget();
 	test_time_slices();
 	test_mutex();
 	test_cond();

@@ -258,6 +258,55 @@ static int set_prio(struct parser *p, struct compose_comp *d, const char *value)
 	return 0;
 }
 
+/* Decimal digits at *s, moved past them; a value beyond 64 bits becomes
+ * UINT64_MAX. False when there is no digit. */
+static bool read_decimal(const char **s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!is_digit(**s))
+		return false;
+	for (; is_digit(**s); (*s)++)
+		v = v > (UINT64_MAX - 9) / 10 ? UINT64_MAX : v * 10 + (uint64_t)(**s - '0');
+	*out = v;
+	return true;
+}
+
+/* cpu=PERCENT% or cpu=PERCENT%/PERIOD, PERIOD a decimal number followed
+ * by us, ms or s. */
+static int set_cpu(struct parser *p, struct compose_comp *d, const char *value)
+{
+	const char *s = value;
+	uint64_t pct, period = COMPOSE_CPU_PERIOD_US, unit;
+
+	if (!read_decimal(&s, &pct) || *s++ != '%' || (*s && *s != '/'))
+		return fail(p, "cpu=%s: expected PERCENT%% or PERCENT%%/PERIOD (such as 30%% or 30%%/20ms)",
+			    value);
+	if (pct < 1 || pct > 100)
+		return fail(p, "cpu=%s: expected 1%% to 100%%", value);
+	if (*s == '/') {
+		s++;
+		if (!read_decimal(&s, &period))
+			unit = 0;
+		else if (!strcmp(s, "us"))
+			unit = 1;
+		else if (!strcmp(s, "ms"))
+			unit = 1000;
+		else if (!strcmp(s, "s"))
+			unit = 1000000;
+		else
+			unit = 0;
+		if (!unit)
+			return fail(p, "cpu=%s: bad period (a decimal number followed by us, ms or s)", value);
+		period = period > UINT64_MAX / unit ? UINT64_MAX : period * unit;
+		if (period < COMPOSE_CPU_PERIOD_MIN_US || period > COMPOSE_CPU_PERIOD_MAX_US)
+			return fail(p, "cpu=%s: period out of range (1ms to 10s)", value);
+	}
+	d->cpu_pct = (int)pct;
+	d->cpu_period_us = (uint32_t)period;
+	return 0;
+}
+
 static int set_hostdisk(struct parser *p, struct compose_comp *d, const char *value)
 {
 	if (!is_digit(value[0]) || value[1] || value[0] - '0' >= COMPOSE_HOSTDISKS)
@@ -288,9 +337,10 @@ static const struct component_key component_keys[] = {
 	{ "arg", set_arg },
 	{ "halt", set_halt },
 	{ "hostdisk", set_hostdisk },
+	{ "cpu", set_cpu },
 };
 #define NKEYS ((int)(sizeof(component_keys) / sizeof(component_keys[0])))
-#define KEY_NAMES "image, mem, prio, disk, preload, arg, halt, hostdisk"
+#define KEY_NAMES "image, mem, prio, disk, preload, arg, halt, hostdisk, cpu"
 #define IMAGE_KEY 0	/* the one required key */
 
 static int find_key(const char *name)
@@ -661,6 +711,23 @@ static int derive_start_order(struct parser *p)
 	return 0;
 }
 
+/* A component without cpu= gets no limit, unless it is a server (some
+ * component uses it): then COMPOSE_CPU_SERVER_PCT of the default period. */
+static void cpu_defaults(struct composition *c)
+{
+	for (int i = 0; i < c->ncomps; i++) {
+		struct compose_comp *d = &c->comps[i];
+		bool server = false;
+
+		if (d->cpu_pct)
+			continue;
+		for (int u = 0; u < c->nuses; u++)
+			server |= c->uses[u].server == i;
+		d->cpu_pct = server ? COMPOSE_CPU_SERVER_PCT : 100;
+		d->cpu_period_us = COMPOSE_CPU_PERIOD_US;
+	}
+}
+
 /* ---- entry -------------------------------------------------------------- */
 
 static int parse_all(struct parser *p, const char *text, size_t len)
@@ -671,6 +738,7 @@ static int parse_all(struct parser *p, const char *text, size_t len)
 		return fail(p, "no components");
 	if (resolve_uses(p) || resolve_shm(p))
 		return -1;
+	cpu_defaults(p->out);
 	return derive_start_order(p);
 }
 

@@ -1,7 +1,7 @@
 /*
  * The composition file: which components boot, with how much memory and
- * which priority, which servers each may invoke, and which memory two of
- * them share. Parsed by the booter in the guest (freestanding, no
+ * which priority and share of the CPU, which servers each may invoke, and
+ * which memory two of them share. Parsed by the booter in the guest (freestanding, no
  * allocation) and tested on the host; docs/composition.md describes the
  * format, its limits and its error messages.
  */
@@ -21,16 +21,26 @@
 #define COMPOSE_VALUE_MAX 47	/* image=, preload=, arg= */
 #define COMPOSE_HOSTDISKS 8	/* hostdisk=0 .. 7 */
 
+/* cpu=PERCENT%[/PERIOD]: a share of the CPU per period (docs/composition.md) */
+#define COMPOSE_CPU_PERIOD_US	100000	/* the period when cpu= names none */
+#define COMPOSE_CPU_PERIOD_MIN_US 1000
+#define COMPOSE_CPU_PERIOD_MAX_US 10000000
+#define COMPOSE_CPU_SERVER_PCT	80	/* a server's share without cpu= */
+
 struct compose_comp {
 	char name[COMPOSE_NAME_MAX + 1];
 	char image[COMPOSE_VALUE_MAX + 1];	/* boot module holding its ELF image */
 	uint64_t mem;		/* bytes, a multiple of 4096 */
-	int prio;		/* 0 most urgent .. 31 */
+	int prio;		/* 0 most urgent .. 31: its first thread's, and the
+				 * most urgent any of its threads may have */
 	uint64_t disk;		/* RAM disk bytes, a multiple of 512; 0 none */
 	char preload[COMPOSE_VALUE_MAX + 1];	/* boot module copied to the disk; "" none */
 	int hostdisk;		/* the disk is the machine's host disk N; -1 none */
 	char arg[COMPOSE_VALUE_MAX + 1];	/* "" none */
 	bool halt;		/* the system halts once every halt=yes component ended */
+	int cpu_pct;		/* its threads may run this % of each period, 1..100
+				 * (100: no limit); servers 80 by default */
+	uint32_t cpu_period_us;	/* that period */
 	int line;
 };
 

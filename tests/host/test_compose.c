@@ -142,7 +142,8 @@ static bool composition_valid(const struct composition *k)
 		    bounded_len(d->image, 48) < 1 || bounded_len(d->image, 48) > 47 ||
 		    bounded_len(d->preload, 48) > 47 || bounded_len(d->arg, 48) > 47 ||
 		    d->mem < 4 * KiB || d->mem > 4 * GiB || d->mem % 4096 ||
-		    d->prio < 0 || d->prio > 31 || d->disk > 4 * GiB || d->disk % 512 || d->line < 1)
+		    d->prio < 0 || d->prio > 31 || d->disk > 4 * GiB || d->disk % 512 || d->line < 1 ||
+		    d->cpu_pct < 1 || d->cpu_pct > 100 || d->cpu_period_us < 1000 || d->cpu_period_us > 10000000)
 			return false;
 	}
 	for (int u = 0; u < k->nuses; u++) {
@@ -176,7 +177,7 @@ static bool same_composition(const struct composition *x, const struct compositi
 		if (strcmp(a->name, b->name) || strcmp(a->image, b->image) || a->mem != b->mem ||
 		    a->prio != b->prio || a->disk != b->disk || strcmp(a->preload, b->preload) ||
 		    strcmp(a->arg, b->arg) || a->halt != b->halt || a->hostdisk != b->hostdisk || a->line != b->line ||
-		    x->order[i] != y->order[i])
+		    a->cpu_pct != b->cpu_pct || a->cpu_period_us != b->cpu_period_us || x->order[i] != y->order[i])
 			return false;
 	}
 	for (int u = 0; u < x->nuses; u++)
@@ -255,13 +256,24 @@ static void test_other_examples(void)
 		CHECK(name, r == 0 && composition_valid(&c), "r=%d %s", r, err);
 	}
 	r = parse_file("compose/test-runtime.comp");
-	CHECK("compose.example.shm", r == 0 && c.nshm == 1 && !strcmp(c.shm[0].name, "ring") &&
+	CHECK("compose.example.shm", r == 0 && c.nshm == 2 && !strcmp(c.shm[0].name, "ring") &&
 	      c.shm[0].size == 64 * KiB && c.shm[0].a == compose_find(&c, "rtest") &&
 	      c.shm[0].b == compose_find(&c, "ringpeer"), "r=%d %s", r, err);
 	r = parse_file("compose/rk.comp");
 	CHECK("compose.example.halt_preload_arg", r == 0 && comp_named("hello")->halt &&
 	      !comp_named("rk")->halt && !strcmp(comp_named("rd0")->preload, "ffs.img") &&
 	      !strcmp(comp_named("rk")->arg, "rd0,tmpfs::/tmp"), "r=%d %s", r, err);
+
+	r = parse_file("compose/rk.comp");
+	CHECK("compose.example.cpu_defaults", r == 0 && comp_named("rk")->cpu_pct == 80 &&
+	      comp_named("rd0")->cpu_pct == 80 && comp_named("console")->cpu_pct == 80 &&
+	      comp_named("rk")->cpu_period_us == 100000 && comp_named("hello")->cpu_pct == 100,
+	      "r=%d %s rk %d%% hello %d%%", r, err, comp_named("rk")->cpu_pct, comp_named("hello")->cpu_pct);
+	r = parse_file("compose/test-runtime.comp");
+	CHECK("compose.example.cpu_spinner", r == 0 && comp_named("spinner")->cpu_pct == 50 &&
+	      comp_named("spinner")->cpu_period_us == 20000 && comp_named("rtest")->cpu_pct == 100,
+	      "r=%d %s spinner %d%%/%uus", r, err, comp_named("spinner")->cpu_pct,
+	      comp_named("spinner")->cpu_period_us);
 
 	r = parse_file("compose/bad-cycle.comp");
 	CHECK("compose.example.bad_cycle",
@@ -298,6 +310,37 @@ static void test_defaults(void)
 	r = parse("component a image=a.elf prio=31\ncomponent b image=b.elf prio=007\n");
 	CHECK("compose.prio_range", r == 0 && c.comps[0].prio == 31 && c.comps[1].prio == 7,
 	      "r=%d %s", r, err);
+}
+
+/* cpu=: a leaf has no limit, a server 80% of 100 ms, unless cpu= says */
+static void test_cpu(void)
+{
+	static const struct { const char *setting; int pct; uint32_t period_us; } cases[] = {
+		{ "cpu=30%", 30, 100000 }, { "cpu=30%/20ms", 30, 20000 }, { "cpu=1%/1ms", 1, 1000 },
+		{ "cpu=100%/10s", 100, 10000000 }, { "cpu=5%/1500us", 5, 1500 }, { "cpu=007%/2s", 7, 2000000 },
+		{ "cpu=50%/0020ms", 50, 20000 }, { "cpu=100%", 100, 100000 },
+	};
+	char text[128], name[64];
+	int r;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), "component a image=a.elf %s\n", cases[i].setting);
+		snprintf(name, sizeof(name), "compose.cpu.%s", cases[i].setting + 4);
+		r = parse(text);
+		CHECK(name, r == 0 && c.comps[0].cpu_pct == cases[i].pct &&
+		      c.comps[0].cpu_period_us == cases[i].period_us,
+		      "r=%d %s: %d%% of %u us", r, err, c.comps[0].cpu_pct, c.comps[0].cpu_period_us);
+	}
+	r = parse("component a image=a\ncomponent s image=s\ncomponent t image=t cpu=100%\n"
+		  "component u image=u cpu=10%/5ms\nuses a s\nuses a t\nuses a u\n");
+	CHECK("compose.cpu.defaults", r == 0 && c.comps[0].cpu_pct == 100 && c.comps[0].cpu_period_us == 100000 &&
+	      c.comps[1].cpu_pct == 80 && c.comps[1].cpu_period_us == 100000 && c.comps[2].cpu_pct == 100 &&
+	      c.comps[3].cpu_pct == 10 && c.comps[3].cpu_period_us == 5000,
+	      "r=%d %s: %d%% %d%% %d%% %d%%", r, err, c.comps[0].cpu_pct, c.comps[1].cpu_pct, c.comps[2].cpu_pct,
+	      c.comps[3].cpu_pct);
+	r = parse("uses a s\ncomponent s image=s\ncomponent a image=a\n");
+	CHECK("compose.cpu.server_declared_first_used_later", r == 0 && comp_named("s")->cpu_pct == 80 &&
+	      comp_named("a")->cpu_pct == 100, "r=%d %s", r, err);
 }
 
 struct size_case { const char *setting; uint64_t mem, disk; };
@@ -428,6 +471,31 @@ static const struct bad_case bad_cases[] = {
 	{ "prio_huge", "component a image=a prio=99999999999999999999\n",
 	  "t.comp:1: prio=99999999999999999999" },
 	{ "halt_word", "component a image=a halt=1\n", "t.comp:1: halt=1: expected yes or no" },
+	{ "cpu_no_percent", "component a image=a cpu=30\n",
+	  "t.comp:1: cpu=30: expected PERCENT% or PERCENT%/PERIOD (such as 30% or 30%/20ms)" },
+	{ "cpu_word", "component a image=a cpu=half\n", "t.comp:1: cpu=half: expected PERCENT%" },
+	{ "cpu_negative", "component a image=a cpu=-5%\n", "t.comp:1: cpu=-5%: expected PERCENT%" },
+	{ "cpu_fraction", "component a image=a cpu=2.5%\n", "t.comp:1: cpu=2.5%: expected PERCENT%" },
+	{ "cpu_no_slash", "component a image=a cpu=30%20ms\n", "t.comp:1: cpu=30%20ms: expected PERCENT%" },
+	{ "cpu_zero", "component a image=a cpu=0%\n", "t.comp:1: cpu=0%: expected 1% to 100%" },
+	{ "cpu_over", "\ncomponent a image=a cpu=101%/1s\n", "t.comp:2: cpu=101%/1s: expected 1% to 100%" },
+	{ "cpu_huge", "component a image=a cpu=99999999999999999999999%\n",
+	  "t.comp:1: cpu=99999999999999999999999%: expected 1% to 100%" },
+	{ "cpu_period_unit", "component a image=a cpu=30%/20\n",
+	  "t.comp:1: cpu=30%/20: bad period (a decimal number followed by us, ms or s)" },
+	{ "cpu_period_case", "component a image=a cpu=30%/20MS\n", "t.comp:1: cpu=30%/20MS: bad period" },
+	{ "cpu_period_empty", "component a image=a cpu=30%/\n", "t.comp:1: cpu=30%/: bad period" },
+	{ "cpu_period_trailing", "component a image=a cpu=30%/20ms/2\n", "t.comp:1: cpu=30%/20ms/2: bad period" },
+	{ "cpu_period_short", "component a image=a cpu=30%/999us\n",
+	  "t.comp:1: cpu=30%/999us: period out of range (1ms to 10s)" },
+	{ "cpu_period_zero", "component a image=a cpu=30%/0ms\n", "t.comp:1: cpu=30%/0ms: period out of range" },
+	{ "cpu_period_long", "component a image=a cpu=30%/10001ms\n", "t.comp:1: cpu=30%/10001ms: period out of range" },
+	{ "cpu_period_overflow", "component a image=a cpu=30%/99999999999999999999s\n",
+	  "t.comp:1: cpu=30%/99999999999999999999s: period out of range" },
+	{ "cpu_period_shift_overflow", "component a image=a cpu=30%/18446744073709552s\n",
+	  "period out of range" },
+	{ "cpu_twice", "component a image=a cpu=30% cpu=40%\n", "t.comp:1: cpu= given twice" },
+	{ "cpu_empty", "component a image=a cpu=\n", "t.comp:1: cpu=: empty value" },
 	/* uses lines */
 	{ "uses_one", "component a image=a.elf\nuses a\n",
 	  "t.comp:2: uses: expected \"uses CLIENT SERVER\"" },
@@ -488,7 +556,7 @@ static void test_mistakes(void)
 	      "err=\"%s\"", err);
 	r = parse_as("default.comp", memory, strlen(memory));
 	CHECK("compose.error.unknown_key_exact", r == -1 && !strcmp(err,
-	      "default.comp:3: unknown key \"memory\" (expected image, mem, prio, disk, preload, arg, halt, hostdisk)"),
+	      "default.comp:3: unknown key \"memory\" (expected image, mem, prio, disk, preload, arg, halt, hostdisk, cpu)"),
 	      "err=\"%s\"", err);
 	r = parse("component a image=a mem=1Q\n");
 	CHECK("compose.error.output_cleared", r == -1 && c.ncomps == 0 && c.nuses == 0,
@@ -855,6 +923,7 @@ int main(void)
 	test_default_example();
 	test_other_examples();
 	test_defaults();
+	test_cpu();
 	test_sizes();
 	test_mistakes();
 	test_order();

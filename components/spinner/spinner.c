@@ -1,0 +1,37 @@
+/*
+ * spinner: the antagonist of the temporal-isolation test. It runs at a
+ * high priority with a CPU budget (compose/test-runtime.comp). Each time
+ * rtest asks, through the shared region "spin" and a send to my first
+ * thread, it spins on the CPU for the time asked, never blocking, and
+ * records when it ran and for how long it was kept off the CPU; then it
+ * waits for the next request. Without a budget nothing less urgent would
+ * run while it spins.
+ */
+#include "r2c.h"
+#include "r2c/spintest.h"
+
+void r2c_main(word_t arg)
+{
+	(void)arg;
+	const struct cinfo_shm *s = r2c_shm("spin");
+	if (!s) {
+		r2c_printf("spinner: no shared region \"spin\"\n");
+		return;
+	}
+	struct spintest *st = (void *)s->vaddr;
+	uint64_t off = r2c_usecs(SPINTEST_STEP_US);
+	for (;;) {
+		while (st->done == st->request)
+			r2c_rcv(0);
+		uint64_t t0 = r2c_tsc(), prev = t0, away = 0;
+		st->start = t0;
+		for (uint64_t now = t0; now - t0 < st->cycles; prev = now) {
+			now = r2c_tsc();
+			if (now - prev > off)
+				away += now - prev;
+		}
+		st->end = prev;
+		st->away = away;
+		st->done = st->request;
+	}
+}
