@@ -135,6 +135,19 @@ static long prio_allowed(int comp, word_t prio)
 	return 0;
 }
 
+/* Authority over threads: a request comes from the component whose
+ * `sched` capability was invoked (t->in; thread ids are names, not
+ * capabilities). It may act on its own threads, and on threads that have
+ * entered it: executing in it or with it on their invocation stack (a
+ * server waking a client thread that waits inside it). The kernel says
+ * which. */
+static bool may_act_on(const struct sthd *t, const struct sthd *o)
+{
+	if (t->in < 0 || o->comp == t->in)
+		return true;
+	return r2c_op(o->kt.slot, THD_IN_COMP, booted_comp(t->in), 0, 0, 0, 0, 0) == 1;
+}
+
 static struct sthd *by_tid(word_t tid)
 {
 	for (struct sthd *t = tid_hash[tid % TID_HASH]; t; t = t->hnext)
@@ -309,6 +322,8 @@ static void request(struct sthd *t)
 		o = by_tid(t->a1);
 		if (!o || o->state == S_DEAD)
 			t->result = -ESRCH;
+		else if (!may_act_on(t, o))
+			t->result = -EPERM;
 		else if (o->state == S_PARKED)
 			make_runnable(o, 0);
 		else
@@ -318,15 +333,17 @@ static void request(struct sthd *t)
 		break;
 	case SCHED_YIELD_TO:
 		o = by_tid(t->a1);
-		if (o && o != t && o->state == S_RUNNABLE) {
+		if (o && !may_act_on(t, o))
+			t->result = -EPERM;
+		else if (o && o != t && o->state == S_RUNNABLE) {
 			lent = o;	/* it holds what t waits for: run it once, t's turn after */
 			t->result = 1;
 		}
 		break;
-	case SCHED_THD_CREATE:		/* the new thread's home is t's */
-		t->result = prio_allowed(t->comp, t->a3);
+	case SCHED_THD_CREATE:		/* in the component that asks: where ip is */
+		t->result = prio_allowed(t->in, t->a3);
 		if (!t->result)
-			t->result = sched_create_in(t->comp, t->a1, t->a2, (int)t->a3);
+			t->result = sched_create_in(t->in, t->a1, t->a2, (int)t->a3);
 		break;
 	case SCHED_JOIN:
 		o = by_tid(t->a1);
@@ -334,6 +351,8 @@ static void request(struct sthd *t)
 			t->result = t->a1 && t->a1 <= tid_max ? 0 : -ESRCH;
 		else if (o == t)
 			t->result = -EDEADLK;
+		else if (o->comp != t->in)	/* only my own threads */
+			t->result = -EPERM;
 		else if (o->state != S_DEAD) {
 			o->joiner = t->kt.tid;
 			stop(t, S_JOINING);
@@ -355,6 +374,10 @@ static void request(struct sthd *t)
 		o = t->a1 ? by_tid(t->a1) : t;
 		if (!o) {
 			t->result = -EINVAL;
+			break;
+		}
+		if (o != t && o->comp != t->in) {	/* only my own threads, or myself */
+			t->result = -EPERM;
 			break;
 		}
 		if ((t->result = prio_allowed(o->comp, t->a2)))	/* o's home's ceiling, wherever t runs */

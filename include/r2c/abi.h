@@ -156,7 +156,7 @@ enum machine_op {
  * below hold what the kernel granted.
  */
 #define BOOTINFO_VADDR	0x200000ull
-#define BOOT_MODULES_MAX 16
+#define BOOT_MODULES_MAX 32
 #define BOOT_UNTYPED_MAX 8
 
 enum root_slot {
