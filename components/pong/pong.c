@@ -67,6 +67,24 @@ static word_t pong_set_prio(word_t a0, word_t a1, word_t a2, word_t a3, struct r
 }
 R2C_ENTRY(pong_set_prio);
 
+/* Park the calling thread here until pong_wake wakes it (for the
+ * scheduler's authority tests): returns 0 once woken. */
+static word_t pong_park(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)inv;
+	return (word_t)r2c_block(0);
+}
+R2C_ENTRY(pong_park);
+
+/* r2c_wakeup(a0), asked from here: allowed only for a thread of mine or
+ * one that has entered me. */
+static word_t pong_wake(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a1, (void)a2, (void)a3, (void)inv;
+	return (word_t)r2c_wakeup(a0);
+}
+R2C_ENTRY(pong_wake);
+
 static word_t pong_ud(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
 {
 	(void)a0, (void)a1, (void)a2, (void)a3, (void)inv;

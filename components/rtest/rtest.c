@@ -524,6 +524,7 @@ void r2c_main(word_t arg)
 	test_ramdisk();
 	test_ring();
 	test_share();
+	test_authority();
 	test_console_lines();
 	test_churn();
 	r2c_printf("rtest: runtime tests: %d passed, %d failed\n", r2c_passed, r2c_failed);

@@ -4,5 +4,6 @@
 
 void test_share(void);
 void test_churn(void);
+void test_authority(void);
 
 #endif
