@@ -102,12 +102,20 @@ static long cap_copy(struct comp *me, struct comp *c, struct regs *r)
 	return 0;
 }
 
+/* The SINV goes into my table, or into that of the component a3 names. */
 static long sinv_create(struct comp *me, struct comp *c, struct regs *r)
 {
 	long err;
+	struct comp *to = me;
 	if (r->rdi >= USER_TOP)
 		return -EINVAL;
-	struct cap *dst = cap_slot_free(me, r->rdx, &err);
+	if (r->r10) {
+		struct cap *tc = cap_lookup(me, r->r10, CAP_COMP, RIGHT_ADMIN, &err);
+		if (!tc)
+			return err;
+		to = tc->obj;
+	}
+	struct cap *dst = cap_slot_free(to, r->rdx, &err);
 	if (!dst)
 		return err;
 	*dst = (struct cap){ .type = CAP_SINV, .rights = RIGHT_ALL, .obj = c, .d0 = r->rdi, .d1 = r->rsi };
@@ -156,6 +164,9 @@ long comp_op(struct thread *t, struct cap *cc, word_t op, struct regs *r)
 		if (r->rdi >= c->nslots)
 			return -ERANGE;
 		return c->slots[r->rdi].type;
+	case COMP_RETIRE:
+		c->retired = 1;
+		return 0;
 	}
 	return -EINVAL;
 }

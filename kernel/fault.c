@@ -4,10 +4,10 @@
  * vector, address, instruction pointer and error code as arguments. The
  * handler may fix the cause and resume the instruction; otherwise the
  * thread unwinds to whoever invoked the faulting component, which sees
- * -EFAULT, or ends if it has no caller. The kernel reports every fault.
+ * INV_FAULTED, or ends if it has no caller. The kernel reports every fault.
  */
 #include "include/obj.h"
-#include "arch/x86_64/asm.h"
+#include "arch/x86_64/cpu.h"
 
 #define FAULT_REPORTS_MAX 16	/* per component; later ones are counted */
 
@@ -32,7 +32,7 @@ static void report(struct comp *c, struct thread *t, struct regs *r, word_t addr
 	       c->faults_reported == FAULT_REPORTS_MAX ? " (further faults here not reported)" : "");
 }
 
-/* The component t executes in cannot go on: return -EFAULT to its
+/* The component t executes in cannot go on: return INV_FAULTED to its
  * caller, skipping fault-handler frames (their faulted component cannot
  * go on either); end the thread if no caller is left. */
 struct thread *fault_unwind(struct thread *t, struct regs *r)
@@ -43,7 +43,7 @@ struct thread *fault_unwind(struct thread *t, struct regs *r)
 			t->in_fault = 0;
 			continue;
 		}
-		r->rax = -EFAULT;
+		r->rax = INV_FAULTED;
 		r->rdi = r->rsi = r->rdx = 0;
 		return t;
 	}
@@ -54,9 +54,11 @@ struct thread *fault_raise(struct thread *t, struct regs *r, word_t addr)
 {
 	struct comp *c = t->comp;
 	report(c, t, r, addr);
-	if (c->fault.type != CAP_SINV || t->in_fault || t->depth == INV_DEPTH_MAX)
+	if (c->fault.type != CAP_SINV || t->in_fault || t->depth == INV_DEPTH_MAX ||
+	    ((struct comp *)c->fault.obj)->retired)
 		return fault_unwind(t, r);
 	t->fault_regs = *r;
+	fpu_save_to(t->fault_fpu);	/* the handler starts with a clean FPU */
 	t->in_fault = 1;
 	word_t vec = r->vec, ip = r->rip, err = r->err;
 	inv_call(t, &c->fault, r);
@@ -74,6 +76,7 @@ struct thread *fault_return(struct thread *t, struct regs *r)
 	t->in_fault = 0;
 	if (r->rdi == FAULT_RESUME) {
 		*r = t->fault_regs;
+		fpu_load_from(t->fault_fpu);
 		return t;
 	}
 	return fault_unwind(t, r);

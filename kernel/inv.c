@@ -3,26 +3,36 @@
  * continues in the server's address space at the entry point of the SINV
  * capability, and SELF_RETURN brings it back. Arguments stay in the
  * registers they arrived in; the kernel saves only what it must restore
- * for the client (ip, sp, flags and the callee-saved registers).
+ * for the client (ip, sp, FS base and the callee-saved registers).
+ *
+ * Nothing else crosses: the server starts with rflags RFLAGS_CLEAN, FS
+ * base 0, FPU/SSE in their initial state and every other register zero
+ * (rcx and r11 get its ip and rflags from sysret); the client comes back
+ * the same way with only the status and r0..r2 from the server.
  */
 #include "include/obj.h"
-#include "arch/x86_64/asm.h"
+#include "arch/x86_64/cpu.h"
 
 struct thread *inv_call(struct thread *t, struct cap *c, struct regs *r)
 {
-	if (unlikely(t->depth == INV_DEPTH_MAX)) {
-		r->rax = -EDEADLK;
+	struct comp *s = c->obj;
+	if (unlikely(t->depth == INV_DEPTH_MAX || s->retired)) {
+		r->rax = s->retired ? INV_GONE : INV_TOO_DEEP;
+		r->rdi = r->rsi = r->rdx = 0;
 		return t;
 	}
-	struct comp *s = c->obj;
 	struct inv_frame *f = &t->inv[t->depth++];
-	*f = (struct inv_frame){ t->comp, r->rip, r->rsp, r->rflags,
+	*f = (struct inv_frame){ t->comp, r->rip, r->rsp, t->fsbase,
 				 r->rbx, r->rbp, r->r12, r->r13, r->r14, r->r15, 0 };
 	s->frame->refs++;	/* obj_get(s), without looking the frame up */
 	t->comp = s;
+	if (unlikely(t->fsbase))
+		fsbase_set(t, 0);
+	fpu_reset();
 	r->r8 = c->d1;
 	r->r9 = t->tid;
 	r->rip = c->d0;
+	r->rflags = RFLAGS_CLEAN;
 	r->rsp = r->rax = 0;
 	r->rbx = r->rbp = r->r12 = r->r13 = r->r14 = r->r15 = 0;
 	r->vec = VEC_SYSCALL;
@@ -30,7 +40,8 @@ struct thread *inv_call(struct thread *t, struct cap *c, struct regs *r)
 }
 
 /* Pop the top invocation: the thread is back in the component that made
- * it, with that component's registers. */
+ * it, with that component's registers and FS base, clean rflags and a
+ * clean FPU. */
 struct inv_frame *inv_pop(struct thread *t, struct regs *r)
 {
 	struct inv_frame *f = &t->inv[--t->depth];
@@ -39,7 +50,7 @@ struct inv_frame *inv_pop(struct thread *t, struct regs *r)
 	t->comp = f->comp;
 	r->rip = f->ip;
 	r->rsp = f->sp;
-	r->rflags = f->flags;
+	r->rflags = RFLAGS_CLEAN;
 	r->rbx = f->rbx;
 	r->rbp = f->rbp;
 	r->r12 = f->r12;
@@ -48,6 +59,9 @@ struct inv_frame *inv_pop(struct thread *t, struct regs *r)
 	r->r15 = f->r15;
 	r->r8 = r->r9 = r->r10 = 0;
 	r->vec = VEC_SYSCALL;
+	if (unlikely(f->fsbase != t->fsbase))
+		fsbase_set(t, f->fsbase);
+	fpu_reset();
 	return f;
 }
 
@@ -60,5 +74,24 @@ struct thread *inv_return(struct thread *t, struct regs *r)
 	struct inv_frame *f = inv_pop(t, r);
 	if (unlikely(f->is_fault))
 		return fault_return(t, r);
+	return t;		/* rax = 0 (SELF_RETURN's number): INV_DONE */
+}
+
+/* The server's entry stub found no free stack (SELF_NO_STACK): the
+ * invocation did not happen. A fault handler that cannot run leaves its
+ * fault unhandled. */
+struct thread *inv_no_stack(struct thread *t, struct regs *r)
+{
+	if (t->depth == 0) {
+		r->rax = -EINVAL;
+		return t;
+	}
+	struct inv_frame *f = inv_pop(t, r);
+	if (f->is_fault) {
+		t->in_fault = 0;
+		return fault_unwind(t, r);
+	}
+	r->rax = INV_NO_STACK;
+	r->rdi = r->rsi = r->rdx = 0;
 	return t;
 }

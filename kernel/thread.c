@@ -17,14 +17,26 @@ void thread_init(struct thread *t, struct comp *c, struct thread *sched, word_t 
 	t->tid = next_tid++;
 	t->regs = (struct regs){ .rip = ip, .rdi = arg, .rsi = t->tid, .cs = USER_CS,
 				 .ss = USER_DS, .rflags = 0x202, .vec = VEC_SYSCALL };
-	*(uint16_t *)&t->fpu[0] = 0x37F;	/* FCW: all x87 exceptions masked */
-	*(uint32_t *)&t->fpu[24] = 0x1F80;	/* MXCSR: all SSE exceptions masked */
+	memcpy(t->fpu, fpu_clean, sizeof(t->fpu));
 	t->comp = c;
 	obj_get(c);
 	t->sched = sched;
 	if (sched)
 		obj_get(sched);
 	t->state = THD_READY;
+}
+
+/* c is where t runs now or somewhere on its invocation stack. */
+bool thread_in_comp(const struct thread *t, const struct comp *c)
+{
+	if (t->state == THD_DEAD)
+		return false;
+	if (t->comp == c)
+		return true;
+	for (int i = 0; i < t->depth; i++)
+		if (t->inv[i].comp == c)
+			return true;
+	return false;
 }
 
 void thread_destroy(struct thread *t)
@@ -168,6 +180,11 @@ struct thread *thread_op(struct thread *t, struct cap *c, word_t op, struct regs
 		r->rdi = x == t ? r->rip : x->regs.rip;	/* where it is, for diagnostics */
 		r->rsi = x->depth;
 		return t;
+	case THD_IN_COMP: {
+		struct cap *cc = cap_lookup(t->comp, r->rdi, CAP_COMP, 0, &err);
+		r->rax = cc ? thread_in_comp(x, cc->obj) : (word_t)err;
+		return t;
+	}
 	}
 	r->rax = -EINVAL;
 	return t;
@@ -219,12 +236,13 @@ struct thread *self_op(struct thread *t, word_t op, struct regs *r)
 			r->rax = -EINVAL;
 			return t;
 		}
-		t->fsbase = cpu0.fsbase = r->rdi;
-		wrmsr(MSR_FS_BASE, r->rdi);
+		fsbase_set(t, r->rdi);
 		return t;
 	case SELF_TID:
 		r->rax = t->tid;
 		return t;
+	case SELF_NO_STACK:
+		return inv_no_stack(t, r);
 	}
 	r->rax = -EINVAL;
 	return t;

@@ -93,6 +93,13 @@ long untyped_op(struct thread *t, struct cap *ut, word_t op, struct regs *r)
 		r->rdi = ut->d0 << PAGE_SHIFT;
 		return (long)ut->d1;
 	}
+	if (op == UT_FRAME) {
+		if (r->rdi >= ut->d1)
+			return -EINVAL;
+		struct frame *f = frame_of((ut->d0 + r->rdi) << PAGE_SHIFT);
+		r->rdi = f->refs;
+		return f->type;
+	}
 	if (!(ut->rights & RIGHT_ADMIN))
 		return -EPERM;
 	switch (op) {

@@ -104,3 +104,159 @@ void r2c_main(word_t arg)
 		for (;;)
 			__asm__ volatile("pause");
 }
+
+/* --- raw entries for the kernel's invocation-boundary tests --------------
+ * These take no stack from the pool (the kernel's rsp = 0) and look at
+ * the registers exactly as the kernel hands them over, or leave garbage
+ * in all of them on the way back. One caller at a time. */
+
+#define CLIENT_MARK 0xC11E17u	/* top half of every value the test client plants */
+word_t pong_seen[16];		/* rax rbx rcx rdx rsi rdi rbp r8..r15, rflags */
+uint8_t pong_fx[512] __attribute__((aligned(16)));
+word_t pong_out[3];
+char pong_raw_stack[4096] __attribute__((aligned(16)));
+/* What pong_dirty leaves in x87/SSE: xmm0-15 all 0x5e, MXCSR round
+ * toward zero, x87 in single precision. */
+const uint8_t pong_dirty_fx[512] __attribute__((aligned(16))) = {
+	[0] = 0x7F, [1] = 0x00, [24] = 0x80, [25] = 0x7F, [160 ... 415] = 0x5e,
+};
+_Static_assert(R2C_SYSCALL(CAP_SELF, SELF_SET_FSBASE) == 0x500000000ull, "pong_dirty");
+
+/* r0 = rflags at entry; r1 = bit i: register i held a client value, bit
+ * 16: rcx is not the entry, bit 17: r11 is not clean rflags, bit 18: a
+ * register that should start at 0 did not; r2 = bit i: xmm i not zero,
+ * bit 16: MXCSR, bit 17: FCW not as after reset. */
+void pong_regs_check(void);
+void pong_regs_check(void)
+{
+	extern char r2c_export_pong_regs[];
+	word_t leak = 0, x = 0;
+	for (int i = 0; i < 15; i++)
+		if (pong_seen[i] >> 32 == CLIENT_MARK)
+			leak |= 1ul << i;
+	if (pong_seen[2] != (word_t)r2c_export_pong_regs)
+		leak |= 1ul << 16;
+	if (pong_seen[10] != RFLAGS_CLEAN)
+		leak |= 1ul << 17;
+	if (pong_seen[0] | pong_seen[1] | pong_seen[6] | pong_seen[11] | pong_seen[12] | pong_seen[13] | pong_seen[14])
+		leak |= 1ul << 18;
+	for (int i = 0; i < 16; i++)
+		for (int b = 0; b < 16; b++)
+			if (pong_fx[160 + 16 * i + b])
+				x |= 1ul << i;
+	if ((pong_fx[24] | pong_fx[25] << 8) != 0x1F80)
+		x |= 1ul << 16;
+	if ((pong_fx[0] | pong_fx[1] << 8) != 0x37F)
+		x |= 1ul << 17;
+	pong_out[0] = pong_seen[15];
+	pong_out[1] = leak;
+	pong_out[2] = x;
+}
+
+__asm__(".text\n"
+	".globl r2c_export_pong_regs\n"
+	"r2c_export_pong_regs:\n"
+	"	mov %rax, pong_seen+0(%rip)\n"
+	"	mov %rbx, pong_seen+8(%rip)\n"
+	"	mov %rcx, pong_seen+16(%rip)\n"
+	"	mov %rdx, pong_seen+24(%rip)\n"
+	"	mov %rsi, pong_seen+32(%rip)\n"
+	"	mov %rdi, pong_seen+40(%rip)\n"
+	"	mov %rbp, pong_seen+48(%rip)\n"
+	"	mov %r8, pong_seen+56(%rip)\n"
+	"	mov %r9, pong_seen+64(%rip)\n"
+	"	mov %r10, pong_seen+72(%rip)\n"
+	"	mov %r11, pong_seen+80(%rip)\n"
+	"	mov %r12, pong_seen+88(%rip)\n"
+	"	mov %r13, pong_seen+96(%rip)\n"
+	"	mov %r14, pong_seen+104(%rip)\n"
+	"	mov %r15, pong_seen+112(%rip)\n"
+	"	lea pong_raw_stack+4096(%rip), %rsp\n"
+	"	pushfq\n"
+	"	popq pong_seen+120(%rip)\n"
+	"	fxsave64 pong_fx(%rip)\n"
+	"	cld\n"
+	"	call pong_regs_check\n"
+	"	mov pong_out(%rip), %rdi\n"
+	"	mov pong_out+8(%rip), %rsi\n"
+	"	mov pong_out+16(%rip), %rdx\n"
+	"	xor %eax, %eax\n"
+	"	syscall\n"
+	"	ud2\n"
+	/* Return r0..r2 = 1, 2, 3 with FS base 8, DF and AC set, x87/SSE
+	 * as pong_dirty_fx and every other register holding 0x5e7e... */
+	".globl r2c_export_pong_dirty\n"
+	"r2c_export_pong_dirty:\n"
+	"	lea pong_raw_stack+4096(%rip), %rsp\n"
+	"	movabs $0x500000000, %rax\n"		/* SELF_SET_FSBASE */
+	"	mov $8, %edi\n"
+	"	syscall\n"
+	"	fxrstor64 pong_dirty_fx(%rip)\n"
+	"	pushfq\n"
+	"	orq $0x40400, (%rsp)\n"			/* AC, DF */
+	"	popfq\n"
+	"	movabs $0x5e7e000000000001, %rbx\n"
+	"	movabs $0x5e7e000000000002, %rcx\n"
+	"	movabs $0x5e7e000000000003, %rbp\n"
+	"	movabs $0x5e7e000000000004, %r8\n"
+	"	movabs $0x5e7e000000000005, %r9\n"
+	"	movabs $0x5e7e000000000006, %r10\n"
+	"	movabs $0x5e7e000000000007, %r11\n"
+	"	movabs $0x5e7e000000000008, %r12\n"
+	"	movabs $0x5e7e000000000009, %r13\n"
+	"	movabs $0x5e7e00000000000a, %r14\n"
+	"	movabs $0x5e7e00000000000b, %r15\n"
+	"	mov $1, %edi\n"
+	"	mov $2, %esi\n"
+	"	mov $3, %edx\n"
+	"	xor %eax, %eax\n"
+	"	syscall\n"
+	"	ud2\n"
+	/* Take every stack of the pool, or give them all back (nothing may
+	 * be inside this component then). */
+	".globl r2c_export_pong_hog\n"
+	"r2c_export_pong_hog:\n"
+	"	movq $-1, r2c_stack_bitmap(%rip)\n"
+	"	jmp 1f\n"
+	".globl r2c_export_pong_unhog\n"
+	"r2c_export_pong_unhog:\n"
+	"	mov r2c_stack_count(%rip), %rcx\n"	/* one bitmap word: fewer than 64 stacks */
+	"	mov $-1, %rdi\n"
+	"	shl %cl, %rdi\n"
+	"	mov %rdi, r2c_stack_bitmap(%rip)\n"
+	"1:	xor %edi, %edi\n"
+	"	xor %esi, %esi\n"
+	"	xor %edx, %edx\n"
+	"	xor %eax, %eax\n"
+	"	syscall\n"
+	"	ud2\n");
+
+/* FS base in the server: 1 if %fs:X reads X (FS base 0). */
+static word_t pong_fs(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)inv;
+	word_t via_fs, plain = *(volatile word_t *)0x400000;
+	__asm__ volatile("mov %%fs:0x400000, %0" : "=r"(via_fs));
+	return via_fs == plain;
+}
+R2C_ENTRY(pong_fs);
+
+/* Spin inside this component until pong_stop. */
+static volatile word_t spin_stop;
+static word_t pong_spin(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)inv;
+	while (!spin_stop)
+		__asm__ volatile("pause");
+	spin_stop = 0;
+	return 7;
+}
+R2C_ENTRY(pong_spin);
+
+static word_t pong_stop(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)inv;
+	spin_stop = 1;
+	return 0;
+}
+R2C_ENTRY(pong_stop);

@@ -5,6 +5,7 @@
  * end-points, the timer, per-thread CPU state, and a system-call fuzzer.
  */
 #include "root.h"
+#include "elf/elf.h"
 #include "../pong/pong.h"
 #include "../fuzz/fuzz.h"
 
@@ -18,6 +19,13 @@ static word_t frame(void)
 {
 	long f = r2c_frame_alloc(&mem, 1);
 	return f < 0 ? (word_t)-1 : (word_t)f;
+}
+
+/* A kernel fault report in `comp` follows on purpose: say so first, one
+ * line per report, so the test runner can tell it from an accident. */
+static void expect_fault(const char *comp)
+{
+	r2c_printf("EXPECT-FAULT %s\n", comp);
 }
 
 /* --- boot and memory ---------------------------------------------------- */
@@ -292,7 +300,7 @@ static void test_components(void)
 	r2c_check("inv.token", r.status == 0 && r.r2 == 0xB22, "token 0x%lx", r.r2);
 	CHECK_EQ("inv.nested", r2c_call(nest_a, 5, 0, 0, 0), 1006);
 	CHECK_EQ("inv.recursion", r2c_call(recurse_a, 10, 0, 0, 0), 0);
-	CHECK_EQ("inv.depth_limit", r2c_call(recurse_a, 40, 0, 0, 0), -EDEADLK);
+	CHECK_EQ("inv.depth_limit", r2c_call(recurse_a, 40, 0, 0, 0), INV_TOO_DEEP);
 	CHECK_EQ("inv.after_depth_limit", r2c_call(echo_a, 1, 1, 1, 1), 4);
 	word_t nosinv = my_sinv((void *)0x7ffffffff000ull, 0);
 	CHECK_EQ("inv.entry_at_user_top", nosinv, 0);
@@ -307,39 +315,314 @@ static void test_components(void)
 		  "rbx 0x%lx r12 0x%lx r15 0x%lx", rbx, r12, r15);
 }
 
+/* --- what crosses an invocation ------------------------------------------ */
+
+/* probe_call(p): load every general register from p->in (rsp aside),
+ * x87/SSE from p->fxin and rflags from p->flags_in, make the system call
+ * (rax = p->in[0]), then store what came back. Register order: rax rbx
+ * rcx rdx rsi rdi rbp r8..r15. */
+struct probe {
+	word_t in[15], flags_in, out[15], flags_out;
+	uint8_t fxin[512] __attribute__((aligned(16)));
+	uint8_t fxout[512] __attribute__((aligned(16)));
+};
+_Static_assert(offsetof(struct probe, flags_in) == 120 && offsetof(struct probe, out) == 128 &&
+	       offsetof(struct probe, flags_out) == 248 && offsetof(struct probe, fxin) == 256 &&
+	       offsetof(struct probe, fxout) == 768, "probe_call's offsets");
+void probe_call(struct probe *p);
+__asm__(".text\n"
+	"probe_call:\n"
+	"	push %rbx\n	push %rbp\n	push %r12\n	push %r13\n	push %r14\n	push %r15\n"
+	"	push %rdi\n"
+	"	fxrstor64 256(%rdi)\n"
+	"	pushq 120(%rdi)\n"
+	"	mov 0(%rdi), %rax\n	mov 8(%rdi), %rbx\n	mov 16(%rdi), %rcx\n	mov 24(%rdi), %rdx\n"
+	"	mov 32(%rdi), %rsi\n	mov 48(%rdi), %rbp\n	mov 56(%rdi), %r8\n	mov 64(%rdi), %r9\n"
+	"	mov 72(%rdi), %r10\n	mov 80(%rdi), %r11\n	mov 88(%rdi), %r12\n	mov 96(%rdi), %r13\n"
+	"	mov 104(%rdi), %r14\n	mov 112(%rdi), %r15\n	mov 40(%rdi), %rdi\n"
+	"	popfq\n"
+	"	syscall\n"
+	"	pushfq\n"
+	"	xchg %rdi, 8(%rsp)\n"			/* rdi = p; the result waits on the stack */
+	"	mov %rax, 128(%rdi)\n	mov %rbx, 136(%rdi)\n	mov %rcx, 144(%rdi)\n	mov %rdx, 152(%rdi)\n"
+	"	mov %rsi, 160(%rdi)\n	mov %rbp, 176(%rdi)\n	mov %r8, 184(%rdi)\n	mov %r9, 192(%rdi)\n"
+	"	mov %r10, 200(%rdi)\n	mov %r11, 208(%rdi)\n	mov %r12, 216(%rdi)\n	mov %r13, 224(%rdi)\n"
+	"	mov %r14, 232(%rdi)\n	mov %r15, 240(%rdi)\n"
+	"	popq 248(%rdi)\n"
+	"	popq 168(%rdi)\n"
+	"	fxsave64 768(%rdi)\n"
+	"	pushq $0x202\n	popfq\n"			/* whatever came back: DF, AC, TF off */
+	"	fxrstor64 probe_fpu_init(%rip)\n"
+	"	pop %r15\n	pop %r14\n	pop %r13\n	pop %r12\n	pop %rbp\n	pop %rbx\n"
+	"	ret\n");
+const uint8_t probe_fpu_init[512] __attribute__((aligned(16))) = { [0] = 0x7F, [1] = 0x03, [24] = 0x80, [25] = 0x1F };
+
+#define CLIENT_MARK 0xC11E17ull		/* pong_regs flags any register holding it */
+#define SERVER_MARK 0x5e7eull		/* pong_dirty leaves it everywhere */
+enum { R_RAX, R_RBX, R_RCX, R_RDX, R_RSI, R_RDI, R_RBP, R_R8, R_R9, R_R10, R_R11, R_R12, R_R13, R_R14, R_R15 };
+#define F_TF 0x100ull
+#define F_DF 0x400ull
+#define F_AC 0x40000ull
+
+static struct probe probe;
+
+/* Every register holding the client's mark, xmm0-15 too, args 1..4. */
+static void probe_fill(word_t sinv, word_t flags)
+{
+	memset(&probe, 0, sizeof(probe));
+	for (int i = 0; i < 15; i++)
+		probe.in[i] = CLIENT_MARK << 32 | (word_t)i;
+	probe.in[R_RAX] = R2C_SYSCALL(sinv, 0);
+	probe.in[R_RDI] = 1, probe.in[R_RSI] = 2, probe.in[R_RDX] = 3, probe.in[R_R10] = 4;
+	probe.flags_in = RFLAGS_CLEAN | flags;
+	memcpy(probe.fxin, probe_fpu_init, 512);
+	probe.fxin[24] = 0x80, probe.fxin[25] = 0x7F;		/* MXCSR: round toward zero */
+	for (int i = 0; i < 16; i++)
+		for (int b = 0; b < 16; b += 8)
+			*(word_t *)&probe.fxin[160 + 16 * i + b] = CLIENT_MARK << 32 | (word_t)(0x100 + i);
+}
+
+static word_t fx_nonzero_xmm(const uint8_t *fx)
+{
+	word_t m = 0;
+	for (int i = 0; i < 16; i++)
+		for (int b = 0; b < 16; b++)
+			if (fx[160 + 16 * i + b])
+				m |= 1ul << i;
+	return m;
+}
+
+static word_t fx_mxcsr(const uint8_t *fx) { return (word_t)(fx[24] | fx[25] << 8); }
+
+static void fs_set(word_t base) { r2c_op(CAP_SELF, SELF_SET_FSBASE, base, 0, 0, 0, 0, 0); }
+
+/* SCRATCH_VA holds 0xf5000 at +0 and 0xf5008 at +8: which one %fs:SCRATCH_VA
+ * reads tells FS base 0 from 8. */
+static word_t fs_read_scratch(void)
+{
+	word_t v;
+	__asm__ volatile("mov %%fs:%c1, %0" : "=r"(v) : "i"(SCRATCH_VA));
+	return v;
+}
+
+static void test_boundary(void)
+{
+	word_t regs, dirty, fs;
+	export(&pa, "pong_regs", 0x70c, &regs);
+	export(&pa, "pong_dirty", 0, &dirty);
+	export(&pa, "pong_fs", 0, &fs);
+
+	/* Client -> server: DF and AC set, every register marked. */
+	probe_fill(regs, F_DF | F_AC);
+	probe_call(&probe);
+	word_t status = probe.out[R_RAX], flags = probe.out[R_RDI], leak = probe.out[R_RSI], x = probe.out[R_RDX];
+	CHECK_EQ("inv.server_flags_clean", status ? status : flags, RFLAGS_CLEAN);
+	r2c_check("inv.client_regs_stay", status == 0 && leak == 0,
+		  "status %ld, pong_regs saw: client values in 0x%lx (bit i: rax rbx rcx rdx rsi rdi rbp r8..r15), "
+		  "rcx/r11/zero 0x%lx", (long)status, leak & 0xFFFF, leak >> 16);
+	r2c_check("inv.client_fpu_stays", status == 0 && x == 0,
+		  "status %ld, server saw xmm not zero 0x%lx, MXCSR/FCW 0x%lx", (long)status, x & 0xFFFF, x >> 16);
+	r2c_check("inv.client_flags_back_clean", (probe.flags_out & (F_DF | F_AC | F_TF)) == 0,
+		  "rflags 0x%lx after the call", probe.flags_out);
+
+	/* TF: the server does not trap at its first instruction. */
+	probe_fill(regs, F_TF);
+	probe_call(&probe);
+	r2c_check("inv.trap_flag", probe.out[R_RAX] == 0 && probe.out[R_RDI] == RFLAGS_CLEAN &&
+		  !(probe.flags_out & F_TF), "status %ld, server rflags 0x%lx, back 0x%lx",
+		  (long)probe.out[R_RAX], probe.out[R_RDI], probe.flags_out);
+
+	/* Server -> client: pong_dirty leaves its mark everywhere. */
+	volatile word_t *sp = (volatile word_t *)SCRATCH_VA;
+	sp[0] = 0xf5000, sp[1] = 0xf5008;
+	fs_set(0);
+	probe_fill(dirty, 0);
+	probe_call(&probe);
+	word_t fs_after = fs_read_scratch();
+	fs_set(0);
+	leak = 0;
+	for (int i = 0; i < 15; i++)
+		if (probe.out[i] >> 48 == SERVER_MARK)
+			leak |= 1ul << i;
+	bool callee_kept = true;
+	for (int i = R_R12; i <= R_R15; i++)
+		callee_kept &= probe.out[i] == probe.in[i];
+	callee_kept &= probe.out[R_RBX] == probe.in[R_RBX] && probe.out[R_RBP] == probe.in[R_RBP];
+	r2c_check("inv.results_only", probe.out[R_RAX] == 0 && probe.out[R_RDI] == 1 && probe.out[R_RSI] == 2 &&
+		  probe.out[R_RDX] == 3 && leak == 0 && callee_kept && !probe.out[R_R8] && !probe.out[R_R9] &&
+		  !probe.out[R_R10],
+		  "status %ld, r0..r2 %lu %lu %lu, server values in 0x%lx, callee-saved %s, r8-r10 0x%lx 0x%lx 0x%lx",
+		  (long)probe.out[R_RAX], probe.out[R_RDI], probe.out[R_RSI], probe.out[R_RDX], leak,
+		  callee_kept ? "kept" : "changed", probe.out[R_R8], probe.out[R_R9], probe.out[R_R10]);
+	r2c_check("inv.server_fpu_stays", fx_nonzero_xmm(probe.fxout) == 0 && fx_mxcsr(probe.fxout) == 0x1F80 &&
+		  (probe.fxout[0] | probe.fxout[1] << 8) == 0x37F,
+		  "after the call: xmm not zero 0x%lx, MXCSR 0x%lx, FCW 0x%x", fx_nonzero_xmm(probe.fxout),
+		  fx_mxcsr(probe.fxout), probe.fxout[0] | probe.fxout[1] << 8);
+	r2c_check("inv.server_flags_stay", (probe.flags_out & (F_DF | F_AC)) == 0, "rflags 0x%lx after the call",
+		  probe.flags_out);
+	CHECK_EQ("inv.server_fsbase_stays", fs_after, 0xf5000);
+
+	/* FS base: the server runs with 0, the client gets its own back. */
+	fs_set(8);
+	long in_server = r2c_call(fs, 0, 0, 0, 0);
+	fs_after = fs_read_scratch();
+	fs_set(0);
+	CHECK_EQ("inv.fsbase_server_zero", in_server, 1);
+	CHECK_EQ("inv.fsbase_client_back", fs_after, 0xf5008);
+}
+
 static void test_faults(void)
 {
 	/* Isolation: pongA cannot see the root's boot information page. */
-	CHECK_EQ("isolation.read_other", r2c_call(peek_a, BOOTINFO_VADDR, 0, 0, 0), -EFAULT);
-	CHECK_EQ("isolation.kernel_read", r2c_call(peek_a, 0xFFFF800000001000ull, 0, 0, 0), -EFAULT);
-	CHECK_EQ("isolation.write_code", r2c_call(poke_a, pa.entry, 0, 0, 0), -EFAULT);
+	expect_fault("pongA");
+	CHECK_EQ("isolation.read_other", r2c_call(peek_a, BOOTINFO_VADDR, 0, 0, 0), INV_FAULTED);
+	expect_fault("pongA");
+	CHECK_EQ("isolation.kernel_read", r2c_call(peek_a, 0xFFFF800000001000ull, 0, 0, 0), INV_FAULTED);
+	expect_fault("pongA");
+	CHECK_EQ("isolation.write_code", r2c_call(poke_a, pa.entry, 0, 0, 0), INV_FAULTED);
 	CHECK_EQ("isolation.still_serving", r2c_call(echo_a, 1, 2, 3, 4), 10);
-	CHECK_EQ("fault.null", r2c_call(peek_a, 0, 0, 0, 0), -EFAULT);
+	expect_fault("pongA");
+	CHECK_EQ("fault.null", r2c_call(peek_a, 0, 0, 0, 0), INV_FAULTED);
 
 	/* A fault handler of the parent sees every fault. */
 	word_t h = my_sinv(r2c_export_root_fault, 'A');
 	CHECK_EQ("fault.set_handler", r2c_op(pa.slot, COMP_SET_FAULT, h, 0, 0, 0, 0, 0), 0);
 	faults.count = 0;
-	CHECK_EQ("fault.handled_read", r2c_call(peek_a, BOOTINFO_VADDR + 8, 0, 0, 0), -EFAULT);
+	expect_fault("pongA");
+	CHECK_EQ("fault.handled_read", r2c_call(peek_a, BOOTINFO_VADDR + 8, 0, 0, 0), INV_FAULTED);
 	r2c_check("fault.handler_args", faults.count == 1 && faults.vec == 14 && faults.addr == BOOTINFO_VADDR + 8 &&
 		  faults.ip >= 0x400000 && faults.ip < 0x500000 && faults.token == 'A' && (faults.err & 4),
 		  "count %lu vec %lu addr 0x%lx ip 0x%lx err 0x%lx token %lu",
 		  faults.count, faults.vec, faults.addr, faults.ip, faults.err, faults.token);
-	CHECK_EQ("fault.divide", r2c_call(div_a, 7, 0, 0, 0), -EFAULT);
+	expect_fault("pongA");
+	CHECK_EQ("fault.divide", r2c_call(div_a, 7, 0, 0, 0), INV_FAULTED);
 	CHECK_EQ("fault.divide_vector", faults.vec, 0);
 	CHECK_EQ("fault.divide_ok", r2c_call(div_a, 42, 6, 0, 0), 7);
-	CHECK_EQ("fault.invalid_opcode", r2c_call(ud_a, 0, 0, 0, 0), -EFAULT);
+	expect_fault("pongA");
+	CHECK_EQ("fault.invalid_opcode", r2c_call(ud_a, 0, 0, 0, 0), INV_FAULTED);
 	CHECK_EQ("fault.invalid_opcode_vector", faults.vec, 6);
 	word_t nest_c;
 	export(&pc, "pong_nest", 0, &nest_c);
-	CHECK_EQ("fault.nested_unwinds_one", r2c_call(nest_c, BOOTINFO_VADDR - 1, 0, 0, 0), -EFAULT - 1000);
+	expect_fault("pongB");
+	CHECK_EQ("fault.nested_unwinds_one", r2c_call(nest_c, BOOTINFO_VADDR - 1, 0, 0, 0), INV_FAULTED - 1000);
 
 	/* Resume after the handler mapped the page: demand paging. */
 	h = my_sinv(r2c_export_root_fault, 'B');
 	r2c_op(pb.slot, COMP_SET_FAULT, h, 0, 0, 0, 0, 0);
+	expect_fault("pongB");
 	CHECK_EQ("fault.resume_demand_paging", r2c_call(peek_b, DEMAND_VA + 0, 0, 0, 0), 0x1234);
 	CHECK_EQ("fault.resumed_page_stays", r2c_call(peek_b, DEMAND_VA, 0, 0, 0), 0x1234);
 	CHECK_EQ("fault.handler_calls", faults.count, 4);
+}
+
+/* --- invocation statuses and the authority of new operations ------------- */
+
+static word_t spin_slot;
+static void spin_in_server(void *arg)
+{
+	(void)arg;
+	r2c_call(spin_slot, 0, 0, 0, 0);
+}
+
+static void test_statuses(void)
+{
+	struct r2c_comp pr;
+	word_t echo, peek, hog, unhog, nest, stop, weak = r2c_slot_alloc(&mem), s = r2c_slot_alloc(&mem);
+	CHECK_EQ("status.load", load("pong.elf", "pongR", &pr), 0);
+	export(&pr, "pong_echo", 0, &echo);
+	export(&pr, "pong_peek", 0, &peek);
+	export(&pr, "pong_hog", 0, &hog);
+	export(&pr, "pong_unhog", 0, &unhog);
+	export(&pr, "pong_nest", 0, &nest);
+	export(&pr, "pong_spin", 0, &spin_slot);
+	export(&pr, "pong_stop", 0, &stop);
+
+	/* Each status, and a server answering that same number itself. */
+	struct r2c_ret r = r2c_invoke(echo, (word_t)INV_FAULTED, 0, 0, 0);
+	r2c_check("status.answer_is_not_faulted", r.status == INV_DONE && (long)r.r0 == INV_FAULTED,
+		  "status %ld, r0 %ld", r.status, (long)r.r0);
+	expect_fault("pongR");
+	r = r2c_invoke(peek, 0, 0, 0, 0);
+	r2c_check("status.faulted", r.status == INV_FAULTED && r.r0 == 0, "status %ld, r0 %ld", r.status, (long)r.r0);
+	CHECK_EQ("status.hog_stacks", r2c_invoke(hog, 0, 0, 0, 0).status, INV_DONE);
+	r = r2c_invoke(echo, 1, 2, 3, 4);
+	r2c_check("status.no_stack", r.status == INV_NO_STACK && r.r0 == 0, "status %ld, r0 %ld", r.status, (long)r.r0);
+	CHECK_EQ("status.unhog_stacks", r2c_invoke(unhog, 0, 0, 0, 0).status, INV_DONE);
+	r = r2c_invoke(echo, (word_t)INV_NO_STACK, 0, 0, 0);
+	r2c_check("status.answer_is_not_no_stack", r.status == INV_DONE && (long)r.r0 == INV_NO_STACK,
+		  "status %ld, r0 %ld", r.status, (long)r.r0);
+	r = r2c_invoke(echo, (word_t)INV_GONE, 0, 0, 0);
+	r2c_check("status.answer_is_not_gone", r.status == INV_DONE && (long)r.r0 == INV_GONE,
+		  "status %ld, r0 %ld", r.status, (long)r.r0);
+
+	/* COMP_PGTBL_ADD needs WRITE on the untyped memory, not ADMIN. */
+	long f = r2c_frame_alloc(&mem, 4);
+	r2c_op(ROOT_SLOT_UNTYPED, UT_DERIVE, (word_t)f, 4, s, 0, 0, 0);
+	r2c_grant(ROOT_SLOT_COMP, s, weak, RIGHT_READ);
+	CHECK_EQ("auth.pgtbl_add_read_only", r2c_op(pr.slot, COMP_PGTBL_ADD, 0x60000000, weak, 0, 0, 0, 0), -EPERM);
+	r2c_op(ROOT_SLOT_COMP, COMP_CAP_DELETE, weak, 0, 0, 0, 0, 0);
+	r2c_grant(ROOT_SLOT_COMP, s, weak, RIGHT_READ | RIGHT_WRITE);
+	CHECK_EQ("auth.pgtbl_add_write", r2c_op(pr.slot, COMP_PGTBL_ADD, 0x60000000, weak, 0, 0, 0, 0), 0);
+	CHECK_EQ("auth.retype_needs_admin", r2c_op(weak, UT_RETYPE, 1, CAP_THD, r2c_slot_alloc(&mem),
+						   ROOT_SLOT_COMP, 0x400000, 0), -EPERM);
+	r2c_op(ROOT_SLOT_COMP, COMP_CAP_DELETE, weak, 0, 0, 0, 0, 0);
+	r2c_op(ROOT_SLOT_COMP, COMP_CAP_DELETE, s, 0, 0, 0, 0, 0);
+
+	/* A SINV created straight into another component's table. */
+	uint64_t ip = 0;
+	elf_symbol(pa.img, pa.size, R2C_EXPORT_PREFIX "pong_echo", &ip);
+	r2c_grant(ROOT_SLOT_COMP, pr.slot, weak, RIGHT_READ);
+	CHECK_EQ("auth.sinv_into_needs_admin", r2c_op(pa.slot, COMP_SINV_CREATE, ip, 0, PONG_SLOT_NEXT, weak, 0, 0),
+		 -EPERM);
+	CHECK_EQ("auth.sinv_into_not_comp", r2c_op(pa.slot, COMP_SINV_CREATE, ip, 0, PONG_SLOT_NEXT, ROOT_SLOT_TIMER,
+						   0, 0), -EBADF);
+	CHECK_EQ("auth.sinv_into_other", r2c_op(pa.slot, COMP_SINV_CREATE, ip, 0, PONG_SLOT_NEXT, pr.slot, 0, 0), 0);
+	CHECK_EQ("auth.sinv_into_other_type", r2c_op(pr.slot, COMP_CAP_TYPE, PONG_SLOT_NEXT, 0, 0, 0, 0, 0), CAP_SINV);
+	CHECK_EQ("auth.sinv_into_other_works", r2c_call(nest, 5, 0, 0, 0), 1006);
+
+	/* THD_IN_COMP: where a thread executes, and the components below it. */
+	word_t t, w = r2c_slot_alloc(&mem);
+	CHECK_EQ("thd.in_comp_self", r2c_op(ROOT_SLOT_THD, THD_IN_COMP, ROOT_SLOT_COMP, 0, 0, 0, 0, 0), 1);
+	CHECK_EQ("thd.in_comp_other", r2c_op(ROOT_SLOT_THD, THD_IN_COMP, pr.slot, 0, 0, 0, 0, 0), 0);
+	CHECK_EQ("thd.in_comp_not_comp", r2c_op(ROOT_SLOT_THD, THD_IN_COMP, ROOT_SLOT_TIMER, 0, 0, 0, 0, 0), -EBADF);
+	thread_new(spin_in_server, 0, &t);
+	r2c_grant(ROOT_SLOT_COMP, t, w, RIGHT_READ);
+	CHECK_EQ("thd.in_comp_needs_admin", r2c_op(w, THD_IN_COMP, ROOT_SLOT_COMP, 0, 0, 0, 0, 0), -EPERM);
+	r2c_op(ROOT_SLOT_TIMER, TIMER_BIND, ROOT_SLOT_THD, 0, 0, 0, 0, 0);
+	r2c_op(ROOT_SLOT_TIMER, TIMER_SET, r2c_tsc() + bi->tsc_hz / 1000, 0, 0, 0, 0, 0);
+	dispatch(t);				/* until the tick: it spins in pongR */
+	r2c_rcv(RCV_NONBLOCK);
+	long in_r = r2c_op(t, THD_IN_COMP, pr.slot, 0, 0, 0, 0, 0);
+	long in_root = r2c_op(t, THD_IN_COMP, ROOT_SLOT_COMP, 0, 0, 0, 0, 0);
+	long in_a = r2c_op(t, THD_IN_COMP, pa.slot, 0, 0, 0, 0, 0);
+	r2c_check("thd.in_comp_invocation_stack", in_r == 1 && in_root == 1 && in_a == 0,
+		  "in pongR %ld, root %ld, pongA %ld", in_r, in_root, in_a);
+	r2c_call(stop, 0, 0, 0, 0);
+	while (r2c_op(t, THD_STATE, 0, 0, 0, 0, 0, 0) != THD_DEAD)
+		dispatch(t);
+	CHECK_EQ("thd.in_comp_dead", r2c_op(t, THD_IN_COMP, ROOT_SLOT_COMP, 0, 0, 0, 0, 0), 0);
+
+	/* UT_FRAME: a frame's type and reference count. */
+	word_t fr = frame(), va = SCRATCH_VA + 0x30000;
+	r = r2c_sys(ROOT_SLOT_UNTYPED, UT_FRAME, fr, 0, 0, 0, 0, 0);
+	r2c_check("ut.frame_untyped", r.status == FRAME_UNTYPED && r.r0 == 0, "type %ld, refs %lu", r.status, r.r0);
+	r2c_map_frame(&mem, ROOT_SLOT_COMP, va, fr, MAP_WRITE);
+	r2c_op(ROOT_SLOT_COMP, COMP_ALIAS, va, ROOT_SLOT_COMP, va + 0x1000, 0, 0, 0);
+	r = r2c_sys(ROOT_SLOT_UNTYPED, UT_FRAME, fr, 0, 0, 0, 0, 0);
+	r2c_check("ut.frame_mapped_twice", r.status == FRAME_USER && r.r0 == 2, "type %ld, refs %lu", r.status, r.r0);
+	r2c_op(ROOT_SLOT_COMP, COMP_UNMAP, va, 0, 0, 0, 0, 0);
+	r2c_op(ROOT_SLOT_COMP, COMP_UNMAP, va + 0x1000, 0, 0, 0, 0, 0);
+	r = r2c_sys(ROOT_SLOT_UNTYPED, UT_FRAME, fr, 0, 0, 0, 0, 0);
+	r2c_check("ut.frame_unmapped", r.status == FRAME_USER && r.r0 == 0, "type %ld, refs %lu", r.status, r.r0);
+	CHECK_EQ("ut.frame_out_of_range", r2c_op(ROOT_SLOT_UNTYPED, UT_FRAME, bi->untyped_frames[0], 0, 0, 0, 0, 0),
+		 -EINVAL);
+
+	/* A retired server is not entered. */
+	CHECK_EQ("status.retire_needs_admin", r2c_op(weak, COMP_RETIRE, 0, 0, 0, 0, 0, 0), -EPERM);
+	CHECK_EQ("status.retire", r2c_op(pr.slot, COMP_RETIRE, 0, 0, 0, 0, 0, 0), 0);
+	r = r2c_invoke(echo, 1, 2, 3, 4);
+	r2c_check("status.gone", r.status == INV_GONE && r.r0 == 0, "status %ld, r0 %ld", r.status, (long)r.r0);
+	r2c_op(ROOT_SLOT_COMP, COMP_CAP_DELETE, weak, 0, 0, 0, 0, 0);
 }
 
 /* --- threads and scheduling --------------------------------------------- */
@@ -666,7 +949,9 @@ int run_tests(void)
 	test_caps();
 	test_devices();
 	test_components();
+	test_boundary();
 	test_faults();
+	test_statuses();
 	test_threads();
 	test_async();
 	test_timer();

@@ -12,10 +12,35 @@
  * caller, r8 = the invocation token, r9 = thread id, rsp = 0 (the server
  * picks its own stack). A new thread starts with rdi = its argument,
  * rsi = its thread id, rsp = 0.
+ *
+ * The few numbers assembly needs come first, as plain #defines, and the
+ * C part checks them against its enums; assembly includes this file
+ * with __ASSEMBLER__ defined and sees only those.
  */
 #ifndef R2C_ABI_H
 #define R2C_ABI_H
 
+/* rax of the system calls the entry stubs (lib/libr2c/crt.S) make. */
+#define R2C_SYS_SELF_RETURN	0x000000000	/* R2C_SYSCALL(CAP_SELF, SELF_RETURN) */
+#define R2C_SYS_SELF_EXIT	0x200000000	/* R2C_SYSCALL(CAP_SELF, SELF_EXIT) */
+#define R2C_SYS_SELF_NO_STACK	0x700000000	/* R2C_SYSCALL(CAP_SELF, SELF_NO_STACK) */
+
+/* Invocation statuses: what the kernel says in rax about an invocation
+ * itself, kept apart from the server's answer (r0..r2). Far outside the
+ * NetBSD errno numbers, so a server's -errno in r0 is never one of them. */
+#define INV_DONE	0	/* the server returned; its answer is r0..r2 */
+#define INV_FAULTED	(-1001)	/* the server faulted (unhandled): the thread unwound to me */
+#define INV_NO_STACK	(-1002)	/* the server had no free stack for the thread */
+#define INV_GONE	(-1003)	/* the server was retired (COMP_RETIRE): not entered */
+#define INV_REBOOTED	(-1004)	/* reserved: the server was micro-rebooted under the thread */
+#define INV_TOO_DEEP	(-1005)	/* INV_DEPTH_MAX invocations already nested */
+#define INV_STATUS_MIN	(-1005)
+#define INV_STATUS_MAX	(-1001)
+
+/* Invocation nesting bound per thread. */
+#define INV_DEPTH_MAX 16
+
+#ifndef __ASSEMBLER__
 #include <stdint.h>
 
 typedef uint64_t word_t;
@@ -58,9 +83,14 @@ enum self_op {
 				 * (0 = none), rdi = tid, rsi = type, rdx = token */
 	SELF_SET_FSBASE,	/* a0 = FS base of this thread */
 	SELF_TID,		/* -> my thread id */
+	SELF_NO_STACK,		/* a server's entry stub found no free stack:
+				 * return from the invocation with INV_NO_STACK */
 	SELF_OP_MAX
 };
 #define RCV_NONBLOCK 1
+_Static_assert(R2C_SYSCALL(CAP_SELF, SELF_RETURN) == R2C_SYS_SELF_RETURN, "R2C_SYS_SELF_RETURN");
+_Static_assert(R2C_SYSCALL(CAP_SELF, SELF_EXIT) == R2C_SYS_SELF_EXIT, "R2C_SYS_SELF_EXIT");
+_Static_assert(R2C_SYSCALL(CAP_SELF, SELF_NO_STACK) == R2C_SYS_SELF_NO_STACK, "R2C_SYS_SELF_NO_STACK");
 
 /* Scheduler events (SELF_EVENT rsi). */
 enum sched_event {
@@ -80,7 +110,12 @@ enum untyped_op {
 			 * a capability to a sub-range */
 	UT_FREE,	/* a0 = frame index: return an unreferenced frame */
 	UT_INFO,	/* -> number of frames; rdi = base physical address */
+	UT_FRAME,	/* a0 = frame index -> its type (enum frame_kind);
+			 * rdi = its reference count (needs no ADMIN) */
 };
+/* Frame types as UT_FRAME reports them. */
+enum frame_kind { FRAME_RESERVED = 0, FRAME_UNTYPED, FRAME_USER, FRAME_PGTBL, FRAME_COMP,
+		  FRAME_COMP_TAIL, FRAME_THD, FRAME_BOOT };
 /* UT_RETYPE object arguments:
  *   CAP_COMP: frames [a0, a0+COMP_FRAMES); a3, a4 = name (16 bytes, NUL padded)
  *   CAP_THD:  a3 = component slot the thread starts in, a4 = ip, a5 = arg
@@ -92,16 +127,20 @@ enum comp_op {
 	COMP_ALIAS,	/* a0 = vaddr in this comp, a1 = dest comp slot,
 			 * a2 = dest vaddr, a3 = MAP_* (no more than the source) */
 	COMP_UNMAP,	/* a0 = vaddr */
-	COMP_PGTBL_ADD,	/* a0 = vaddr, a1 = untyped slot, a2 = frame: add the
-			 * first missing page-table level for vaddr */
+	COMP_PGTBL_ADD,	/* a0 = vaddr, a1 = untyped slot (WRITE), a2 = frame:
+			 * add the first missing page-table level for vaddr */
 	COMP_CAP_COPY,	/* a0 = my slot, a1 = slot in this comp, a2 = rights mask */
 	COMP_CAP_DELETE,/* a0 = slot in this comp */
-	COMP_SINV_CREATE,/* a0 = entry ip, a1 = token, a2 = result slot (mine) */
+	COMP_SINV_CREATE,/* a0 = entry ip, a1 = token, a2 = result slot, in my
+			 * table, or with a3 = a COMP slot of mine (ADMIN) in
+			 * that component's table (a3 = 0: mine) */
 	COMP_SET_FAULT,	/* a0 = my slot holding a SINV: this comp's fault handler */
 	COMP_CAP_TYPE,	/* a0 = slot in this comp -> its type (0 = empty) */
 	COMP_MAP_DEVMEM,/* a0 = vaddr, a1 = devmem slot, a2 = page, a3 = MAP_WRITE
 			 * or 0: device memory, never executable; write-back
 			 * for a prefetchable BAR, uncached otherwise */
+	COMP_RETIRE,	/* the component serves no more invocations: a SINV
+			 * to it returns INV_GONE (threads inside go on) */
 };
 #define MAP_WRITE 0x2
 #define MAP_EXEC  0x4
@@ -111,6 +150,9 @@ enum thd_op {
 	THD_ASND_CREATE,	/* a0 = result slot: send capability to its end-point */
 	THD_STATE,		/* -> THD_READY/BLOCKED/DEAD; rdi = its instruction
 				 * pointer, rsi = its invocation depth */
+	THD_IN_COMP,		/* a0 = COMP slot of mine -> 1 if the thread executes
+				 * in that component or has it on its invocation
+				 * stack, else 0 */
 };
 enum thd_state { THD_READY = 1, THD_BLOCKED, THD_DEAD };
 
@@ -143,12 +185,13 @@ enum machine_op {
 /* Fault handler invocation (a COMP_SET_FAULT sinv): a0 = fault vector,
  * a1 = fault address (cr2 for page faults), a2 = instruction pointer,
  * a3 = error code. Returning r0 = FAULT_RESUME retries the instruction;
- * anything else unwinds the thread to its caller with -EFAULT (or ends it
- * if it has none). */
+ * anything else unwinds the thread to its caller with INV_FAULTED (or
+ * ends it if it has none). */
 #define FAULT_RESUME 1
 
-/* Invocation nesting bound per thread. */
-#define INV_DEPTH_MAX 16
+/* rflags a thread has on entering a server or a fault handler, and on
+ * coming back from an invocation: IF only (DF, TF, AC, NT, IOPL clear). */
+#define RFLAGS_CLEAN 0x202
 
 /*
  * The root component's starting state. The kernel maps a struct bootinfo
@@ -190,4 +233,5 @@ struct bootinfo {
 };
 #define BOOTINFO_MAGIC 0x72326362746f6f62ull /* "bootcb2r" */
 
+#endif /* __ASSEMBLER__ */
 #endif

@@ -31,7 +31,7 @@ struct comp {
 	paddr_t pml4;
 	uint16_t pcid;
 	uint8_t needs_flush;	/* a mapping was removed while not loaded */
-	uint8_t pad;
+	uint8_t retired;	/* COMP_RETIRE: invocations get INV_GONE */
 	uint32_t nslots;
 	uint32_t faults_reported, faults_quiet;
 	struct cap fault;	/* SINV to its fault handler, or empty */
@@ -42,7 +42,7 @@ struct comp {
 
 struct inv_frame {		/* one invocation, to be undone by return */
 	struct comp *comp;	/* component to return to */
-	word_t ip, sp, flags;
+	word_t ip, sp, fsbase;
 	word_t rbx, rbp, r12, r13, r14, r15;
 	uint64_t is_fault;	/* pushed by the kernel for a fault handler */
 };
@@ -67,18 +67,19 @@ struct thread {
 	struct event ev[EV_RING];
 	struct inv_frame inv[INV_DEPTH_MAX];
 	struct regs fault_regs;
+	uint8_t fault_fpu[512] __attribute__((aligned(16)));	/* with fault_regs */
 };
 
 /* Frame table. */
-enum frame_type {
-	F_RESERVED = 0,	/* kernel, boot modules, not RAM */
-	F_UNTYPED,	/* free, in some untyped range */
-	F_USER,		/* user memory; refs = mappings */
-	F_PGTBL,	/* page-table page; refs = 1 while linked */
-	F_COMP,		/* first frame of a component; refs = references */
-	F_COMP_TAIL,	/* the component's other frames */
-	F_THD,		/* a thread; refs = references */
-	F_BOOT,		/* given at boot to the root, never returned */
+enum frame_type {		/* the numbers UT_FRAME reports (abi.h) */
+	F_RESERVED = FRAME_RESERVED,	/* kernel, boot modules, not RAM */
+	F_UNTYPED = FRAME_UNTYPED,	/* free, in some untyped range */
+	F_USER = FRAME_USER,		/* user memory; refs = mappings */
+	F_PGTBL = FRAME_PGTBL,		/* page-table page; refs = 1 while linked */
+	F_COMP = FRAME_COMP,		/* first frame of a component; refs = references */
+	F_COMP_TAIL = FRAME_COMP_TAIL,	/* the component's other frames */
+	F_THD = FRAME_THD,		/* a thread; refs = references */
+	F_BOOT = FRAME_BOOT,		/* given at boot to the root, never returned */
 };
 
 struct frame { uint8_t type; uint8_t pad[3]; uint32_t refs; };
@@ -128,6 +129,8 @@ struct thread *fault_raise(struct thread *t, struct regs *r, word_t addr);
 struct thread *fault_return(struct thread *t, struct regs *r);
 struct thread *fault_unwind(struct thread *t, struct regs *r);
 struct inv_frame *inv_pop(struct thread *t, struct regs *r);
+struct thread *inv_no_stack(struct thread *t, struct regs *r);
+bool thread_in_comp(const struct thread *t, const struct comp *c);
 
 /* Timer and machine. */
 long timer_op(struct thread *t, struct cap *c, word_t op, struct regs *r);

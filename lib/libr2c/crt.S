@@ -7,8 +7,14 @@
  *   _start            new thread in a loaded component: r2c_component_start(arg)
  *   r2c_thread_entry  thread made by r2c_thread_create: r2c_thread_start(arg)
  *   r2c_inv_dispatch  invocation; R2C_ENTRY stubs put the handler in r9
+ * System-call numbers come from r2c/abi.h, the struct r2c_inv layout
+ * from crt.h (both checked against the C definitions).
  */
-#define EAGAIN 35
+#include "r2c/abi.h"
+#include "crt.h"
+#if R2C_SYS_SELF_RETURN != 0
+#error "r2c_inv_dispatch returns with xor %eax, %eax"
+#endif
 
 /* Claim a free stack of the pool (a bitmap of as many words as the pool
  * needs): its index in r11. \t and rsp (not a stack yet) are scratch;
@@ -67,16 +73,16 @@
 	mov %r9, (%r10,%r11,8)	/* who runs on it: r9 = thread id */
 	push %r11
 	push %r11		/* alignment */
-	sub $32, %rsp
-	mov %r8, (%rsp)		/* inv->token */
-	mov %r9, 8(%rsp)	/* inv->tid */
-	movq $0, 16(%rsp)
-	movq $0, 24(%rsp)
+	sub $R2C_INV_SIZE, %rsp
+	mov %r8, R2C_INV_TOKEN(%rsp)
+	mov %r9, R2C_INV_TID(%rsp)
+	movq $0, R2C_INV_R1(%rsp)
+	movq $0, R2C_INV_R2(%rsp)
 	mov %rsp, %r8
 .endm
 
 .macro GIVE_STACK_INV
-	mov 40(%rsp), %r11
+	mov R2C_INV_SIZE+8(%rsp), %r11
 	lock btr %r11, r2c_stack_bitmap(%rip)
 .endm
 
@@ -94,10 +100,10 @@ r2c_thread_entry:
 	TAKE_STACK 9f
 	call r2c_thread_start
 	GIVE_STACK
-8:	movabs $0x200000000, %rax	/* slot 0, SELF_EXIT */
+8:	movabs $R2C_SYS_SELF_EXIT, %rax
 	syscall
 	ud2
-9:	movabs $0x200000000, %rax	/* no stack: nothing we can do but end */
+9:	movabs $R2C_SYS_SELF_EXIT, %rax	/* no stack: nothing we can do but end */
 	syscall
 	ud2
 
@@ -110,7 +116,7 @@ r2c_exit:
 	mov r2c_stack_shift(%rip), %rcx
 	shr %cl, %rax
 	lock btr %rax, r2c_stack_bitmap(%rip)
-	movabs $0x200000000, %rax	/* slot 0, SELF_EXIT */
+	movabs $R2C_SYS_SELF_EXIT, %rax
 	syscall
 	ud2
 
@@ -122,16 +128,13 @@ r2c_inv_dispatch:
 	TAKE_STACK_INV 7f
 	call *%rax
 	mov %rax, %rdi
-	mov 16(%rsp), %rsi	/* inv->r1 */
-	mov 24(%rsp), %rdx	/* inv->r2 */
+	mov R2C_INV_R1(%rsp), %rsi
+	mov R2C_INV_R2(%rsp), %rdx
 	GIVE_STACK_INV
-	xor %eax, %eax		/* slot 0, SELF_RETURN */
+	xor %eax, %eax		/* R2C_SYS_SELF_RETURN */
 	syscall
 	ud2
-7:	mov $-EAGAIN, %rdi	/* every stack in use: the caller gets -EAGAIN */
-	xor %esi, %esi
-	xor %edx, %edx
-	xor %eax, %eax
+7:	movabs $R2C_SYS_SELF_NO_STACK, %rax	/* every stack in use: the caller gets INV_NO_STACK */
 	syscall
 	ud2
 

@@ -4,7 +4,12 @@
  * heap, console and thread identity ready before r2c_main runs.
  */
 #include "r2c.h"
+#include "crt.h"
 #include "alloc/heap.h"
+
+_Static_assert(offsetof(struct r2c_inv, token) == R2C_INV_TOKEN && offsetof(struct r2c_inv, tid) == R2C_INV_TID &&
+	       offsetof(struct r2c_inv, r1) == R2C_INV_R1 && offsetof(struct r2c_inv, r2) == R2C_INV_R2 &&
+	       sizeof(struct r2c_inv) == R2C_INV_SIZE, "crt.h");
 
 const struct cinfo *r2c_env;
 struct r2c_mem r2c_self_mem;

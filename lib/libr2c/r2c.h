@@ -20,6 +20,8 @@
 
 struct r2c_ret { long status; word_t r0, r1, r2; };
 
+/* Any slot may be a SINV, and an invocation resets x87/SSE state: every
+ * system call declares xmm0-15 clobbered (SysV has them caller-saved). */
 static inline struct r2c_ret r2c_sys(word_t slot, word_t op, word_t a0, word_t a1,
 				     word_t a2, word_t a3, word_t a4, word_t a5)
 {
@@ -28,7 +30,9 @@ static inline struct r2c_ret r2c_sys(word_t slot, word_t op, word_t a0, word_t a
 	register word_t r10 __asm__("r10") = a3, r8 __asm__("r8") = a4, r9 __asm__("r9") = a5;
 	__asm__ volatile("syscall"
 			 : "+r"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8), "+r"(r9)
-			 :: "rcx", "r11", "memory");
+			 :: "rcx", "r11", "memory",
+			    "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
+			    "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
 	return (struct r2c_ret){ (long)rax, rdi, rsi, rdx };
 }
 
@@ -38,16 +42,23 @@ static inline long r2c_op(word_t slot, word_t op, word_t a0, word_t a1, word_t a
 	return r2c_sys(slot, op, a0, a1, a2, a3, a4, a5).status;
 }
 
-/* Invoke a SINV capability: the kernel's status, or the server's r0. */
-static inline long r2c_call(word_t slot, word_t a0, word_t a1, word_t a2, word_t a3)
-{
-	struct r2c_ret r = r2c_sys(slot, 0, a0, a1, a2, a3, 0, 0);
-	return r.status ? r.status : (long)r.r0;
-}
-
+/* Invoke a SINV capability. The kernel's status (INV_DONE, or INV_* of
+ * abi.h: the server faulted, had no stack, is gone; the invocation went
+ * too deep) comes back apart from the server's answer r0..r2. x87/SSE
+ * state and MXCSR do not survive an invocation (the kernel resets them
+ * both ways), so r2c_sys declares xmm0-15 clobbered. */
 static inline struct r2c_ret r2c_invoke(word_t slot, word_t a0, word_t a1, word_t a2, word_t a3)
 {
 	return r2c_sys(slot, 0, a0, a1, a2, a3, 0, 0);
+}
+
+/* Convenience: the kernel's status if the invocation failed, else the
+ * server's r0. A server's r0 could be any number, so a client that must
+ * tell the server's answer from a kernel status uses r2c_invoke. */
+static inline long r2c_call(word_t slot, word_t a0, word_t a1, word_t a2, word_t a3)
+{
+	struct r2c_ret r = r2c_invoke(slot, a0, a1, a2, a3);
+	return r.status ? r.status : (long)r.r0;
 }
 
 /* What a handler learns about its invocation, and its extra results. */

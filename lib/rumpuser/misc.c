@@ -54,7 +54,7 @@ volatile bool rumpuser_stopped;
  * thread holds the virtual CPU and kernel locks, so nothing in it can run
  * again. Say so, refuse every later call (rumpuser_stopped), and fault:
  * the fault is the component's failure, reported to its parent, and a
- * client thread that was inside unwinds to its caller with -EFAULT. */
+ * client thread that was inside unwinds to its caller with INV_FAULTED. */
 void rumpuser_exit(int value)
 {
 	rumpuser_stopped = true;

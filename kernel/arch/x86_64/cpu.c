@@ -117,6 +117,11 @@ void cpu_set_kernel_pml4(paddr_t pml4)
 	write_cr3(pml4);
 }
 
+const uint8_t fpu_clean[512] __attribute__((aligned(16))) = {
+	[0] = 0x7F, [1] = 0x03,		/* FCW 0x37F: all x87 exceptions masked */
+	[24] = 0x80, [25] = 0x1F,	/* MXCSR 0x1F80: all SSE exceptions masked */
+};
+
 static inline void fpu_save(struct thread *t) { __asm__ volatile("fxsave64 %0" : "=m"(t->fpu)); }
 static inline void fpu_load(struct thread *t) { __asm__ volatile("fxrstor64 %0" :: "m"(t->fpu)); }
 

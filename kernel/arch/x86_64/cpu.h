@@ -59,6 +59,22 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 #define MSR_KERNEL_GS_BASE	0xC0000102
 #define MSR_APIC_BASE		0x1B
 
+/* FPU/SSE state of the running thread (the kernel itself uses none). */
+extern const uint8_t fpu_clean[512];	/* x87 and SSE as after reset, exceptions masked */
+static inline void fpu_save_to(uint8_t *img) { __asm__ volatile("fxsave64 (%0)" :: "r"(img) : "memory"); }
+static inline void fpu_load_from(const uint8_t *img) { __asm__ volatile("fxrstor64 (%0)" :: "r"(img) : "memory"); }
+static inline void fpu_reset(void) { fpu_load_from(fpu_clean); }
+
+/* The running thread's FS base is now v (written only when it changes). */
+static inline void fsbase_set(struct thread *t, word_t v)
+{
+	t->fsbase = v;
+	if (v != cpu0.fsbase) {
+		cpu0.fsbase = v;
+		wrmsr(MSR_FS_BASE, v);
+	}
+}
+
 void cpu_init(void);
 void cpu_set_kernel_pml4(paddr_t pml4);
 struct regs *cpu_resume(struct thread *next);

@@ -44,6 +44,32 @@ void kernel_pagetable_init(paddr_t top, void *(*alloc_page)(void), bool (*ram)(p
 	cpu_set_kernel_pml4(va2pa(kernel_pml4));
 }
 
+/* PCIDs in use. A component takes a free one and gives it back when it
+ * is destroyed; a new owner's first load flushes what the last owner left
+ * in the TLB (needs_flush), so no two live address spaces ever share a
+ * PCID's entries. PCID 0 is the kernel's; when all 4095 others are taken,
+ * components get 0 too and are flushed at every load. */
+static uint64_t pcid_used[4096 / 64] = { 1 };
+
+static uint16_t pcid_take(void)
+{
+	if (!cpu_has_pcid)
+		return 0;
+	for (unsigned i = 0; i < ARRAY_SIZE(pcid_used); i++)
+		if (~pcid_used[i]) {
+			unsigned b = (unsigned)__builtin_ctzll(~pcid_used[i]);
+			pcid_used[i] |= 1ull << b;
+			return (uint16_t)(i * 64 + b);
+		}
+	return 0;
+}
+
+static void pcid_give(uint16_t pcid)
+{
+	if (pcid)
+		pcid_used[pcid / 64] &= ~(1ull << (pcid % 64));
+}
+
 void comp_init(struct comp *c, paddr_t pml4, const char name[16])
 {
 	for (int i = 0; i < 15; i++)	/* printable, for fault reports */
@@ -54,18 +80,15 @@ void comp_init(struct comp *c, paddr_t pml4, const char name[16])
 	word_t *p = pa2va(pml4);
 	memset(p, 0, PAGE_SIZE / 2);
 	memcpy(p + 256, kernel_pml4 + 256, PAGE_SIZE / 2);
-	static uint16_t next_pcid = 1;
-	c->pcid = cpu_has_pcid ? next_pcid : 0;
-	if (next_pcid++ == 4095)		/* reuse: flush when loaded */
-		next_pcid = 1;
-	c->needs_flush = 1;
+	c->pcid = pcid_take();
+	c->needs_flush = 1;		/* the PCID's last owner may have left entries */
 	c->nslots = COMP_SLOTS;
 }
 
 word_t comp_cr3(struct comp *c)
 {
 	word_t v = c->pml4 | c->pcid;
-	if (cpu_has_pcid && !c->needs_flush)
+	if (c->pcid && !c->needs_flush)	/* PCID 0 (shared, or no PCIDs): always flush */
 		v |= 1ull << 63;
 	c->needs_flush = 0;
 	return v;
@@ -176,9 +199,12 @@ static void free_table(word_t *t, int level)
 	}
 }
 
-/* Drop every user mapping and return the page-table pages to untyped. */
+/* Drop every user mapping, return the page-table pages to untyped and
+ * the PCID to the free ones. */
 void pgtbl_destroy(struct comp *c)
 {
+	pcid_give(c->pcid);
+	c->pcid = 0;
 	word_t *pml4 = pa2va(c->pml4);
 	for (int i = 0; i < 256; i++) {
 		if (!(pml4[i] & PTE_P))
