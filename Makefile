@@ -31,7 +31,12 @@ COMPONENTS := $(filter-out rk,$(notdir $(wildcard components/*)))
 COMP_ELFS  := $(foreach c,$(COMPONENTS),$(OUT)/comp/$(c).elf)
 
 # The rump kernel component exists only with an installed kernel-only rump
-# kernel: make RUMPKERNEL=dir (holding lib/librump*.a and include/rump/).
+# kernel: make RUMPKERNEL=dir (holding lib/librump*.a and include/rump/),
+# or the one `make rumpkernel` built into $(OUT)/rumpkernel, used by
+# default when it is there.
+ifeq ($(origin RUMPKERNEL),undefined)
+RUMPKERNEL := $(if $(wildcard $(OUT)/rumpkernel/lib/librump.a),$(OUT)/rumpkernel)
+endif
 RK_LIBS := rumpfs_ffs rumpfs_ext2fs rumpfs_tmpfs rumpdev_disk rumpdev rumpvfs rump
 ifneq ($(RUMPKERNEL),)
 RK_ARCHIVES := $(foreach l,$(RK_LIBS),$(RUMPKERNEL)/lib/lib$(l).a)
@@ -170,9 +175,15 @@ bench: all $(EXT2_IMG) $(OUT)/host/pipe-pingpong $(if $(RUMPKERNEL)$(RUMPKERNEL_
 kernel-lines:
 	@cat kernel/*.c kernel/include/*.h kernel/arch/x86_64/*.[chS] | wc -l
 
-clean:
-	rm -rf $(OUT)
+# The NetBSD rump kernel, built by our script from RUMPSRC=dir (holding
+# buildrump.sh/ and src-netbsd/) or from the pinned upstream revisions.
+rumpkernel:
+	tools/build-rumpkernel --out $(OUT)/rumpkernel $(if $(RUMPSRC),--src $(RUMPSRC))
 
-.PHONY: all run gdb test bench clean kernel-lines
+# Everything but a rump kernel `make rumpkernel` built (minutes to redo).
+clean:
+	find $(OUT) -mindepth 1 -maxdepth 1 ! -name rumpkernel -exec rm -rf {} + 2>/dev/null; true
+
+.PHONY: all run gdb test bench clean kernel-lines rumpkernel
 -include $(shell find $(OUT) -name '*.d' 2>/dev/null)
 

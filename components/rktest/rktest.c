@@ -11,11 +11,14 @@
  * itself from its arg=) it checks instead that everything the first boot
  * left is still there, and leaves the unmount to rk's shutdown; with ":pressure" it moves a file
  * several times larger than the rump kernel's memory limit through the
- * page cache and checks every byte (compose/test-netbsd-pressure.comp).
+ * page cache and checks every byte (compose/test-netbsd-pressure.comp);
+ * with ":many" or ":churn" it runs the crowd checks of crowd.c on the
+ * file systems rk mounted (compose/test-netbsd-clients.comp).
  */
 #include "r2c.h"
 #include "rkclient/rkfs.h"
 #include "fmt/fmt.h"
+#include "crowd.h"
 
 #define FILES 40
 #define FILE_BYTES 8192
@@ -41,7 +44,8 @@ static void check(const char *what, bool ok, const char *fmt, ...)
 static bool parse_arg(void)
 {
 	if (r2c_arg_fields(r2c_env->arg, fields, 4) || !type[0] || !dir[0]) {
-		r2c_printf("rktest: arg=%s: expected TYPE:DEVICE:DIR[:stay|:again|:pressure]\n", r2c_env->arg);
+		r2c_printf("rktest: arg=%s: expected TYPE:DEVICE:DIR[:stay|:again|:pressure|:many|:churn]\n",
+			   r2c_env->arg);
 		return false;
 	}
 	memcpy(name, type, sizeof(name) - 1);
@@ -269,6 +273,15 @@ void r2c_main(word_t arg)
 	}
 	if (rk_fs_init("rk")) {
 		r2c_check("rktest.granted", false, "no rk interface");
+		return;
+	}
+	if (!strcmp(mode, "many") || !strcmp(mode, "churn")) {	/* on the composition's mounts */
+		memcpy(name, r2c_env->name, sizeof(name) - 1);
+		if (!strcmp(mode, "many"))
+			crowd_many();
+		else
+			crowd_churn();
+		r2c_printf("rktest: %s: %d passed, %d failed\n", name, r2c_passed, r2c_failed);
 		return;
 	}
 	char d[48];

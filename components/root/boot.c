@@ -139,12 +139,13 @@ static void create(int i)
 	b->next_slot = 1;
 	b->shm_next = COMP_SHM_BASE;
 
-	/* Its cinfo page: mine to fill, read-only for it. */
-	long f = r2c_frame_alloc(&b->m, 1);
-	word_t win = CINFO_WINDOW + (word_t)i * 4096;
-	if (f < 0 || r2c_map_frame(&b->m, ROOT_SLOT_COMP, win, (word_t)f, MAP_WRITE) ||
-	    r2c_map_frame(&b->m, b->c.slot, CINFO_VADDR, (word_t)f, 0))
-		boot_fail(3, "%s:%d: component %s: mem too small", cf_name, d->line, d->name);
+	/* Its cinfo pages: mine to fill, read-only for it. */
+	long f = r2c_frame_alloc(&b->m, CINFO_PAGES);
+	word_t win = CINFO_WINDOW + (word_t)i * CINFO_PAGES * 4096;
+	for (word_t p = 0; p < CINFO_PAGES; p++)
+		if (f < 0 || r2c_map_frame(&b->m, ROOT_SLOT_COMP, win + p * 4096, (word_t)f + p, MAP_WRITE) ||
+		    r2c_map_frame(&b->m, b->c.slot, CINFO_VADDR + p * 4096, (word_t)f + p, 0))
+			boot_fail(3, "%s:%d: component %s: mem too small", cf_name, d->line, d->name);
 	b->info = (struct cinfo *)win;
 	struct cinfo *ci = b->info;
 	ci->magic = CINFO_MAGIC;

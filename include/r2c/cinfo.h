@@ -11,6 +11,7 @@
 #include "abi.h"
 
 #define CINFO_VADDR	0x100000ull
+#define CINFO_PAGES	2		/* struct cinfo fits in them (checked below) */
 #define CINFO_MAGIC	0x6f666e6963633272ull	/* "r2ccinfo" */
 #define CINFO_IMPORTS	48
 #define CINFO_SHM	8
@@ -67,6 +68,7 @@ struct cinfo {
 	word_t nclients;
 	struct cinfo_client clients[CINFO_CLIENTS];
 };
+_Static_assert(sizeof(struct cinfo) <= CINFO_PAGES * 4096, "struct cinfo outgrew its pages");
 
 /* A server declares the buffer each client shares with it:
  * R2C_CLIENT_SHM(65536) at file scope (an absolute symbol the booter reads). */

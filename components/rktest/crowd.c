@@ -1,0 +1,90 @@
+/*
+ * rktest's crowd checks (compose/test-netbsd-clients.comp): as many
+ * clients of rk as a server may have, each with several threads working
+ * at once on the composition's tmpfs ("many"), and a client whose threads
+ * come and go thousands of times through rk ("churn"): every thread
+ * starts, every call is served, and what the threads took (scheduler
+ * records, the root's slots and frames) is all back afterwards.
+ */
+#include "r2c.h"
+#include "rkclient/rkfs.h"
+#include "fmt/fmt.h"
+#include "crowd.h"
+
+#define CROWD_THREADS 4
+#define CROWD_ROUNDS 5
+#define CHURN_CYCLES 5000
+
+struct crowd_worker { int id; _Atomic int ok; long err; };
+
+static void crowd_work(void *arg)
+{
+	struct crowd_worker *w = arg;
+	char path[64], want[32], got[32];
+	for (int r = 0; r < CROWD_ROUNDS; r++) {
+		fmt_snprintf(path, sizeof(path), "/tmp/%s-%d", r2c_env->name, w->id);
+		fmt_snprintf(want, sizeof(want), "%s %d %d", r2c_env->name, w->id, r);
+		long fd = rk_open(path, RKFS_O_RDWR | RKFS_O_CREAT | RKFS_O_TRUNC, 0600);
+		long n = fd < 0 ? fd : rk_write((int)fd, want, strlen(want));
+		long m = fd < 0 ? fd : rk_pread((int)fd, got, sizeof(got), 0);
+		if (fd >= 0)
+			rk_close((int)fd);
+		long u = rk_unlink(path);
+		if (n != (long)strlen(want) || m != n || memcmp(got, want, (size_t)n) || u) {
+			w->err = fd < 0 ? fd : n < 0 ? n : m < 0 ? m : u ? u : -EIO;
+			return;
+		}
+		w->ok++;
+	}
+}
+
+void crowd_many(void)
+{
+	static struct crowd_worker w[CROWD_THREADS];
+	long tid[CROWD_THREADS];
+	int started = 0, done = 0;
+	for (int i = 0; i < CROWD_THREADS; i++) {
+		w[i] = (struct crowd_worker){ .id = i };
+		tid[i] = r2c_thd_create(crowd_work, &w[i], 16);
+		started += tid[i] > 0;
+	}
+	for (int i = 0; i < CROWD_THREADS; i++)
+		if (tid[i] > 0 && !r2c_thd_join((word_t)tid[i]))
+			done += w[i].ok == CROWD_ROUNDS;
+	char name[48];
+	fmt_snprintf(name, sizeof(name), "%s.threads_start", r2c_env->name);
+	r2c_check(name, started == CROWD_THREADS, "%d of %d threads started (%ld)", started, CROWD_THREADS,
+		  tid[CROWD_THREADS - 1]);
+	fmt_snprintf(name, sizeof(name), "%s.threads_served", r2c_env->name);
+	r2c_check(name, done == CROWD_THREADS, "%d of %d threads did their %d rounds (error %ld)", done,
+		  CROWD_THREADS, CROWD_ROUNDS, w[0].err ? w[0].err : w[CROWD_THREADS - 1].err);
+}
+
+static void churn_once(void *arg)
+{
+	long *r = arg;
+	*r = rk_getpid();
+}
+
+static long capacity(int kind)
+{
+	return r2c_call(r2c_env->sched_slot, SCHED_CAPACITY, (word_t)kind, 0, 0);
+}
+
+void crowd_churn(void)
+{
+	long rec = capacity(SCHED_CAP_RECORDS), slots = capacity(SCHED_CAP_SLOTS);
+	long frames = capacity(SCHED_CAP_FRAMES), pid0 = rk_getpid(), bad = 0, at = 0;
+	uint64_t t0 = r2c_tsc();
+	for (int i = 0; i < CHURN_CYCLES && !bad; i++) {
+		long r = 0, t = r2c_thd_create(churn_once, &r, 16);
+		if (t <= 0 || r2c_thd_join((word_t)t) || r != pid0)
+			bad = t <= 0 ? t : r != pid0 ? r : -1, at = i;
+	}
+	r2c_check("churn.client_threads", !bad, "cycle %ld of %d: %ld", at, CHURN_CYCLES, bad);
+	CHECK_EQ("churn.records_back", capacity(SCHED_CAP_RECORDS), rec);
+	CHECK_EQ("churn.slots_back", capacity(SCHED_CAP_SLOTS), slots);
+	CHECK_EQ("churn.frames_back", capacity(SCHED_CAP_FRAMES), frames);
+	r2c_printf("rktest: %d threads came, called rk and went in %lu ms\n", CHURN_CYCLES,
+		   (r2c_tsc() - t0) / r2c_usecs(1000));
+}

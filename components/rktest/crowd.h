@@ -1,0 +1,8 @@
+/* rktest's crowd checks (crowd.c). */
+#ifndef RKTEST_CROWD_H
+#define RKTEST_CROWD_H
+
+void crowd_many(void);
+void crowd_churn(void);
+
+#endif
