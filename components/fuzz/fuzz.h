@@ -4,7 +4,8 @@
 
 enum fuzz_slot {
 	FUZZ_SLOT_CONSOLE = 1,	/* MACHINE, print only: never fuzzed */
-	FUZZ_SLOT_VICTIM,	/* COMP: an empty component it may do anything to */
+	FUZZ_SLOT_VICTIM,	/* COMP: an empty component it may do anything to,
+				 * named FUZZ_COMP_NAME */
 	FUZZ_SLOT_UT,		/* UNTYPED: a small range, not executable */
 	FUZZ_SLOT_ECHO,		/* SINV: pong_echo */
 	FUZZ_SLOT_ASND,		/* ASND: to its own thread */
@@ -13,6 +14,10 @@ enum fuzz_slot {
 	FUZZ_SLOTS = 96,	/* slots it draws from (plus out-of-range ones) */
 };
 #define FUZZ_REPORT_MAGIC 0xf022
+/* Every component the fuzzer can make fault has this name: the victim,
+ * and every component it creates (it forces the name). */
+#define FUZZ_COMP_NAME "fuzzvictim"
+#define FUZZ_TABLE_SLOTS 256	/* at least a capability table's size */
 #define FUZZ_CALLS 1000000
 
 #endif

@@ -28,6 +28,23 @@ static void expect_fault(const char *comp)
 	r2c_printf("EXPECT-FAULT %s\n", comp);
 }
 
+/* Run thread `thd` until a timer tick preempts it (it must neither end nor
+ * block first). The dispatch carries the token read before the tick was
+ * armed, so a tick that comes before the thread runs (a host that stalls
+ * the guest) makes it stale (-EAGAIN) instead of lost, and we try again. */
+static long run_until_tick(word_t thd, uint64_t delta)
+{
+	long d;
+	do {
+		r2c_rcv(RCV_NONBLOCK);
+		word_t tok = drain_events();
+		r2c_op(ROOT_SLOT_TIMER, TIMER_SET, r2c_tsc() + delta, 0, 0, 0, 0, 0);
+		d = r2c_dispatch(thd, tok);
+	} while (d == -EAGAIN);
+	drain_events();
+	return d;
+}
+
 /* --- boot and memory ---------------------------------------------------- */
 
 static void test_boot(void)
@@ -589,8 +606,11 @@ static void test_statuses(void)
 	r2c_grant(ROOT_SLOT_COMP, t, w, RIGHT_READ);
 	CHECK_EQ("thd.in_comp_needs_admin", r2c_op(w, THD_IN_COMP, ROOT_SLOT_COMP, 0, 0, 0, 0, 0), -EPERM);
 	r2c_op(ROOT_SLOT_TIMER, TIMER_BIND, ROOT_SLOT_THD, 0, 0, 0, 0, 0);
-	r2c_op(ROOT_SLOT_TIMER, TIMER_SET, r2c_tsc() + bi->tsc_hz / 1000, 0, 0, 0, 0, 0);
-	dispatch(t);				/* until the tick: it spins in pongR */
+	for (int i = 0; i < 1000; i++) {	/* until it spins in pongR */
+		run_until_tick(t, bi->tsc_hz / 1000);
+		if (r2c_op(t, THD_IN_COMP, pr.slot, 0, 0, 0, 0, 0) == 1)
+			break;
+	}
 	r2c_rcv(RCV_NONBLOCK);
 	long in_r = r2c_op(t, THD_IN_COMP, pr.slot, 0, 0, 0, 0, 0);
 	long in_root = r2c_op(t, THD_IN_COMP, ROOT_SLOT_COMP, 0, 0, 0, 0, 0);
@@ -777,9 +797,8 @@ static void test_timer(void)
 	word_t sp;
 	counter = 0;
 	thread_new(spinner, 0, &sp);
-	r2c_op(ROOT_SLOT_TIMER, TIMER_SET, r2c_tsc() + period, 0, 0, 0, 0, 0);
 	t0 = r2c_tsc();
-	long d = dispatch(sp);
+	long d = run_until_tick(sp, period);
 	dt = r2c_tsc() - t0;
 	n = r2c_rcv(RCV_NONBLOCK);
 	r2c_check("timer.preempts", d == 0 && counter > 0 && n == 1 && dt >= period,
@@ -811,11 +830,15 @@ static void fs_thread(void *arg)
 	fs_seen[id] = v;
 }
 
-/* Fill the 128 bytes below rsp, get preempted by the timer and make a
- * system call, then check nothing below rsp changed. */
+/* Fill the 128 bytes below rsp, say so, spin until the root (which runs
+ * only once the timer has preempted this thread in that window) says go,
+ * make a system call, then check nothing below rsp changed. Nothing here
+ * depends on how fast the host runs the guest. */
+static volatile word_t redzone_ok, redzone_filled, redzone_go;
+
 static void redzone_thread(void *arg)
 {
-	uint64_t until = (uint64_t)arg;
+	(void)arg;
 	word_t bad;
 	__asm__ volatile(
 		"sub $256, %%rsp\n"				/* stay clear of the compiler's red zone */
@@ -824,11 +847,10 @@ static void redzone_thread(void *arg)
 		"sub $128, %%rax\n"
 		"mov %%rax, (%%rax)\n"
 		"loop 1b\n"
-		"2: rdtsc\n"
-		"shl $32, %%rdx\n"
-		"or %%rdx, %%rax\n"
-		"cmp %[until], %%rax\n"
-		"jb 2b\n"
+		"movq $1, %[filled]\n"
+		"2: pause\n"
+		"cmpq $0, %[go]\n"
+		"je 2b\n"
 		"mov $6, %%eax\n"				/* SELF_TID: a system call */
 		"shl $32, %%rax\n"
 		"syscall\n"
@@ -841,8 +863,8 @@ static void redzone_thread(void *arg)
 		"inc %[bad]\n"
 		"4: loop 3b\n"
 		"add $256, %%rsp\n"
-		: [bad] "=&r"(bad)
-		: [until] "r"(until)
+		: [bad] "=&r"(bad), [filled] "=m"(redzone_filled)
+		: [go] "m"(redzone_go)
 		: "rax", "rcx", "rdx", "r11", "memory");
 	redzone_ok = bad == 0;
 }
@@ -872,15 +894,22 @@ static void test_cpu_state(void)
 		  "fs:0 = 0x%lx 0x%lx", fs_seen[0], fs_seen[1]);
 	CHECK_EQ("cpu.fsbase_kernel", r2c_op(CAP_SELF, SELF_SET_FSBASE, 0xFFFF800000000000ull, 0, 0, 0, 0, 0), -EINVAL);
 
+	/* Dispatch with a 1 ms tick until a tick has come while the red zone
+	 * was filled (the thread cannot end before it is told to go on). */
 	uint64_t ms = bi->tsc_hz / 1000;
-	thread_new(redzone_thread, (void *)(r2c_tsc() + 5 * ms), &a);
-	r2c_op(ROOT_SLOT_TIMER, TIMER_SET, r2c_tsc() + ms, 0, 0, 0, 0, 0);
-	long d = dispatch(a);
-	long ticks = r2c_rcv(RCV_NONBLOCK);
+	redzone_ok = redzone_filled = redzone_go = 0;
+	thread_new(redzone_thread, 0, &a);
+	long d = 0, ticks = 0, rounds = 0;
+	while (!redzone_filled && d == 0 && rounds++ < 1000) {
+		d = run_until_tick(a, ms);
+		ticks = r2c_rcv(RCV_NONBLOCK);
+	}
+	bool preempted = redzone_filled && d == 0 && ticks == 1;
+	redzone_go = 1;
 	while (r2c_op(a, THD_STATE, 0, 0, 0, 0, 0, 0) != THD_DEAD)
 		dispatch(a);
-	r2c_check("cpu.red_zone", redzone_ok && d == 0 && ticks == 1,
-		  "red zone %s, preempted %ld/%ld", redzone_ok ? "intact" : "changed", d, ticks);
+	r2c_check("cpu.red_zone", redzone_ok && preempted, "red zone %s, preempted %s (dispatch %ld, ticks %ld, %ld rounds)",
+		  redzone_ok ? "intact" : "changed", preempted ? "while filled" : "not", d, ticks, rounds);
 }
 
 /* --- fuzzing ------------------------------------------------------------- */
@@ -898,18 +927,35 @@ static word_t fuzz_report(word_t calls, word_t magic, word_t refused, word_t a3,
 }
 R2C_ENTRY(fuzz_report);
 
+/* Each frame of an untyped range as UT_FRAME sees it: type << 32 | refs. */
+static void frames_snapshot(word_t ut, word_t n, word_t *out)
+{
+	for (word_t i = 0; i < n; i++) {
+		struct r2c_ret r = r2c_sys(ut, UT_FRAME, i, 0, 0, 0, 0, 0);
+		out[i] = (word_t)r.status << 32 | r.r0;
+	}
+}
+
+#define FUZZ_FRAMES 256
+static word_t fuzz_before[FUZZ_FRAMES], fuzz_after[FUZZ_FRAMES];
+
 static void test_fuzz(void)
 {
-	struct r2c_comp fz, victim;
-	if (load("fuzz.elf", "fuzz", &fz) || load("pong.elf", "victim", &victim)) {
+	struct r2c_comp fz;
+	if (load("fuzz.elf", "fuzz", &fz)) {
 		r2c_check("fuzz.load", false, "cannot load");
 		return;
 	}
-	word_t ut = r2c_slot_alloc(&mem), t, a;
-	long first = r2c_frame_alloc(&mem, 256);
-	r2c_op(ROOT_SLOT_UNTYPED, UT_DERIVE, (word_t)first, 256, ut, 0, 0, 0);
+	word_t ut = r2c_slot_alloc(&mem), victim = r2c_slot_alloc(&mem), t, a;
+	long first = r2c_frame_alloc(&mem, FUZZ_FRAMES);
+	r2c_op(ROOT_SLOT_UNTYPED, UT_DERIVE, (word_t)first, FUZZ_FRAMES, ut, 0, 0, 0);
+	frames_snapshot(ut, FUZZ_FRAMES, fuzz_before);
+	/* The victim: an empty component in the fuzzer's own range. */
+	word_t name[2] = { 0, 0 };
+	memcpy(name, FUZZ_COMP_NAME, sizeof(FUZZ_COMP_NAME));
+	r2c_op(ut, UT_RETYPE, 0, CAP_COMP, victim, name[0], name[1], 0);
 	r2c_grant(fz.slot, ROOT_SLOT_MACHINE, FUZZ_SLOT_CONSOLE, RIGHT_READ);
-	r2c_grant(fz.slot, victim.slot, FUZZ_SLOT_VICTIM, RIGHT_ALL);
+	r2c_grant(fz.slot, victim, FUZZ_SLOT_VICTIM, RIGHT_ALL);
 	r2c_grant(fz.slot, ut, FUZZ_SLOT_UT, RIGHT_READ | RIGHT_WRITE | RIGHT_ADMIN | RIGHT_GRANT);
 	r2c_grant(fz.slot, echo_a, FUZZ_SLOT_ECHO, RIGHT_ALL);
 	r2c_grant(fz.slot, my_sinv(r2c_export_fuzz_report, 0), FUZZ_SLOT_REPORT, RIGHT_READ);
@@ -940,6 +986,34 @@ static void test_fuzz(void)
 	r2c_printf("root: fuzz took %lu ms, %lu refused, %lu ticks, %lu wake-ups\n",
 		   (r2c_tsc() - t0) / ms, fuzz_refused, preemptions, wakeups);
 	CHECK_EQ("fuzz.kernel_still_serves", r2c_call(echo_a, 1, 2, 3, 4), 10);
+
+	/* Release everything: the fuzzer's table, the victim, then every frame
+	 * of the range as often as freeing one lets another go. Each frame
+	 * must be back as it was before. */
+	for (word_t i = 1; i < FUZZ_TABLE_SLOTS; i++)
+		r2c_op(fz.slot, COMP_CAP_DELETE, i, 0, 0, 0, 0, 0);
+	r2c_op(ROOT_SLOT_COMP, COMP_CAP_DELETE, victim, 0, 0, 0, 0, 0);
+	int passes = 0;
+	bool progress = true;
+	while (progress && passes++ < 64) {
+		frames_snapshot(ut, FUZZ_FRAMES, fuzz_after);
+		for (word_t i = 0; i < FUZZ_FRAMES; i++)
+			r2c_op(ut, UT_FREE, i, 0, 0, 0, 0, 0);
+		progress = false;
+		for (word_t i = 0; i < FUZZ_FRAMES && !progress; i++) {
+			struct r2c_ret r = r2c_sys(ut, UT_FRAME, i, 0, 0, 0, 0, 0);
+			progress = ((word_t)r.status << 32 | r.r0) != fuzz_after[i];
+		}
+	}
+	frames_snapshot(ut, FUZZ_FRAMES, fuzz_after);
+	word_t differ = 0, firstbad = 0;
+	for (word_t i = FUZZ_FRAMES; i-- > 0;)
+		if (fuzz_after[i] != fuzz_before[i])
+			differ++, firstbad = i;
+	r2c_check("fuzz.frames_come_back", differ == 0,
+		  "%lu of %d frames differ after %d passes; frame %lu: type %lu refs %lu, was type %lu refs %lu",
+		  differ, FUZZ_FRAMES, passes, firstbad, fuzz_after[firstbad] >> 32, fuzz_after[firstbad] & 0xFFFFFFFF,
+		  fuzz_before[firstbad] >> 32, fuzz_before[firstbad] & 0xFFFFFFFF);
 }
 
 int run_tests(void)
