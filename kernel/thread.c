@@ -164,8 +164,12 @@ struct thread *thread_op(struct thread *t, struct cap *c, word_t op, struct regs
 			r->rax = -EBUSY;
 		else if (r->rdi != t->ev_seq)
 			r->rax = -EAGAIN;
-		else
+		else {
+			if (x->yielding)	/* the scheduler's answer to its yield */
+				x->regs.rax = r->rsi;
+			x->yielding = 0;
 			return x;
+		}
 		return t;
 	case THD_ASND_CREATE:
 		if (!(dst = cap_slot_free(t->comp, r->rdi, &err))) {
@@ -196,10 +200,13 @@ struct thread *self_op(struct thread *t, word_t op, struct regs *r)
 	switch (op) {
 	case SELF_RETURN:
 		return inv_return(t, r);
-	case SELF_YIELD:
+	case SELF_YIELD: {
 		if (t->sched)
 			ev_push(t->sched, t, EV_YIELDED);
-		return preempt_check(t);
+		struct thread *next = preempt_check(t);
+		t->yielding = next != t;	/* only a dispatch resumes it now */
+		return next;
+	}
 	case SELF_EXIT:
 		return thread_stopped(t, EV_EXITED);
 	case SELF_RCV:

@@ -68,7 +68,7 @@ static void churn_once(void *arg)
 
 static long capacity(int kind)
 {
-	return r2c_call(r2c_env->sched_slot, SCHED_CAPACITY, (word_t)kind, 0, 0);
+	return r2c_sched_capacity(kind);
 }
 
 void crowd_churn(void)

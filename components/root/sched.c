@@ -297,7 +297,8 @@ static void request(struct sthd *t)
 	t->last_arg = t->a1;
 	t->nreq++;
 	t->req = 0;
-	t->result = 0;
+	if (op)			/* a plain yield leaves the last answer be */
+		t->result = 0;
 	switch (op) {
 	case 0:			/* a plain SELF_YIELD */
 	case SCHED_YIELD:
@@ -363,7 +364,7 @@ static void request(struct sthd *t)
 		break;
 	case SCHED_CAPACITY: {
 		struct sched_capacity c = sched_capacity();
-		word_t v[] = { c.records, c.slots, c.frames, (word_t)shm_count() };
+		word_t v[] = { c.records, c.slots, c.frames, (word_t)shm_count(), r2c_stacks_free() };
 		t->result = t->a1 < sizeof(v) / sizeof(v[0]) ? (long)v[t->a1] : -EINVAL;
 		break;
 	}
@@ -411,6 +412,8 @@ static word_t events(void)
 					stop(t, S_KBLOCKED);
 				else if (t->state == S_KBLOCKED)
 					make_runnable(t, 0);
+				if (t->state == S_RUNNABLE && t->req)	/* its EV_YIELDED may be lost */
+					request(t);
 			}
 			continue;
 		}
@@ -513,8 +516,7 @@ void sched_dump(void)
 }
 
 /* Threads that wait and that nothing can wake any more: whose, in which
- * component, how deep in invocations (a parked thread is one deeper, in
- * my entry point). */
+ * component, how deep in invocations. */
 int sched_dump_stuck(void)
 {
 	static const char *const how[] = { [S_PARKED] = "parked", [S_SLEEPING] = "sleeping",
@@ -528,7 +530,7 @@ int sched_dump_stuck(void)
 		bool in_sched = t->state != S_KBLOCKED;
 		r2c_printf("booter:   thread %lu of %s: %s in %s, %lu invocations deep, at ip 0x%lx\n", t->kt.tid,
 			   booted_name(t->comp), how[t->state], booted_name(in_sched ? t->in : t->comp),
-			   k.r1 - in_sched, k.r0);
+			   k.r1, k.r0);
 		n++;
 	}
 	return n;
@@ -570,13 +572,17 @@ void sched_run(bool (*done)(void), uint64_t deadline)
 		}
 		current = t;
 		uint64_t from = r2c_tsc();
-		r2c_dispatch(t->kt.slot, tok);	/* back when something happened */
+		r2c_dispatch_answer(t->kt.slot, tok, (word_t)t->result);	/* back when something happened */
 		charge(t, from, r2c_tsc());
 	}
 	arm(0);
 }
 
-/* The entry point every component may invoke: a0 = operation. */
+/* The entry point every component may invoke: a0 = operation. It only
+ * records the request and returns; the caller then yields in its own
+ * component (lib/libr2c/sched.c), so a waiting thread holds none of my
+ * stacks. The yield's EV_YIELDED makes me carry the request out, and the
+ * dispatch that resumes the thread hands it the answer. */
 static word_t sched(word_t op, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
 {
 	struct sthd *me = by_tid(inv->tid);
@@ -586,15 +592,14 @@ static word_t sched(word_t op, word_t a1, word_t a2, word_t a3, struct r2c_inv *
 			r2c_printf("booter: sched request %lu from thread %lu, which I do not schedule\n", op, inv->tid);
 		return (word_t)-ESRCH;
 	}
-	if (op >= REQ_CALL)
+	if (op == 0 || op >= REQ_CALL)
 		return (word_t)-EINVAL;
 	me->in = (int)inv->token;
 	me->req = op;
 	me->a1 = a1;
 	me->a2 = a2;
 	me->a3 = a3;
-	r2c_yield();
-	return (word_t)me->result;
+	return 0;	/* queued: the caller yields, and its yield returns my answer */
 }
 R2C_ENTRY(sched);
 

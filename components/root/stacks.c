@@ -1,11 +1,11 @@
 /*
- * The root's stack pool. A thread that asks the system scheduler to park
- * it waits inside the root's `sched` entry on one of these stacks, so
- * every thread the scheduler holds may need one at once, plus the root's
- * own: were the pool smaller, a request would fail with -EAGAIN and its
- * caller spin instead of sleeping.
+ * The root's stack pool. Threads come into the root only for a moment:
+ * a scheduler request is recorded and the caller yields in its own
+ * component; a share request or a fault report runs in the root until
+ * the scheduler thread has carried it out. So a few dozen stacks serve
+ * any number of threads; when all are taken for an instant, the caller
+ * gets INV_NO_STACK and asks again (lib/libr2c/sched.c).
  */
 #include "r2c.h"
-#include "sched.h"
 
-R2C_STACK_POOL(SCHED_MAX_THDS + 8, 16 * 1024);
+R2C_STACK_POOL(64, 16 * 1024);

@@ -9,7 +9,7 @@
 
 static long capacity(int kind)
 {
-	return r2c_call(r2c_env->sched_slot, SCHED_CAPACITY, (word_t)kind, 0, 0);
+	return r2c_sched_capacity(kind);
 }
 
 void test_share(void)
@@ -57,6 +57,36 @@ void test_share(void)
 static void nothing(void *arg)
 {
 	(void)arg;
+}
+
+/* Parked threads wait in their own component: the root's few stacks
+ * stay free however many wait. */
+#define PARKED 200
+static void park_self(void *arg)
+{
+	(void)arg;
+	r2c_block(0);
+}
+
+void test_parked(void)
+{
+	static long tid[PARKED];
+	int made = 0;
+	long before = capacity(SCHED_CAP_STACKS);
+	for (int i = 0; i < PARKED; i++)
+		made += (tid[i] = r2c_thd_create(park_self, NULL, 16)) > 0;
+	r2c_sleep_until(r2c_tsc() + r2c_usecs(20000));	/* they all run and park */
+	long stacks = capacity(SCHED_CAP_STACKS);
+	int woken = 0, joined = 0;
+	for (int i = 0; i < PARKED; i++)
+		if (tid[i] > 0) {
+			woken += r2c_wakeup((word_t)tid[i]) == 0;
+			joined += r2c_thd_join((word_t)tid[i]) == 0;
+		}
+	r2c_check("parked.threads", made == PARKED && woken == PARKED && joined == PARKED,
+		  "%d made, %d woken, %d joined of %d", made, woken, joined, PARKED);
+	r2c_check("parked.no_root_stacks", stacks >= before - 4, "%ld of the root's stacks free with %d threads parked, %ld before",
+		  stacks, PARKED, before);
 }
 
 #define CHURN_THREADS 100000

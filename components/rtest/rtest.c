@@ -525,6 +525,7 @@ void r2c_main(word_t arg)
 	test_ring();
 	test_share();
 	test_authority();
+	test_parked();
 	test_console_lines();
 	test_churn();
 	r2c_printf("rtest: runtime tests: %d passed, %d failed\n", r2c_passed, r2c_failed);

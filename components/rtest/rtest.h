@@ -5,5 +5,6 @@
 void test_share(void);
 void test_churn(void);
 void test_authority(void);
+void test_parked(void);
 
 #endif

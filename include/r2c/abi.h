@@ -146,7 +146,9 @@ enum comp_op {
 #define MAP_EXEC  0x4
 
 enum thd_op {
-	THD_DISPATCH = 0,	/* a0 = token from SELF_EVENT; run this thread */
+	THD_DISPATCH = 0,	/* a0 = token from SELF_EVENT; run this thread; a1 =
+				 * what its SELF_YIELD returns if it waits in one
+				 * (a scheduler's answer to what it asked) */
 	THD_ASND_CREATE,	/* a0 = result slot: send capability to its end-point */
 	THD_STATE,		/* -> THD_READY/BLOCKED/DEAD; rdi = its instruction
 				 * pointer, rsi = its invocation depth */

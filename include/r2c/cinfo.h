@@ -101,6 +101,7 @@ enum sched_capacity_kind {
 	SCHED_CAP_SLOTS,	/* free slots of the root's capability table */
 	SCHED_CAP_FRAMES,	/* frames of the root's memory not in use */
 	SCHED_CAP_SHARES,	/* run-time shares in place */
+	SCHED_CAP_STACKS,	/* free stacks of the root's pool */
 };
 #define SCHED_PRIOS 32		/* 0 most urgent */
 

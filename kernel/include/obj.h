@@ -61,6 +61,7 @@ struct thread {
 	uint8_t depth;		/* invocation depth */
 	uint8_t in_fault;	/* fault_regs hold a fault being handled */
 	uint8_t activated;	/* got an event or send since it last ran */
+	uint8_t yielding;	/* waits in SELF_YIELD for its scheduler: dispatch sets rax */
 	uint32_t pending;	/* sends not yet received */
 	uint32_t ev_head, ev_count, ev_lost;
 	uint64_t ev_seq;	/* activations so far: the dispatch token */

@@ -87,6 +87,11 @@ static inline long r2c_dispatch(word_t thd_slot, word_t token)
 {
 	return r2c_op(thd_slot, THD_DISPATCH, token, 0, 0, 0, 0, 0);
 }
+/* Dispatch, and have the thread's SELF_YIELD (if it waits in one) return `answer`. */
+static inline long r2c_dispatch_answer(word_t thd_slot, word_t token, word_t answer)
+{
+	return r2c_op(thd_slot, THD_DISPATCH, token, answer, 0, 0, 0, 0);
+}
 _Noreturn void r2c_exit(void);
 
 struct r2c_event { long left; word_t tid, type, token; };
@@ -220,6 +225,7 @@ long r2c_yield_to(word_t tid);
 long r2c_sleep_until(uint64_t deadline);
 long r2c_ready(void);			/* initialised: the booter may go on */
 long r2c_set_prio(word_t tid, int prio);
+long r2c_sched_capacity(int kind);	/* SCHED_CAP_*: what is left, for leak checks */
 uint64_t r2c_usecs(uint64_t us);	/* in TSC cycles */
 
 /* --- synchronisation (sync.c) ---------------------------------------------- */
