@@ -114,8 +114,11 @@ $(FFS_SAMPLE_IMG):
 	makefs -t ffs -o version=2,density=8192 -s 8m $@ $@.root
 	rm -rf $@.root
 
-MODULES := $(OUT)/comp/root.elf $(filter-out $(OUT)/comp/root.elf,$(COMP_ELFS)) $(EXT2_IMG) \
+# The booter is the root (the first module); the kernel tests and
+# benchmarks are a root image of their own, booted in its place.
+MODULES := $(OUT)/comp/root.elf $(filter-out $(OUT)/comp/root.elf $(OUT)/comp/ktest.elf,$(COMP_ELFS)) $(EXT2_IMG) \
 	   $(if $(RUMPKERNEL),$(FFS_IMG))
+KTEST_MODULES := $(OUT)/comp/ktest.elf $(filter-out $(OUT)/comp/root.elf,$(MODULES))
 
 # --- running ----------------------------------------------------------------
 COMPOSE ?= $(if $(RUMPKERNEL),compose/rk.comp,compose/default.comp)
@@ -124,6 +127,11 @@ QEMU_RUN := tools/qemu-run --accel $(ACCEL) --mem $(QEMU_MEM)
 
 run: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG))
 	$(QEMU_RUN) --cmdline "$(RUN_CMDLINE)" $(OUT)/kernel.elf $(MODULES) $(COMPOSE)
+
+# The kernel tests on the console (RUN_CMDLINE=bench: the kernel
+# benchmarks, kdemo: the two-component demo).
+ktest: all
+	$(QEMU_RUN) --cmdline "$(or $(RUN_CMDLINE),ktest)" $(OUT)/kernel.elf $(KTEST_MODULES)
 
 gdb: all $(EXT2_IMG)
 	@echo "QEMU waits for gdb on :1234: gdb $(OUT)/kernel.elf -ex 'target remote :1234'"
@@ -141,7 +149,7 @@ $(OUT)/host/test_%: tests/host/test_%.c tests/host/check.h $(SHARED) $(ULIBS)
 
 test: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG) $(FFS_BENCH_IMG)) $(FFS_SAMPLE_IMG) $(OUT)/host/ffs-check $(HOST_TESTS)
 	tools/run-tests --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf \
-		--modules "$(MODULES)" $(if $(RUMPKERNEL),--rumpkernel $(RUMPKERNEL)) \
+		--modules "$(MODULES)" --ktest-modules "$(KTEST_MODULES)" $(if $(RUMPKERNEL),--rumpkernel $(RUMPKERNEL)) \
 		--ffs-check $(OUT)/host/ffs-check --ffs-sample $(FFS_SAMPLE_IMG) $(HOST_TESTS)
 
 # The host's check of FFS images the guest wrote (Debian has no FFS fsck).
@@ -167,7 +175,7 @@ $(OUT)/host/rump-posix-bench: bench/rump_posix.c include/r2c/fsbench.h
 bench: all $(EXT2_IMG) $(OUT)/host/pipe-pingpong $(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),$(FFS_BENCH_IMG)) \
 		$(if $(RUMPKERNEL_POSIX),$(OUT)/host/rump-posix-bench)
 	tools/run-bench --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf \
-		--modules "$(MODULES)" --pipe $(OUT)/host/pipe-pingpong \
+		--modules "$(MODULES)" --ktest-modules "$(KTEST_MODULES)" --pipe $(OUT)/host/pipe-pingpong \
 		$(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),--ffs-image $(FFS_BENCH_IMG)) $(if $(RUMPKERNEL),--rk) \
 		$(if $(RUMPKERNEL_POSIX),--posix $(OUT)/host/rump-posix-bench)
 
@@ -184,6 +192,6 @@ rumpkernel:
 clean:
 	find $(OUT) -mindepth 1 -maxdepth 1 ! -name rumpkernel -exec rm -rf {} + 2>/dev/null; true
 
-.PHONY: all run gdb test bench clean kernel-lines rumpkernel
+.PHONY: all run ktest gdb test bench clean kernel-lines rumpkernel
 -include $(shell find $(OUT) -name '*.d' 2>/dev/null)
 

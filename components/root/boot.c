@@ -8,6 +8,7 @@
  */
 #include "root.h"
 #include "sched.h"
+#include "shm.h"
 #include "compose/compose.h"
 #include "elf/elf.h"
 #include "fmt/fmt.h"
@@ -21,7 +22,6 @@ struct booted {
 	word_t ut_slot;
 	word_t next_slot;		/* next free slot in its capability table */
 	word_t shm_next;		/* next free shared-memory address in it */
-	word_t shm_floor;		/* where run-time shares may go (above the boot-time ones) */
 	struct r2c_kthread main;
 	struct cinfo *info;
 	word_t client_shm;		/* bytes each client shares with it (0: none) */
@@ -312,27 +312,6 @@ static void host_disk(int i)
 	r2c_printf("booter: %s: host disk %d, %luK at 0x%lx\n", d->name, d->hostdisk, bytes >> 10, hd.phys);
 }
 
-long sched_create_in(int comp, word_t ip, word_t arg, int prio)
-{
-	if (comp < 0 || comp >= cf.ncomps || prio < 0 || prio >= SCHED_PRIOS || ip >= 0x800000000000ull)
-		return -EINVAL;
-	struct r2c_kthread kt;
-	long tid = r2c_kthread_new(&mem, bt[comp].c.slot, ip, arg, &kt);
-	if (tid < 0)
-		return tid;
-	long e = sched_adopt(&kt, comp, prio, true);
-	if (e)
-		r2c_kthread_free(&mem, &kt);
-	return e ? e : tid;
-}
-
-int booted_count(void) { return cf.ncomps; }
-word_t booted_comp(int i) { return bt[i].c.slot; }
-word_t booted_shm_floor(int i) { return bt[i].shm_floor; }
-bool booted_related(int a, int b) { return compose_uses(&cf, a, b) || compose_uses(&cf, b, a); }
-
-const char *booted_name(int i) { return i >= 0 && i < cf.ncomps ? cf.comps[i].name : "root"; }
-
 /* Every component's fault handler: the kernel has reported the fault;
  * the component has failed, which the halt's status will say. The
  * faulting thread unwinds to its caller (or ends). Runs on that thread. */
@@ -463,14 +442,14 @@ int boot(void)
 	sched_init();
 	sched_sinv_entry = (word_t)sched_entry();
 	_Static_assert(COMPOSE_MAX_COMPS <= SCHED_MAX_COMPS, "the scheduler keeps limits for every component");
-	for (int i = 0; i < cf.ncomps; i++) {
-		struct compose_comp *d = &cf.comps[i];
-		uint64_t period = bi->tsc_hz * d->cpu_period_us / 1000000;
-		sched_limits(i, d->prio, d->cpu_pct < 100 ? period * (uint64_t)d->cpu_pct / 100 : 0, period);
-	}
-
 	for (int k = 0; k < cf.ncomps; k++)
 		create(cf.order[k]);
+	for (int i = 0; i < cf.ncomps; i++) {	/* what the scheduler must know of each */
+		struct compose_comp *d = &cf.comps[i];
+		uint64_t period = bi->tsc_hz * d->cpu_period_us / 1000000;
+		sched_add_comp(i, &(struct sched_comp){ .name = d->name, .comp_slot = bt[i].c.slot, .ceiling = d->prio,
+			.budget = d->cpu_pct < 100 ? period * (uint64_t)d->cpu_pct / 100 : 0, .period = period });
+	}
 	for (int k = 0; k < cf.ncomps; k++) {	/* first threads, not yet running */
 		int i = cf.order[k];
 		long e = r2c_kthread_new(&mem, bt[i].c.slot, bt[i].c.entry, CINFO_VADDR, &bt[i].main);
@@ -507,8 +486,9 @@ int boot(void)
 		bt[i].info->untyped_used = bt[i].m.next;
 		bt[i].info->first_free_slot = bt[i].next_slot;
 		bt[i].info->heap_vaddr = bt[i].c.top;
-		bt[i].shm_floor = bt[i].shm_next;	/* from here on its budget is its own */
+		shm_add_comp(i, bt[i].c.slot, bt[i].shm_next);	/* run-time shares above these */
 	}
+	shm_init(&cf);
 
 	for (int k = 0; k < cf.ncomps; k++) {
 		int i = cf.order[k];

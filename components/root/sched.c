@@ -70,6 +70,8 @@ static word_t timer_armed_at;
 
 /* A component's limits, and what it has run in the current period. */
 struct scomp {
+	const char *name;
+	word_t comp_slot;		/* my COMP capability to it */
 	int ceiling;			/* the most urgent priority its threads may have */
 	uint64_t budget, period;	/* TSC cycles; budget 0: no limit */
 	uint64_t start, used;		/* the current period's start, cycles run since */
@@ -77,13 +79,34 @@ struct scomp {
 
 static struct scomp comps[SCHED_MAX_COMPS];
 
-void sched_limits(int comp, int ceiling, uint64_t budget, uint64_t period)
+void sched_add_comp(int comp, const struct sched_comp *d)
 {
 	if (comp < 0 || comp >= SCHED_MAX_COMPS)
 		return;
-	bool limited = budget && period && budget < period;
-	comps[comp] = (struct scomp){ .ceiling = ceiling, .budget = limited ? budget : 0,
-				      .period = limited ? period : 0 };
+	bool limited = d->budget && d->period && d->budget < d->period;
+	comps[comp] = (struct scomp){ .name = d->name, .comp_slot = d->comp_slot, .ceiling = d->ceiling,
+				      .budget = limited ? d->budget : 0, .period = limited ? d->period : 0 };
+}
+
+static const char *comp_name(int comp)
+{
+	return comp >= 0 && comp < SCHED_MAX_COMPS && comps[comp].name ? comps[comp].name : "root";
+}
+
+/* A new thread of component comp at ip with arg, scheduled from now on. */
+static long create_in(int comp, word_t ip, word_t arg, int prio)
+{
+	if (comp < 0 || comp >= SCHED_MAX_COMPS || !comps[comp].comp_slot || prio < 0 || prio >= SCHED_PRIOS ||
+	    ip >= 0x800000000000ull)
+		return -EINVAL;
+	struct r2c_kthread kt;
+	long tid = r2c_kthread_new(&mem, comps[comp].comp_slot, ip, arg, &kt);
+	if (tid < 0)
+		return tid;
+	long e = sched_adopt(&kt, comp, prio, true);
+	if (e)
+		r2c_kthread_free(&mem, &kt);
+	return e ? e : tid;
 }
 
 static struct scomp *home(const struct sthd *t)
@@ -145,7 +168,8 @@ static bool may_act_on(const struct sthd *t, const struct sthd *o)
 {
 	if (t->in < 0 || o->comp == t->in)
 		return true;
-	return r2c_op(o->kt.slot, THD_IN_COMP, booted_comp(t->in), 0, 0, 0, 0, 0) == 1;
+	return t->in < SCHED_MAX_COMPS &&
+	       r2c_op(o->kt.slot, THD_IN_COMP, comps[t->in].comp_slot, 0, 0, 0, 0, 0) == 1;
 }
 
 static struct sthd *by_tid(word_t tid)
@@ -344,7 +368,7 @@ static void request(struct sthd *t)
 	case SCHED_THD_CREATE:		/* in the component that asks: where ip is */
 		t->result = prio_allowed(t->in, t->a3);
 		if (!t->result)
-			t->result = sched_create_in(t->in, t->a1, t->a2, (int)t->a3);
+			t->result = create_in(t->in, t->a1, t->a2, (int)t->a3);
 		break;
 	case SCHED_JOIN:
 		o = by_tid(t->a1);
@@ -364,7 +388,7 @@ static void request(struct sthd *t)
 		break;
 	case SCHED_CAPACITY: {
 		struct sched_capacity c = sched_capacity();
-		word_t v[] = { c.records, c.slots, c.frames, (word_t)shm_count(), r2c_stacks_free() };
+		word_t v[] = { c.records, c.slots, c.frames, r2c_stacks_free() };
 		t->result = t->a1 < sizeof(v) / sizeof(v[0]) ? (long)v[t->a1] : -EINVAL;
 		break;
 	}
@@ -529,7 +553,7 @@ int sched_dump_stuck(void)
 		struct r2c_ret k = r2c_sys(t->kt.slot, THD_STATE, 0, 0, 0, 0, 0, 0);
 		bool in_sched = t->state != S_KBLOCKED;
 		r2c_printf("booter:   thread %lu of %s: %s in %s, %lu invocations deep, at ip 0x%lx\n", t->kt.tid,
-			   booted_name(t->comp), how[t->state], booted_name(in_sched ? t->in : t->comp),
+			   comp_name(t->comp), how[t->state], comp_name(in_sched ? t->in : t->comp),
 			   k.r1, k.r0);
 		n++;
 	}

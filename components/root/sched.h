@@ -8,11 +8,14 @@
 #define SCHED_MAX_COMPS 32	/* components whose limits it keeps (0 ..) */
 
 void sched_init(void);
-/* Component comp's limits, from its composition line: none of its threads
- * may be more urgent than `ceiling`, and together they may run `budget`
- * TSC cycles in every `period` (budget 0: no limit). Without a call: no
- * limits. */
-void sched_limits(int comp, int ceiling, uint64_t budget, uint64_t period);
+/* Component comp (0 .. SCHED_MAX_COMPS-1), as the scheduler needs it:
+ * its name (for reports), my COMP capability to it (to create its threads
+ * and ask the kernel where threads are), and its limits from its
+ * composition line: none of its threads may be more urgent than
+ * `ceiling`, and together they may run `budget` TSC cycles in every
+ * `period` (budget 0: no limit). */
+struct sched_comp { const char *name; word_t comp_slot; int ceiling; uint64_t budget, period; };
+void sched_add_comp(int comp, const struct sched_comp *c);
 void sched_dump(void);
 /* Schedule a thread the root created; its slot and frame come back to
  * the root's memory when it ends. */
@@ -37,7 +40,5 @@ bool sched_thread_ready(word_t tid);
 bool sched_thread_ended(word_t tid);
 /* Entry point of the `sched` handler, for the SINVs the booter grants. */
 void *sched_entry(void);
-/* Provided by the booter: a new thread in component `comp` (-1: root). */
-long sched_create_in(int comp, word_t ip, word_t arg, int prio);
 
 #endif

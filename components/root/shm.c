@@ -11,6 +11,8 @@
  */
 #include "root.h"
 #include "sched.h"
+#include "shm.h"
+#include "compose/compose.h"
 
 #define SHARES_MAX	256
 #define SHARE_BYTES_MAX	(64ull << 20)
@@ -20,10 +22,24 @@ struct share { int lender, borrower; word_t va, pva, bytes; };
 static struct share shares[SHARES_MAX];
 static int nshares;
 
+static const struct composition *cf;	/* who uses whom */
+static word_t comp_slot[COMPOSE_MAX_COMPS], floor_va[COMPOSE_MAX_COMPS];
+
+void shm_init(const struct composition *c)
+{
+	cf = c;
+}
+
+void shm_add_comp(int comp, word_t slot, word_t floor)
+{
+	comp_slot[comp] = slot;
+	floor_va[comp] = floor;
+}
+
 /* The lowest free window of `bytes` (plus a guard page) in the borrower. */
 static word_t window(int borrower, word_t bytes)
 {
-	word_t va = booted_shm_floor(borrower);
+	word_t va = floor_va[borrower];
 	for (bool moved = true; moved;) {
 		moved = false;
 		for (int k = 0; k < nshares; k++) {
@@ -40,12 +56,12 @@ static word_t window(int borrower, word_t bytes)
 static void unmap_range(int comp, word_t va, word_t bytes)
 {
 	for (word_t off = 0; off < bytes; off += 4096)
-		r2c_op(booted_comp(comp), COMP_UNMAP, va + off, 0, 0, 0, 0, 0);
+		r2c_op(comp_slot[comp], COMP_UNMAP, va + off, 0, 0, 0, 0, 0);
 }
 
 static long share(int me, int peer, word_t va, word_t bytes, word_t *pva)
 {
-	if (peer < 0 || peer >= booted_count() || peer == me || !booted_related(me, peer))
+	if (peer < 0 || peer >= cf->ncomps || peer == me || (!compose_uses(cf, me, peer) && !compose_uses(cf, peer, me)))
 		return -EPERM;
 	if (bytes == 0 || bytes > SHARE_BYTES_MAX || (va | bytes) & 4095)
 		return -EINVAL;
@@ -56,10 +72,10 @@ static long share(int me, int peer, word_t va, word_t bytes, word_t *pva)
 		return -ENOSPC;
 	for (word_t off = 0; off < bytes; off += 4096) {
 		long e;
-		while ((e = r2c_op(booted_comp(me), COMP_ALIAS, va + off, booted_comp(peer), at + off, MAP_WRITE, 0, 0))
+		while ((e = r2c_op(comp_slot[me], COMP_ALIAS, va + off, comp_slot[peer], at + off, MAP_WRITE, 0, 0))
 		       == -ENXIO) {
 			long pt = r2c_frame_alloc(&mem, 1);
-			if (pt < 0 || (e = r2c_op(booted_comp(peer), COMP_PGTBL_ADD, at + off, mem.ut_slot, (word_t)pt,
+			if (pt < 0 || (e = r2c_op(comp_slot[peer], COMP_PGTBL_ADD, at + off, mem.ut_slot, (word_t)pt,
 						  0, 0, 0))) {
 				e = pt < 0 ? pt : e;
 				break;
@@ -105,9 +121,12 @@ static long shm_do(void *arg)
 /* The entry point (cinfo share_slot): a0 = SHM_SHARE, a1 = peer id,
  * a2 = my address, a3 = bytes -> r0 = 0, r1 = the peer's address; or
  * a0 = SHM_UNSHARE, a1 = peer id, a2 = the peer's address of a share of
- * mine -> r0 = 0. Carried out by the scheduler thread, one at a time. */
+ * mine -> r0 = 0; or a0 = SHM_COUNT -> r0 = shares in place. Carried
+ * out by the scheduler thread, one at a time. */
 static word_t shm(word_t op, word_t peer, word_t va, word_t bytes, struct r2c_inv *inv)
 {
+	if (op == SHM_COUNT)
+		return (word_t)nshares;
 	struct shm_req q = { op, peer, va, bytes, (int)inv->token, 0 };
 	long r = sched_call(inv->tid, shm_do, &q);
 	inv->r1 = q.pva;
@@ -118,9 +137,4 @@ R2C_ENTRY(shm);
 void *shm_entry(void)
 {
 	return r2c_export_shm;
-}
-
-int shm_count(void)
-{
-	return nshares;
 }

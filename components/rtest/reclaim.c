@@ -47,7 +47,7 @@ void test_share(void)
 
 	CHECK_EQ("share.unshare", r2c_unshare((word_t)pong, their), 0);
 	CHECK_EQ("share.unshare_twice", r2c_unshare((word_t)pong, their), -ENOENT);
-	CHECK_EQ("share.none_left", capacity(SCHED_CAP_SHARES), 0);
+	CHECK_EQ("share.none_left", r2c_shares(), 0);
 	CHECK_EQ("share.again_same_place", r2c_share((word_t)pong, pages, 8192, &t2) == 0 && t2 == their, 1);
 	r2c_unshare((word_t)pong, t2);
 	r2c_free_pages(pages, 8192);
@@ -122,7 +122,7 @@ void test_churn(void)
 			last = i;
 	}
 	r2c_check("churn.shares", pages && !bad, "share %ld of %d: %ld", last, CHURN_SHARES, bad);
-	CHECK_EQ("churn.shares_none_left", capacity(SCHED_CAP_SHARES), 0);
+	CHECK_EQ("churn.shares_none_left", r2c_shares(), 0);
 	CHECK_EQ("churn.shares_frames_back", capacity(SCHED_CAP_FRAMES), frames);
 	r2c_free_pages(pages, 4 * 4096);
 }

@@ -100,7 +100,6 @@ enum sched_capacity_kind {
 	SCHED_CAP_RECORDS = 0,	/* thread records the scheduler can still hold */
 	SCHED_CAP_SLOTS,	/* free slots of the root's capability table */
 	SCHED_CAP_FRAMES,	/* frames of the root's memory not in use */
-	SCHED_CAP_SHARES,	/* run-time shares in place */
 	SCHED_CAP_STACKS,	/* free stacks of the root's pool */
 };
 #define SCHED_PRIOS 32		/* 0 most urgent */
@@ -110,6 +109,7 @@ enum shm_op {
 	SHM_SHARE = 1,		/* a1 = peer id, a2 = my page-aligned address, a3 = bytes
 				 * -> 0, r1 = the peer's address */
 	SHM_UNSHARE,		/* a1 = peer id, a2 = the peer's address -> 0 */
+	SHM_COUNT,		/* -> run-time shares in place, everyone's (leak checks) */
 };
 
 #endif

@@ -100,6 +100,13 @@ long r2c_share(word_t peer_id, void *va, word_t bytes, word_t *peer_vaddr)
 	return 0;
 }
 
+long r2c_shares(void)
+{
+	if (!r2c_env)
+		return -ENOSYS;
+	return r2c_call(r2c_env->share_slot, SHM_COUNT, 0, 0, 0);
+}
+
 long r2c_unshare(word_t peer_id, word_t peer_vaddr)
 {
 	if (!r2c_env)

@@ -203,6 +203,7 @@ long r2c_server_id(const char *server);	/* id of a component I use, or -ENOENT *
  * r2c_unshare takes them back from the peer (then I may free them). */
 long r2c_share(word_t peer_id, void *va, word_t bytes, word_t *peer_vaddr);
 long r2c_unshare(word_t peer_id, word_t peer_vaddr);
+long r2c_shares(void);		/* run-time shares in place, system-wide (leak checks) */
 void r2c_console_init(void);
 
 void *r2c_malloc(size_t n);		/* NULL when the budget is exhausted */
@@ -274,6 +275,13 @@ void r2c_check(const char *name, bool ok, const char *fmt, ...) __attribute__((f
 		long g_ = (long)(got), w_ = (long)(want);			\
 		r2c_check(name, g_ == w_, "%s = %ld, expected %ld", #got, g_, w_); \
 	} while (0)
+
+/* --- a root image (lib/libr2c/root.c) --------------------------------------- */
+
+/* The root's memory: its first untyped range, its table, frames it can
+ * give back. */
+void r2c_root_mem_init(struct r2c_mem *m, const struct bootinfo *bi);
+const struct boot_module *r2c_boot_module(const struct bootinfo *bi, const char *name);	/* or NULL */
 
 /* --- loading components from ELF images --------------------------------- */
 

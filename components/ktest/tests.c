@@ -4,7 +4,7 @@
  * device memory and PCI reads, isolation, invocation, faults, threads, scheduling events, asynchronous
  * end-points, the timer, per-thread CPU state, and a system-call fuzzer.
  */
-#include "root.h"
+#include "ktest.h"
 #include "elf/elf.h"
 #include "../pong/pong.h"
 #include "../fuzz/fuzz.h"
@@ -983,7 +983,7 @@ static void test_fuzz(void)
 	r2c_check("fuzz.million_calls", fuzz_calls == FUZZ_CALLS && saw_event((word_t)tid, EV_EXITED),
 		  "fuzzer made %lu calls, %s", fuzz_calls,
 		  saw_event((word_t)tid, EV_FAULTED) ? "then faulted" : "and ended");
-	r2c_printf("root: fuzz took %lu ms, %lu refused, %lu ticks, %lu wake-ups\n",
+	r2c_printf("ktest: fuzz took %lu ms, %lu refused, %lu ticks, %lu wake-ups\n",
 		   (r2c_tsc() - t0) / ms, fuzz_refused, preemptions, wakeups);
 	CHECK_EQ("fuzz.kernel_still_serves", r2c_call(echo_a, 1, 2, 3, 4), 10);
 
@@ -1031,6 +1031,6 @@ int run_tests(void)
 	test_timer();
 	test_cpu_state();
 	test_fuzz();
-	r2c_printf("root: kernel tests: %d passed, %d failed\n", r2c_passed, r2c_failed);
+	r2c_printf("ktest: kernel tests: %d passed, %d failed\n", r2c_passed, r2c_failed);
 	return r2c_failed;
 }

@@ -4,7 +4,7 @@
  * and yield), and asynchronous send -> receive between two threads.
  * Benchmarks only print; they never judge.
  */
-#include "root.h"
+#include "ktest.h"
 
 #define RUNS 10000
 
