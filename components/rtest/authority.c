@@ -2,7 +2,8 @@
  * rtest: a thread id names a thread, it does not give power over it. A
  * component may wake, lend the CPU to, join or re-prioritise its own
  * threads, and a server may wake a client's thread that waits inside it;
- * any other thread of the system is refused.
+ * any other thread of the system is refused. Nor does its memory let it
+ * make kernel objects or hand out ranges behind the root's back.
  */
 #include "r2c.h"
 #include "rtest.h"
@@ -25,6 +26,13 @@ static void idle(void *arg)
 
 void test_authority(void)
 {
+	/* My memory is mine to map, not to make kernel objects or ranges of. */
+	word_t ut = r2c_env->untyped_slot, spare = r2c_slot_alloc(&r2c_self_mem);
+	CHECK_EQ("authority.no_retype", r2c_op(ut, UT_RETYPE, 0, CAP_THD, spare, r2c_env->self_slot,
+					       0x400000, 0), -EPERM);
+	CHECK_EQ("authority.no_derive", r2c_op(ut, UT_DERIVE, 0, 1, spare, 0, 0, 0), -EPERM);
+	r2c_slot_free(&r2c_self_mem, spare);
+
 	/* Every thread that was there before mine belongs to another component
 	 * (or has ended): none may be touched. */
 	word_t me = r2c_self();
