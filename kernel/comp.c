@@ -152,6 +152,8 @@ long comp_op(struct thread *t, struct cap *cc, word_t op, struct regs *r)
 	case COMP_SINV_CREATE:
 		return sinv_create(me, c, r);
 	case COMP_SET_FAULT: {
+		if (c == me)	/* whoever handles my faults is not mine to choose */
+			return -EPERM;
 		struct cap *s = cap_lookup(me, r->rdi, CAP_SINV, 0, &err);
 		if (!s)
 			return err;

@@ -183,6 +183,7 @@ struct thread *thread_op(struct thread *t, struct cap *c, word_t op, struct regs
 		r->rax = x->state;
 		r->rdi = x == t ? r->rip : x->regs.rip;	/* where it is, for diagnostics */
 		r->rsi = x->depth;
+		r->rdx = x->yielding;
 		return t;
 	case THD_IN_COMP: {
 		struct cap *cc = cap_lookup(t->comp, r->rdi, CAP_COMP, 0, &err);

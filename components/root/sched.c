@@ -47,7 +47,8 @@ struct sthd {
 	bool ready;			/* said SCHED_READY (or stopped running) */
 	word_t last_req, last_arg, nreq;	/* for sched_dump */
 	struct sthd *next;		/* run queue */
-	struct sthd *hnext;		/* tid hash chain, or free list */
+	struct sthd *hnext;		/* tid hash chain (kept as it was when freed) */
+	struct sthd *fnext;		/* free list */
 	long (*call)(void *);		/* REQ_CALL: run in the scheduler thread */
 	void *call_arg;
 };
@@ -180,11 +181,26 @@ static struct sthd *by_tid(word_t tid)
 	return NULL;
 }
 
+/* The record of a live thread that is invoking my entry points, looked
+ * up on that thread while the scheduler thread may change the hash under
+ * it. Its own record stays in its chain while it lives, so only a walk
+ * led astray by a record freed and reused under it can miss it: walk
+ * again. */
+static struct sthd *invoker(word_t tid)
+{
+	for (int i = 0; i < 8; i++) {
+		struct sthd *t = by_tid(tid);
+		if (t)
+			return t;
+	}
+	return NULL;
+}
+
 static struct sthd *record_new(void)
 {
 	struct sthd *t = free_thds;
 	if (t)
-		free_thds = t->hnext;
+		free_thds = t->fnext;
 	else if (nthds < MAX_THDS)
 		t = &thds[nthds++];
 	return t;
@@ -197,7 +213,7 @@ static void record_free(struct sthd *t)
 		pp = &(*pp)->hnext;
 	*pp = t->hnext;
 	t->state = S_FREE;
-	t->hnext = free_thds;
+	t->fnext = free_thds;	/* hnext stays: a walk standing here goes on down its chain */
 	free_thds = t;
 	nlive--;
 }
@@ -429,15 +445,16 @@ static word_t events(void)
 				struct sthd *t = &thds[i];
 				if (t->state == S_FREE || t->state == S_DEAD)
 					continue;
-				long st = r2c_op(t->kt.slot, THD_STATE, 0, 0, 0, 0, 0, 0);
+				struct r2c_ret k = r2c_sys(t->kt.slot, THD_STATE, 0, 0, 0, 0, 0, 0);
+				long st = k.status;
 				if (st == THD_DEAD)
 					ended(t);
 				else if (st == THD_BLOCKED)
 					stop(t, S_KBLOCKED);
 				else if (t->state == S_KBLOCKED)
 					make_runnable(t, 0);
-				if (t->state == S_RUNNABLE && t->req)	/* its EV_YIELDED may be lost */
-					request(t);
+				if (t->state == S_RUNNABLE && k.r2 && atomic_load((_Atomic word_t *)&t->req))
+					request(t);	/* it yielded with a request; the EV_YIELDED was lost */
 			}
 			continue;
 		}
@@ -487,10 +504,10 @@ static uint64_t expire_timeouts(void)
 static struct sthd *pick(uint64_t now, uint64_t *refill)
 {
 	*refill = 0;
-	if (lent) {
+	if (lent) {		/* lent the CPU, if its component may still run */
 		struct sthd *t = lent;
 		lent = NULL;
-		if (t->state == S_RUNNABLE)
+		if (t->state == S_RUNNABLE && budget_left(t, now))
 			return t;
 	}
 	struct sthd *spare = NULL;
@@ -609,7 +626,7 @@ void sched_run(bool (*done)(void), uint64_t deadline)
  * dispatch that resumes the thread hands it the answer. */
 static word_t sched(word_t op, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
 {
-	struct sthd *me = by_tid(inv->tid);
+	struct sthd *me = invoker(inv->tid);
 	if (!me) {			/* a thread the scheduler does not own */
 		static int reported;
 		if (reported++ < 3)
@@ -619,22 +636,22 @@ static word_t sched(word_t op, word_t a1, word_t a2, word_t a3, struct r2c_inv *
 	if (op == 0 || op >= REQ_CALL)
 		return (word_t)-EINVAL;
 	me->in = (int)inv->token;
-	me->req = op;
 	me->a1 = a1;
 	me->a2 = a2;
 	me->a3 = a3;
+	atomic_store_explicit((_Atomic word_t *)&me->req, op, memory_order_release);	/* last: complete */
 	return 0;	/* queued: the caller yields, and its yield returns my answer */
 }
 R2C_ENTRY(sched);
 
 long sched_call(word_t tid, long (*fn)(void *), void *arg)
 {
-	struct sthd *me = by_tid(tid);
+	struct sthd *me = invoker(tid);
 	if (!me)
 		return -ESRCH;
-	me->req = REQ_CALL;
 	me->call = fn;
 	me->call_arg = arg;
+	atomic_store_explicit((_Atomic word_t *)&me->req, REQ_CALL, memory_order_release);	/* last: complete */
 	r2c_yield();
 	return me->result;
 }

@@ -1,6 +1,8 @@
 /*
  * Shared memory on request (r2c_share / r2c_unshare): a component lends
- * pages it has mapped itself to a component it uses or that uses it. The
+ * pages it has mapped itself, from its own memory below COMP_SHM_BASE
+ * (never pages it borrowed, which unshare could not take back from a
+ * third component), to a component it uses or that uses it. The
  * pages stay the lender's, from its own budget: the booter only aliases
  * what the kernel finds mapped in the lender (it can map nothing else)
  * into a free window of the borrower, and takes the alias back on
@@ -65,6 +67,8 @@ static long share(int me, int peer, word_t va, word_t bytes, word_t *pva)
 		return -EPERM;
 	if (bytes == 0 || bytes > SHARE_BYTES_MAX || (va | bytes) & 4095)
 		return -EINVAL;
+	if (va >= COMP_SHM_BASE || bytes > COMP_SHM_BASE - va)
+		return -EPERM;	/* only its image and heap: never what it borrowed, a disk or a preload */
 	if (nshares == SHARES_MAX)
 		return -ENOSPC;
 	word_t at = window(peer, bytes);

@@ -38,8 +38,12 @@ void test_share(void)
 
 	/* Only what I have mapped, writable, page by page. */
 	word_t t2;
-	CHECK_EQ("share.not_mapped", r2c_share((word_t)pong, (void *)0x3ff00000, 4096, &t2), -ENOENT);
+	CHECK_EQ("share.not_mapped", r2c_share((word_t)pong, (void *)0x0ff00000, 4096, &t2), -ENOENT);
 	CHECK_EQ("share.read_only", r2c_share((word_t)pong, (void *)CINFO_VADDR, 4096, &t2), -EPERM);
+	/* What I borrowed (the boot-time ring shared with ringpeer) is not mine to lend on. */
+	const struct cinfo_shm *ring = r2c_shm("ring");
+	r2c_check("share.not_onward", ring && r2c_share((word_t)pong, (void *)ring->vaddr, 4096, &t2) == -EPERM,
+		  "lending the ring at 0x%lx on to pong", ring ? ring->vaddr : 0);
 	CHECK_EQ("share.not_related", r2c_share(r2c_env->id, pages, 4096, &t2), -EPERM);
 	CHECK_EQ("share.too_big", r2c_share((word_t)pong, pages, 1ull << 40, &t2), -EINVAL);
 	CHECK_EQ("share.unaligned", r2c_share((word_t)pong, pages + 8, 4096, &t2), -EINVAL);

@@ -12,6 +12,7 @@
 #include "r2c/spintest.h"
 #include "ring/ring.h"
 #include "rtest.h"
+#include "fmt/fmt.h"
 
 /* From compose/test-runtime.comp: my prio= (the ceiling; my first thread
  * then lowers itself to MY_PRIO) and the spinner's cpu= period. */
@@ -124,8 +125,10 @@ static void test_ceiling(void)
  * is time someone else had, or the host took from the emulator) the
  * spinner must not have had much more than its half. Without budgets I
  * would run only once it has finished. */
-static void test_budget(void)
+static void test_budget(bool lend)
 {
+	const char *g = lend ? "budget_lent" : "budget";
+	char name[48];
 	const struct cinfo_shm *s = r2c_shm("spin");
 	if (!s) {
 		r2c_check("budget.granted", false, "no shared region \"spin\"");
@@ -137,6 +140,7 @@ static void test_budget(void)
 	bool done;
 	st->start = 0;
 	st->cycles = 50 * period;
+	st->lend = lend;
 	uint64_t round = ++st->request;
 	r2c_asnd(s->notify_slot, 0);	/* it is more urgent: it runs at once */
 	do {
@@ -157,19 +161,23 @@ static void test_budget(void)
 		if (now - t0 > r2c_usecs(60000000))
 			break;
 	} while (!done);
-	r2c_check("budget.spinner_finished", done, "the spinner did not finish its round in 60 s");
+	fmt_snprintf(name, sizeof(name), "%s.spinner_finished", g);
+	r2c_check(name, done, "the spinner did not finish its round in 60 s");
 	if (!done)
 		return;
 	uint64_t spun = st->end - st->start, ran = spun - st->away, share = ran * 100 / (ran + mine + 1);
 	r2c_printf("rtest: over %lu ms the spinner ran %lu ms, I %lu ms (it had %lu%%); I first ran %lu us after "
 		   "it began, waited at most %lu ms\n", spun / ms(1), ran / ms(1), mine / ms(1), share,
 		   first ? (first - st->start) / r2c_usecs(1) : 0, gap / ms(1));
-	r2c_check("budget.low_priority_progress", first && first - st->start < 5 * period,
+	fmt_snprintf(name, sizeof(name), "%s.low_priority_progress", g);
+	r2c_check(name, first && first - st->start < 5 * period,
 		  "a less urgent component first ran %lu ms after the spinner began (period %d ms)",
 		  first ? (first - st->start) / ms(1) : 0, SPIN_PERIOD_MS);
-	r2c_check("budget.no_long_wait", gap < 10 * period, "a less urgent component waited %lu ms (period %d ms)",
+	fmt_snprintf(name, sizeof(name), "%s.no_long_wait", g);
+	r2c_check(name, gap < 10 * period, "a less urgent component waited %lu ms (period %d ms)",
 		  gap / ms(1), SPIN_PERIOD_MS);
-	r2c_check("budget.spinner_bounded", share < 75, "the spinner, given 50%%, had %lu%% of the time we ran",
+	fmt_snprintf(name, sizeof(name), "%s.spinner_bounded", g);
+	r2c_check(name, share < 75, "the spinner, given 50%%, had %lu%% of the time we ran",
 		  share);
 }
 
@@ -515,7 +523,8 @@ void r2c_main(word_t arg)
 	r2c_ready();
 	test_priorities();
 	test_ceiling();
-	test_budget();
+	test_budget(false);
+	test_budget(true);
 	test_time_slices();
 	test_mutex();
 	test_cond();

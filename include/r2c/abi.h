@@ -120,7 +120,8 @@ enum frame_kind { FRAME_RESERVED = 0, FRAME_UNTYPED, FRAME_USER, FRAME_PGTBL, FR
  *   CAP_COMP: frames [a0, a0+COMP_FRAMES); a3, a4 = name (16 bytes, NUL padded)
  *   CAP_THD:  a3 = component slot the thread starts in, a4 = ip, a5 = arg
  */
-#define COMP_FRAMES 5	/* the component and its capability table, then its PML4 */
+#define COMP_FRAMES 9	/* the component and its capability table (1,021
+			 * slots), then its PML4 */
 
 enum comp_op {
 	COMP_MAP = 0,	/* a0 = vaddr, a1 = untyped slot, a2 = frame, a3 = MAP_* */
@@ -134,7 +135,8 @@ enum comp_op {
 	COMP_SINV_CREATE,/* a0 = entry ip, a1 = token, a2 = result slot, in my
 			 * table, or with a3 = a COMP slot of mine (ADMIN) in
 			 * that component's table (a3 = 0: mine) */
-	COMP_SET_FAULT,	/* a0 = my slot holding a SINV: this comp's fault handler */
+	COMP_SET_FAULT,	/* a0 = my slot holding a SINV: this comp's fault handler
+			 * (another component's: -EPERM on my own) */
 	COMP_CAP_TYPE,	/* a0 = slot in this comp -> its type (0 = empty) */
 	COMP_MAP_DEVMEM,/* a0 = vaddr, a1 = devmem slot, a2 = page, a3 = MAP_WRITE
 			 * or 0: device memory, never executable; write-back
@@ -151,7 +153,8 @@ enum thd_op {
 				 * (a scheduler's answer to what it asked) */
 	THD_ASND_CREATE,	/* a0 = result slot: send capability to its end-point */
 	THD_STATE,		/* -> THD_READY/BLOCKED/DEAD; rdi = its instruction
-				 * pointer, rsi = its invocation depth */
+				 * pointer, rsi = its invocation depth, rdx = 1
+				 * if it waits in SELF_YIELD for a dispatch */
 	THD_IN_COMP,		/* a0 = COMP slot of mine -> 1 if the thread executes
 				 * in that component or has it on its invocation
 				 * stack, else 0 */

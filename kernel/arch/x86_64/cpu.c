@@ -139,6 +139,7 @@ struct regs *cpu_resume(struct thread *next)
 			cpu0.fsbase = next->fsbase;
 		}
 		next->activated = 0;
+		next->yielding = 0;	/* a dispatch answered it already, or it runs on another way */
 		cpu0.current = next;
 		cpu0.frame_top = (word_t)(&next->regs + 1);
 		tss.rsp0 = cpu0.frame_top;
