@@ -1016,8 +1016,11 @@ static void test_fuzz(void)
 		  fuzz_before[firstbad] >> 32, fuzz_before[firstbad] & 0xFFFFFFFF);
 }
 
+#define KTEST_CHECKS 206
+
 int run_tests(void)
 {
+	r2c_plan(KTEST_CHECKS);
 	test_boot();
 	test_memory_map();
 	test_caps();

@@ -267,6 +267,7 @@ static void test_exit(void)
 void r2c_main(word_t arg)
 {
 	(void)arg;
+	r2c_plan(43);
 	test_basics();
 	test_locks();
 	test_blocks();

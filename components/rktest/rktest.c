@@ -275,6 +275,9 @@ void r2c_main(word_t arg)
 		r2c_check("rktest.granted", false, "no rk interface");
 		return;
 	}
+	bool again = !strcmp(mode, "again");	/* the composition mounted it; rk's shutdown unmounts */
+	r2c_plan(!strcmp(mode, "many") ? 2 : !strcmp(mode, "churn") ? 4 : again ? 2 : !strcmp(mode, "pressure") ? 6 :
+		 !strcmp(mode, "stay") ? 24 : 26);
 	if (!strcmp(mode, "many") || !strcmp(mode, "churn")) {	/* on the composition's mounts */
 		memcpy(name, r2c_env->name, sizeof(name) - 1);
 		if (!strcmp(mode, "many"))
@@ -285,7 +288,6 @@ void r2c_main(word_t arg)
 		return;
 	}
 	char d[48];
-	bool again = !strcmp(mode, "again");	/* the composition mounted it; rk's shutdown unmounts */
 	long e = 0;
 	if (!again) {
 		rk_mkdir(dir, 0755);

@@ -408,7 +408,7 @@ static void report_stuck(void)
 		if (cf.comps[i].halt && !sched_thread_ended(bt[i].main.tid))
 			r2c_printf(" %s", cf.comps[i].name);
 	r2c_printf("\nbooter: threads waiting, which no one can wake:\n");
-	if (!sched_dump_stuck())
+	if (!sched_dump_stuck(false))
 		r2c_printf("booter:   none\n");
 }
 
@@ -524,13 +524,21 @@ int boot(void)
 		if (!ended && !status)
 			status = BOOT_STATUS_STUCK;
 	} else {
+		/* It runs until nothing can: then a thread waiting inside an
+		 * invocation waits for a server that will never answer. */
 		sched_run(NULL, 0);
 		r2c_printf("booter: no thread can run any more\n");
-		status = verdict(true);
+		r2c_printf("booter: threads waiting inside an invocation, which no one can wake:\n");
+		int stuck = sched_dump_stuck(true);
+		if (!stuck)
+			r2c_printf("booter:   none\n");
+		status = verdict(shut_down());
+		if (stuck && !status)
+			status = BOOT_STATUS_STUCK;
 	}
 	r2c_printf("booter: halting (status %d%s)\n", status,
 		   status == BOOT_STATUS_FAILED ? ": a component failed" :
-		   status == BOOT_STATUS_STUCK ? ": halt=yes components stuck" :
+		   status == BOOT_STATUS_STUCK ? ": threads stuck" :
 		   status == BOOT_STATUS_SHUTDOWN ? ": the shutdown did not finish" : "");
 	return status;
 }

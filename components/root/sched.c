@@ -556,9 +556,10 @@ void sched_dump(void)
 	}
 }
 
-/* Threads that wait and that nothing can wake any more: whose, in which
- * component, how deep in invocations. */
-int sched_dump_stuck(void)
+/* Threads that wait and that nothing can wake any more (all of them, or
+ * only those waiting inside an invocation): whose, in which component,
+ * how deep in invocations. */
+int sched_dump_stuck(bool inside_only)
 {
 	static const char *const how[] = { [S_PARKED] = "parked", [S_SLEEPING] = "sleeping",
 					   [S_KBLOCKED] = "blocked", [S_JOINING] = "joining" };
@@ -569,6 +570,8 @@ int sched_dump_stuck(void)
 			continue;
 		struct r2c_ret k = r2c_sys(t->kt.slot, THD_STATE, 0, 0, 0, 0, 0, 0);
 		bool in_sched = t->state != S_KBLOCKED;
+		if (inside_only && k.r1 == 0)
+			continue;
 		r2c_printf("booter:   thread %lu of %s: %s in %s, %lu invocations deep, at ip 0x%lx\n", t->kt.tid,
 			   comp_name(t->comp), how[t->state], comp_name(in_sched ? t->in : t->comp),
 			   k.r1, k.r0);

@@ -33,8 +33,9 @@ void sched_release(word_t tid);
  * can run any more; with a deadline (TSC, 0: none), not before it has
  * passed unless done() says so. */
 void sched_run(bool (*done)(void), uint64_t deadline);
-/* Print each thread waiting inside an invocation; returns how many. */
-int sched_dump_stuck(void);
+/* Print each thread that waits (all, or only those inside an
+ * invocation); returns how many. */
+int sched_dump_stuck(bool inside_only);
 /* Did the thread say SCHED_READY, block, or end? */
 bool sched_thread_ready(word_t tid);
 bool sched_thread_ended(word_t tid);

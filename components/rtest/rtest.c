@@ -22,6 +22,8 @@
 
 static uint64_t ms(uint64_t n) { return r2c_usecs(1000 * n); }
 
+#define RTEST_CHECKS 100	/* every check below and in the other files */
+
 /* --- scheduling -------------------------------------------------------- */
 
 static char order[8];
@@ -521,6 +523,7 @@ void r2c_main(word_t arg)
 	(void)arg;
 	r2c_set_prio(0, MY_PRIO);
 	r2c_ready();
+	r2c_plan(RTEST_CHECKS);
 	test_priorities();
 	test_ceiling();
 	test_budget(false);

@@ -20,3 +20,8 @@ void r2c_check(const char *name, bool ok, const char *fmt, ...)
 	va_end(ap);
 	r2c_printf("FAIL %s: %s\n", name, why);
 }
+
+void r2c_plan(int checks)
+{
+	r2c_printf("PLAN %d checks\n", checks);
+}

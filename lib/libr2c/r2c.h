@@ -268,6 +268,10 @@ bool r2c_rw_held_read(struct r2c_rwlock *l);
 /* --- in-guest tests ------------------------------------------------------ */
 
 extern int r2c_passed, r2c_failed;
+/* Declare, before the first check, how many this run will make: the
+ * runner fails a boot that prints fewer (a test that stopped early or
+ * skipped some quietly). Whoever adds a check raises the number. */
+void r2c_plan(int checks);
 /* Print "PASS name", or "FAIL name: <fmt...>" when !ok. */
 void r2c_check(const char *name, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 #define CHECK_EQ(name, got, want)						\
