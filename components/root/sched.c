@@ -76,6 +76,7 @@ struct scomp {
 	int ceiling;			/* the most urgent priority its threads may have */
 	uint64_t budget, period;	/* TSC cycles; budget 0: no limit */
 	uint64_t start, used;		/* the current period's start, cycles run since */
+	int nthreads;			/* records its threads hold */
 };
 
 static struct scomp comps[SCHED_MAX_COMPS];
@@ -100,6 +101,8 @@ static long create_in(int comp, word_t ip, word_t arg, int prio)
 	if (comp < 0 || comp >= SCHED_MAX_COMPS || !comps[comp].comp_slot || prio < 0 || prio >= SCHED_PRIOS ||
 	    ip >= 0x800000000000ull)
 		return -EINVAL;
+	if (comps[comp].nthreads >= SCHED_COMP_THDS || nlive >= MAX_THDS - SCHED_ROOT_RESERVE)
+		return -EAGAIN;	/* no component takes what the others (and the shutdown) need */
 	struct r2c_kthread kt;
 	long tid = r2c_kthread_new(&mem, comps[comp].comp_slot, ip, arg, &kt);
 	if (tid < 0)
@@ -212,6 +215,8 @@ static void record_free(struct sthd *t)
 	while (*pp != t)
 		pp = &(*pp)->hnext;
 	*pp = t->hnext;
+	if (t->comp >= 0 && t->comp < SCHED_MAX_COMPS)
+		comps[t->comp].nthreads--;
 	t->state = S_FREE;
 	t->fnext = free_thds;	/* hnext stays: a walk standing here goes on down its chain */
 	free_thds = t;
@@ -278,6 +283,8 @@ long sched_adopt(const struct r2c_kthread *kt, int comp, int prio, bool run)
 	if (kt->tid > tid_max)
 		tid_max = kt->tid;
 	nlive++;
+	if (comp >= 0 && comp < SCHED_MAX_COMPS)
+		comps[comp].nthreads++;
 	if (run)
 		make_runnable(t, 0);
 	return 0;

@@ -6,6 +6,8 @@
 
 #define SCHED_MAX_THDS 512	/* threads the system scheduler can hold */
 #define SCHED_MAX_COMPS 32	/* components whose limits it keeps (0 ..) */
+#define SCHED_COMP_THDS 256	/* live threads one component may have */
+#define SCHED_ROOT_RESERVE 8	/* records no component can take (the shutdown's) */
 
 void sched_init(void);
 /* Component comp (0 .. SCHED_MAX_COMPS-1), as the scheduler needs it:

@@ -17,6 +17,7 @@
 #include "compose/compose.h"
 
 #define SHARES_MAX	256
+#define SHARES_PER_LENDER 32	/* so no one component takes every share */
 #define SHARE_BYTES_MAX	(64ull << 20)
 #define SHARE_WINDOW_END COMP_MODULE_BASE
 
@@ -69,7 +70,10 @@ static long share(int me, int peer, word_t va, word_t bytes, word_t *pva)
 		return -EINVAL;
 	if (va >= COMP_SHM_BASE || bytes > COMP_SHM_BASE - va)
 		return -EPERM;	/* only its image and heap: never what it borrowed, a disk or a preload */
-	if (nshares == SHARES_MAX)
+	int mine = 0;
+	for (int k = 0; k < nshares; k++)
+		mine += shares[k].lender == me;
+	if (nshares == SHARES_MAX || mine == SHARES_PER_LENDER)
 		return -ENOSPC;
 	word_t at = window(peer, bytes);
 	if (!at)

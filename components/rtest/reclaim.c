@@ -93,6 +93,46 @@ void test_parked(void)
 		  stacks, PARKED, before);
 }
 
+/* One component cannot take every thread record or share of the system. */
+#define LIMIT_TRY 300
+void test_limits(void)
+{
+	static long tid[LIMIT_TRY];
+	int made = 0;
+	long refused = 0;
+	for (; made < LIMIT_TRY; made++)
+		if ((tid[made] = r2c_thd_create(park_self, NULL, 16)) <= 0) {
+			refused = tid[made];
+			break;
+		}
+	r2c_check("limits.threads", refused == -EAGAIN && made < 256, "%d threads made, then %ld", made, refused);
+	r2c_sleep_until(r2c_tsc() + r2c_usecs(20000));
+	for (int i = 0; i < made; i++) {
+		r2c_wakeup((word_t)tid[i]);
+		r2c_thd_join((word_t)tid[i]);
+	}
+	long other = r2c_thd_create(park_self, NULL, 16);
+	r2c_check("limits.threads_again", other > 0, "after the joins: %ld", other);
+	if (other > 0) {
+		r2c_wakeup((word_t)other);
+		r2c_thd_join((word_t)other);
+	}
+
+	long pong = r2c_server_id("pong");
+	char *page = r2c_alloc_pages(4096, 4096);
+	static word_t at[40];
+	int shared = 0;
+	long why = 0;
+	for (; page && shared < 40; shared++)
+		if ((why = r2c_share((word_t)pong, page, 4096, &at[shared])))
+			break;
+	r2c_check("limits.shares", why == -ENOSPC && shared == 32, "%d shares, then %ld", shared, why);
+	for (int i = 0; i < shared; i++)
+		r2c_unshare((word_t)pong, at[i]);
+	if (page)
+		r2c_free_pages(page, 4096);
+}
+
 #define CHURN_THREADS 100000
 #define CHURN_SHARES 10000
 

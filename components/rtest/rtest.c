@@ -22,7 +22,7 @@
 
 static uint64_t ms(uint64_t n) { return r2c_usecs(1000 * n); }
 
-#define RTEST_CHECKS 100	/* every check below and in the other files */
+#define RTEST_CHECKS 103	/* every check below and in the other files */
 
 /* --- scheduling -------------------------------------------------------- */
 
@@ -538,6 +538,7 @@ void r2c_main(word_t arg)
 	test_share();
 	test_authority();
 	test_parked();
+	test_limits();
 	test_console_lines();
 	test_churn();
 	r2c_printf("rtest: runtime tests: %d passed, %d failed\n", r2c_passed, r2c_failed);

@@ -6,5 +6,6 @@ void test_share(void);
 void test_churn(void);
 void test_authority(void);
 void test_parked(void);
+void test_limits(void);
 
 #endif

@@ -1,7 +1,7 @@
 /*
- * rtest's stack pool: test_parked keeps 200 of its threads waiting at
- * once, each on a stack of its own, while its other threads go on.
+ * rtest's stack pool: test_parked and test_limits keep up to 256 of its
+ * threads waiting at once, each on a stack of its own.
  */
 #include "r2c.h"
 
-R2C_STACK_POOL(256, 16 * 1024);
+R2C_STACK_POOL(320, 16 * 1024);
