@@ -66,15 +66,10 @@ static void churn_once(void *arg)
 	*r = rk_getpid();
 }
 
-static long capacity(int kind)
-{
-	return r2c_sched_capacity(kind);
-}
-
 void crowd_churn(void)
 {
-	long rec = capacity(SCHED_CAP_RECORDS), slots = capacity(SCHED_CAP_SLOTS);
-	long frames = capacity(SCHED_CAP_FRAMES), pid0 = rk_getpid(), bad = 0, at = 0;
+	struct r2c_capacity before = r2c_capacity_now();
+	long pid0 = rk_getpid(), bad = 0, at = 0;
 	uint64_t t0 = r2c_tsc();
 	for (int i = 0; i < CHURN_CYCLES && !bad; i++) {
 		long r = 0, t = r2c_thd_create(churn_once, &r, 16);
@@ -82,9 +77,7 @@ void crowd_churn(void)
 			bad = t <= 0 ? t : r != pid0 ? r : -1, at = i;
 	}
 	r2c_check("churn.client_threads", !bad, "cycle %ld of %d: %ld", at, CHURN_CYCLES, bad);
-	CHECK_EQ("churn.records_back", capacity(SCHED_CAP_RECORDS), rec);
-	CHECK_EQ("churn.slots_back", capacity(SCHED_CAP_SLOTS), slots);
-	CHECK_EQ("churn.frames_back", capacity(SCHED_CAP_FRAMES), frames);
+	r2c_check_capacity_back("churn", &before);
 	r2c_printf("rktest: %d threads came, called rk and went in %lu ms\n", CHURN_CYCLES,
 		   (r2c_tsc() - t0) / r2c_usecs(1000));
 }

@@ -138,10 +138,9 @@ void test_limits(void)
 
 void test_churn(void)
 {
-	long rec = capacity(SCHED_CAP_RECORDS), slots = capacity(SCHED_CAP_SLOTS);
-	long frames = capacity(SCHED_CAP_FRAMES);
-	r2c_check("churn.capacity_known", rec > 0 && slots > 0 && frames > 0, "records %ld, slots %ld, frames %ld",
-		  rec, slots, frames);
+	struct r2c_capacity before = r2c_capacity_now();
+	r2c_check("churn.capacity_known", before.records > 0 && before.slots > 0 && before.frames > 0,
+		  "records %ld, slots %ld, frames %ld", before.records, before.slots, before.frames);
 	uint64_t t0 = r2c_tsc();
 	long bad = 0, last = 0;
 	for (int i = 0; i < CHURN_THREADS && !bad; i++) {
@@ -150,9 +149,7 @@ void test_churn(void)
 			bad = tid <= 0 ? tid : -1, last = i;
 	}
 	r2c_check("churn.threads", !bad, "thread %ld of %d: %ld", last, CHURN_THREADS, bad);
-	CHECK_EQ("churn.threads_records_back", capacity(SCHED_CAP_RECORDS), rec);
-	CHECK_EQ("churn.threads_slots_back", capacity(SCHED_CAP_SLOTS), slots);
-	CHECK_EQ("churn.threads_frames_back", capacity(SCHED_CAP_FRAMES), frames);
+	r2c_check_capacity_back("churn.threads", &before);
 	r2c_printf("rtest: %d threads created, ended and joined in %lu ms\n", CHURN_THREADS,
 		   (r2c_tsc() - t0) / r2c_usecs(1000));
 
@@ -167,6 +164,6 @@ void test_churn(void)
 	}
 	r2c_check("churn.shares", pages && !bad, "share %ld of %d: %ld", last, CHURN_SHARES, bad);
 	CHECK_EQ("churn.shares_none_left", r2c_shares(), 0);
-	CHECK_EQ("churn.shares_frames_back", capacity(SCHED_CAP_FRAMES), frames);
+	CHECK_EQ("churn.shares_frames_back", capacity(SCHED_CAP_FRAMES), before.frames);
 	r2c_free_pages(pages, 4 * 4096);
 }

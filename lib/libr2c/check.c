@@ -25,3 +25,21 @@ void r2c_plan(int checks)
 {
 	r2c_printf("PLAN %d checks\n", checks);
 }
+
+struct r2c_capacity r2c_capacity_now(void)
+{
+	return (struct r2c_capacity){ r2c_sched_capacity(SCHED_CAP_RECORDS), r2c_sched_capacity(SCHED_CAP_SLOTS),
+				      r2c_sched_capacity(SCHED_CAP_FRAMES) };
+}
+
+void r2c_check_capacity_back(const char *prefix, const struct r2c_capacity *before)
+{
+	struct r2c_capacity now = r2c_capacity_now();
+	const char *what[] = { "records", "slots", "frames" };
+	long was[] = { before->records, before->slots, before->frames }, is[] = { now.records, now.slots, now.frames };
+	for (int i = 0; i < 3; i++) {
+		char name[64];
+		fmt_snprintf(name, sizeof(name), "%s.%s_back", prefix, what[i]);
+		r2c_check(name, is[i] == was[i], "%ld %s left, %ld before", is[i], what[i], was[i]);
+	}
+}

@@ -272,6 +272,12 @@ extern int r2c_passed, r2c_failed;
  * runner fails a boot that prints fewer (a test that stopped early or
  * skipped some quietly). Whoever adds a check raises the number. */
 void r2c_plan(int checks);
+/* What the scheduler and the root have left (leak checks): take one
+ * before, then check that everything came back: prefix.records_back,
+ * .slots_back, .frames_back. */
+struct r2c_capacity { long records, slots, frames; };
+struct r2c_capacity r2c_capacity_now(void);
+void r2c_check_capacity_back(const char *prefix, const struct r2c_capacity *before);
 /* Print "PASS name", or "FAIL name: <fmt...>" when !ok. */
 void r2c_check(const char *name, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 #define CHECK_EQ(name, got, want)						\
