@@ -1,43 +1,15 @@
 /*
  * How rk mounts each kind of file system: the argument structure NetBSD's
  * mount(2) expects for it, in NetBSD's amd64 layout. Disk file systems
- * (ffs, ext2fs, ...) start theirs with the device path; tmpfs takes
- * limits (none here: it grows within the rump kernel's memory limit).
- * rk remembers what is mounted, so the shutdown can unmount it all.
+ * (ffs, ext2fs, ...) start theirs with the device path; tmpfs gets a size
+ * limit, a quarter of rk's memory unless asked for less, so filling it
+ * says ENOSPC instead of starving the rump kernel's page daemon. At the
+ * shutdown rk unmounts what the rump kernel's own mount list holds,
+ * whoever mounted it and on whatever path.
  */
 #include "r2c.h"
 #include "rump_api.h"
-
-#define MOUNTS 16
-static char mounted[MOUNTS][64];	/* absolute paths; "" free */
-static struct r2c_mutex table_lock;
-
-/* Absolute paths only, without trailing slashes, so "/mnt/" and "/mnt"
- * are one mount; relative or long ones the shutdown will not know. */
-static void remember(const char *path, bool add)
-{
-	char p[sizeof(mounted[0])];
-	size_t n = strlen(path);
-	while (n > 1 && path[n - 1] == '/')
-		n--;
-	if (path[0] != '/' || n >= sizeof(p))
-		return;
-	memcpy(p, path, n);
-	p[n] = '\0';
-	r2c_mutex_lock(&table_lock);
-	int free_slot = -1, found = -1;
-	for (int i = 0; i < MOUNTS; i++) {
-		if (!mounted[i][0] && free_slot < 0)
-			free_slot = i;
-		if (mounted[i][0] && !strcmp(mounted[i], p))
-			found = i;
-	}
-	if (add && found < 0 && free_slot >= 0)
-		memcpy(mounted[free_slot], p, n + 1);
-	else if (!add && found >= 0)
-		mounted[found][0] = '\0';
-	r2c_mutex_unlock(&table_lock);
-}
+#include "../../lib/rumpuser/rumpuser_int.h"
 
 struct disk_args {		/* ufs_args, ext2fs_args: fspec first */
 	const char *fspec;
@@ -56,34 +28,46 @@ int mount_fs(const char *type, const char *dev, const char *path, int flags)
 {
 	int r;
 	if (!strcmp(type, "tmpfs")) {
-		struct tmpfs_args a = { .version = TMPFS_ARGS_VERSION, .root_mode = 01777 };
+		struct tmpfs_args a = { .version = TMPFS_ARGS_VERSION, .root_mode = 01777,
+					.size_max = (int64_t)(r2c_env->untyped_frames * 4096 / 4) };
 		r = rump_sys_mount(type, path, flags, &a, sizeof(a));
 	} else {
 		struct disk_args a = { dev, { 0 } };
 		r = rump_sys_mount(type, path, flags, &a, sizeof(a));
 	}
-	if (r == 0)
-		remember(path, true);
 	return r;
 }
 
 int unmount_fs(const char *path, int flags)
 {
-	int r = rump_sys_unmount(path, flags);
-	if (r == 0)
-		remember(path, false);
-	return r;
+	return rump_sys_unmount(path, flags);
 }
+
+/* NetBSD's struct statvfs (amd64); only the mount point is read. */
+struct rk_statvfs {
+	unsigned long flag, bsize, frsize, iosize;
+	uint64_t blocks, bfree, bavail, bresvd, files, ffree, favail, fresvd;
+	uint64_t syncreads, syncwrites, asyncreads, asyncwrites;
+	int32_t fsidx[2];
+	unsigned long fsid, namemax;
+	uint32_t owner, spare[4];
+	char fstypename[32], mntonname[1024], mntfromname[1024];
+};
+_Static_assert(sizeof(struct rk_statvfs) == 2256, "NetBSD amd64 struct statvfs");
+
+#define MOUNTS_MAX 64
 
 int unmount_all_fs(void)
 {
-	int left = 0;
-	for (int i = MOUNTS - 1; i >= 0; i--) {
-		char path[64];
-		r2c_mutex_lock(&table_lock);
-		memcpy(path, mounted[i], sizeof(path));
-		r2c_mutex_unlock(&table_lock);
-		if (!path[0])
+	static struct rk_statvfs st[MOUNTS_MAX];	/* the shutdown's alone */
+	int n = rump_sys_getvfsstat(st, sizeof(st), RK_MNT_NOWAIT), left = 0;
+	if (n < 0) {
+		r2c_printf("rk: cannot list the mounts (%d)\n", rk_ctx()->error);
+		return 1;
+	}
+	for (int i = n - 1; i >= 0; i--) {	/* newest first: what sits on another goes before it */
+		const char *path = st[i].mntonname;
+		if (!strcmp(path, "/"))
 			continue;
 		bool forced = false;
 		int r = unmount_fs(path, 0);

@@ -44,6 +44,7 @@ struct lwp *rump_pub_lwproc_curlwp(void);
 #define rump_sys_stat		rump___sysimpl_stat50
 #define rump_sys_getdents	rump___sysimpl_getdents30
 #define rump_sys_ftruncate	rump___sysimpl_ftruncate
+#define rump_sys_getvfsstat	rump___sysimpl_getvfsstat
 
 int rump_sys_mkdir(const char *path, uint32_t mode);
 int rump_sys_rmdir(const char *path);
@@ -65,13 +66,15 @@ int rump_sys_fstat(int fd, void *st);		/* struct stat, rkfs_stat layout */
 int rump_sys_stat(const char *path, void *st);
 int rump_sys_getdents(int fd, void *buf, size_t len);
 int rump_sys_ftruncate(int fd, int64_t len);
+struct rk_statvfs;
+int rump_sys_getvfsstat(struct rk_statvfs *buf, size_t bytes, int flags);	/* -> mounts listed */
 
 /* Mount a file system of `type` (components/rk/mount.c): -1 and errno
  * like the system call. `dev` is the device of a disk file system. */
 int mount_fs(const char *type, const char *dev, const char *path, int flags);
 int unmount_fs(const char *path, int flags);
-/* Unmount everything mounted through mount_fs, newest first; returns how
- * many could not be. */
+/* Unmount everything in the rump kernel's own mount list (whoever mounted
+ * it, on whatever path), newest first; returns how many could not be. */
 int unmount_all_fs(void);
 
 /* NetBSD values */
@@ -84,5 +87,6 @@ int unmount_all_fs(void);
 #define RK_O_EXCL	0x0800
 #define RK_MNT_RDONLY	0x00000001
 #define RK_MNT_FORCE	0x00080000
+#define RK_MNT_NOWAIT	2		/* getvfsstat: the kernel's figures as they are */
 
 #endif

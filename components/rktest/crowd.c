@@ -81,3 +81,32 @@ void crowd_churn(void)
 	r2c_printf("rktest: %d threads came, called rk and went in %lu ms\n", CHURN_CYCLES,
 		   (r2c_tsc() - t0) / r2c_usecs(1000));
 }
+
+/* Fill the composition's tmpfs: NetBSD says ENOSPC well before rk's memory
+ * runs out (the mount has a size limit), and rk goes on serving. */
+void crowd_fill(void)
+{
+	static char chunk[65536];
+	memset(chunk, 'f', sizeof(chunk));
+	long fd = rk_open("/tmp/fill", RKFS_O_RDWR | RKFS_O_CREAT | RKFS_O_TRUNC, 0600), total = 0, e = 0;
+	for (int i = 0; i < 4096 && fd >= 0 && !e; i++) {
+		long n = rk_write((int)fd, chunk, sizeof(chunk));
+		if (n > 0)
+			total += n;
+		else
+			e = n ? n : -EIO;
+	}
+	if (fd >= 0)
+		rk_close((int)fd);
+	word_t rk_mem = 96ull << 20;	/* compose/test-netbsd-fill.comp */
+	r2c_check("fill.enospc", fd >= 0 && e == -ENOSPC && total > 0 && (word_t)total <= rk_mem / 4,
+		  "open %ld; after %ld bytes: %ld (rk has %lu MiB)", fd, total, e, rk_mem >> 20);
+	CHECK_EQ("fill.unlink", rk_unlink("/tmp/fill"), 0);
+	fd = rk_open("/tmp/fill-again", RKFS_O_RDWR | RKFS_O_CREAT | RKFS_O_TRUNC, 0600);
+	long n = fd < 0 ? fd : rk_write((int)fd, chunk, sizeof(chunk));
+	if (fd >= 0)
+		rk_close((int)fd);
+	rk_unlink("/tmp/fill-again");
+	CHECK_EQ("fill.space_back", n, (long)sizeof(chunk));
+	r2c_printf("rktest: the tmpfs took %ld KiB, then said ENOSPC\n", total >> 10);
+}

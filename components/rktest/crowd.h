@@ -4,5 +4,6 @@
 
 void crowd_many(void);
 void crowd_churn(void);
+void crowd_fill(void);
 
 #endif

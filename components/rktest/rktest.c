@@ -12,7 +12,7 @@
  * left is still there, and leaves the unmount to rk's shutdown; with ":pressure" it moves a file
  * several times larger than the rump kernel's memory limit through the
  * page cache and checks every byte (compose/test-netbsd-pressure.comp);
- * with ":many" or ":churn" it runs the crowd checks of crowd.c on the
+ * with ":many", ":churn" or ":fill" it runs the crowd checks of crowd.c on the
  * file systems rk mounted (compose/test-netbsd-clients.comp).
  */
 #include "r2c.h"
@@ -44,7 +44,7 @@ static void check(const char *what, bool ok, const char *fmt, ...)
 static bool parse_arg(void)
 {
 	if (r2c_arg_fields(r2c_env->arg, fields, 4) || !type[0] || !dir[0]) {
-		r2c_printf("rktest: arg=%s: expected TYPE:DEVICE:DIR[:stay|:again|:pressure|:many|:churn]\n",
+		r2c_printf("rktest: arg=%s: expected TYPE:DEVICE:DIR[:stay|:again|:pressure|:many|:churn|:fill]\n",
 			   r2c_env->arg);
 		return false;
 	}
@@ -276,14 +276,17 @@ void r2c_main(word_t arg)
 		return;
 	}
 	bool again = !strcmp(mode, "again");	/* the composition mounted it; rk's shutdown unmounts */
-	r2c_plan(!strcmp(mode, "many") ? 2 : !strcmp(mode, "churn") ? 4 : again ? 2 : !strcmp(mode, "pressure") ? 6 :
+	bool many = !strcmp(mode, "many"), churn = !strcmp(mode, "churn"), fill = !strcmp(mode, "fill");
+	r2c_plan(many ? 2 : churn ? 4 : fill ? 3 : again ? 2 : !strcmp(mode, "pressure") ? 6 :
 		 !strcmp(mode, "stay") ? 24 : 26);
-	if (!strcmp(mode, "many") || !strcmp(mode, "churn")) {	/* on the composition's mounts */
+	if (many || churn || fill) {	/* on the composition's mounts */
 		memcpy(name, r2c_env->name, sizeof(name) - 1);
-		if (!strcmp(mode, "many"))
+		if (many)
 			crowd_many();
-		else
+		else if (churn)
 			crowd_churn();
+		else
+			crowd_fill();
 		r2c_printf("rktest: %s: %d passed, %d failed\n", name, r2c_passed, r2c_failed);
 		return;
 	}
