@@ -24,9 +24,32 @@ struct tmpfs_args {
 };
 #define TMPFS_ARGS_VERSION 1
 
+/* NetBSD's ext2fs_mount (this revision) copies the mount point into a
+ * 64-byte field of the superblock and, when it does not fit, clears the
+ * rest with a length it never set: the rump kernel writes far past the
+ * field and faults. Refuse such a mount point (as the calling process
+ * sees it: relative paths count from its working directory; ".." and
+ * symbolic links are not resolved here). */
+#define EXT2_MOUNT_POINT_MAX 63
+static bool ext2_path_fits(const char *path)
+{
+	char cwd[1024];
+	size_t n = strlen(path);
+	if (path[0] != '/') {
+		if (rump_sys_getcwd(cwd, sizeof(cwd)) < 0)
+			return false;
+		n += strlen(cwd) + (strcmp(cwd, "/") != 0);
+	}
+	return n <= EXT2_MOUNT_POINT_MAX;
+}
+
 int mount_fs(const char *type, const char *dev, const char *path, int flags)
 {
 	int r;
+	if (!strcmp(type, "ext2fs") && !ext2_path_fits(path)) {
+		rk_ctx()->error = 63;	/* NetBSD ENAMETOOLONG */
+		return -1;
+	}
 	if (!strcmp(type, "tmpfs")) {
 		struct tmpfs_args a = { .version = TMPFS_ARGS_VERSION, .root_mode = 01777,
 					.size_max = (int64_t)(r2c_env->untyped_frames * 4096 / 4) };

@@ -45,6 +45,7 @@ struct lwp *rump_pub_lwproc_curlwp(void);
 #define rump_sys_getdents	rump___sysimpl_getdents30
 #define rump_sys_ftruncate	rump___sysimpl_ftruncate
 #define rump_sys_getvfsstat	rump___sysimpl_getvfsstat
+#define rump_sys_getcwd		rump___sysimpl___getcwd
 
 int rump_sys_mkdir(const char *path, uint32_t mode);
 int rump_sys_rmdir(const char *path);
@@ -68,6 +69,7 @@ int rump_sys_getdents(int fd, void *buf, size_t len);
 int rump_sys_ftruncate(int fd, int64_t len);
 struct rk_statvfs;
 int rump_sys_getvfsstat(struct rk_statvfs *buf, size_t bytes, int flags);	/* -> mounts listed */
+int rump_sys_getcwd(char *buf, size_t len);
 
 /* Mount a file system of `type` (components/rk/mount.c): -1 and errno
  * like the system call. `dev` is the device of a disk file system. */

@@ -5,5 +5,6 @@
 void crowd_many(void);
 void crowd_churn(void);
 void crowd_fill(void);
+void paths_mount_and_leave(void);	/* paths.c */
 
 #endif

@@ -12,7 +12,7 @@
  * left is still there, and leaves the unmount to rk's shutdown; with ":pressure" it moves a file
  * several times larger than the rump kernel's memory limit through the
  * page cache and checks every byte (compose/test-netbsd-pressure.comp);
- * with ":many", ":churn" or ":fill" it runs the crowd checks of crowd.c on the
+ * with ":many", ":churn", ":fill" or ":paths" it runs the checks of crowd.c or paths.c on the
  * file systems rk mounted (compose/test-netbsd-clients.comp).
  */
 #include "r2c.h"
@@ -44,7 +44,7 @@ static void check(const char *what, bool ok, const char *fmt, ...)
 static bool parse_arg(void)
 {
 	if (r2c_arg_fields(r2c_env->arg, fields, 4) || !type[0] || !dir[0]) {
-		r2c_printf("rktest: arg=%s: expected TYPE:DEVICE:DIR[:stay|:again|:pressure|:many|:churn|:fill]\n",
+		r2c_printf("rktest: arg=%s: expected TYPE:DEVICE:DIR[:stay|:again|:pressure|:many|:churn|:fill|:paths]\n",
 			   r2c_env->arg);
 		return false;
 	}
@@ -277,16 +277,19 @@ void r2c_main(word_t arg)
 	}
 	bool again = !strcmp(mode, "again");	/* the composition mounted it; rk's shutdown unmounts */
 	bool many = !strcmp(mode, "many"), churn = !strcmp(mode, "churn"), fill = !strcmp(mode, "fill");
-	r2c_plan(many ? 2 : churn ? 4 : fill ? 3 : again ? 2 : !strcmp(mode, "pressure") ? 6 :
+	bool paths = !strcmp(mode, "paths");
+	r2c_plan(many ? 2 : churn ? 4 : fill ? 3 : paths ? 5 : again ? 2 : !strcmp(mode, "pressure") ? 6 :
 		 !strcmp(mode, "stay") ? 24 : 26);
-	if (many || churn || fill) {	/* on the composition's mounts */
+	if (many || churn || fill || paths) {	/* on the composition's mounts */
 		memcpy(name, r2c_env->name, sizeof(name) - 1);
 		if (many)
 			crowd_many();
 		else if (churn)
 			crowd_churn();
-		else
+		else if (fill)
 			crowd_fill();
+		else
+			paths_mount_and_leave();
 		r2c_printf("rktest: %s: %d passed, %d failed\n", name, r2c_passed, r2c_failed);
 		return;
 	}
