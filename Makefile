@@ -142,15 +142,30 @@ HOST_CC     ?= cc
 HOST_CFLAGS := $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude -Ilib -pthread
 HOST_TESTS  := $(patsubst tests/host/%.c,$(OUT)/host/%,$(wildcard tests/host/test_*.c))
 HOST_LIBS   := $(filter-out lib/string/string.c,$(SHARED)) $(ULIBS)
+PROFILE_PLUGIN := $(OUT)/host/r2cprof.so
 
 $(OUT)/host/test_%: tests/host/test_%.c tests/host/check.h $(SHARED) $(ULIBS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIBS)
 
-test: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG) $(FFS_BENCH_IMG)) $(FFS_SAMPLE_IMG) $(OUT)/host/ffs-check $(HOST_TESTS)
-	tools/run-tests --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf \
+test: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG) $(FFS_BENCH_IMG)) $(FFS_SAMPLE_IMG) $(OUT)/host/ffs-check $(HOST_TESTS) \
+		$(PROFILE_PLUGIN)
+	tools/run-tests --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf --profile-plugin $(PROFILE_PLUGIN) \
 		--modules "$(MODULES)" --ktest-modules "$(KTEST_MODULES)" $(if $(RUMPKERNEL),--rumpkernel $(RUMPKERNEL)) \
 		--ffs-check $(OUT)/host/ffs-check --ffs-sample $(FFS_SAMPLE_IMG) $(HOST_TESTS)
+
+# The guest profiler's QEMU plugin (tools/profile): a host shared object.
+$(PROFILE_PLUGIN): tools/profile-plugin/r2cprof.c tools/profile-plugin/qemu_plugin_api.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(WARN) -D_GNU_SOURCE -O2 -fPIC -shared -o $@ $<
+
+# Where the instructions go: make profile COMPOSE=compose/X.comp [MARK=start[,stop]]
+# [RUN_CMDLINE=...] [TOP=n]; KTEST=1 boots the kernel test image instead
+# (make profile KTEST=1 RUN_CMDLINE="bench accel=icount"). Always TCG -icount.
+profile: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG)) $(PROFILE_PLUGIN)
+	tools/profile --plugin $(PROFILE_PLUGIN) --mem $(QEMU_MEM) $(if $(MARK),--mark $(MARK)) $(if $(TOP),--top $(TOP)) \
+		--cmdline "$(RUN_CMDLINE)" --log $(OUT)/profile.log $(OUT)/kernel.elf \
+		$(if $(KTEST),$(KTEST_MODULES),$(MODULES) $(COMPOSE))
 
 # The host's check of FFS images the guest wrote (Debian has no FFS fsck).
 $(OUT)/host/ffs-check: tools/ffs-check.c
@@ -192,6 +207,6 @@ rumpkernel:
 clean:
 	find $(OUT) -mindepth 1 -maxdepth 1 ! -name rumpkernel -exec rm -rf {} + 2>/dev/null; true
 
-.PHONY: all run ktest gdb test bench clean kernel-lines rumpkernel
+.PHONY: all run ktest gdb test bench profile clean kernel-lines rumpkernel
 -include $(shell find $(OUT) -name '*.d' 2>/dev/null)
 

@@ -19,8 +19,12 @@ void printk(const char *fmt, ...)
 
 _Noreturn void machine_halt(int status)
 {
+	/* isa-debug-exit first: QEMU exits (status << 1) | 1 at once. The
+	 * ACPI power-off is only a request that QEMU's main loop carries out
+	 * later; made first, under -icount it could win and end QEMU with
+	 * status 0 before the status was written. */
+	outb(0xf4, (uint8_t)status);
 	outw(0x604, 0x2000);		/* ACPI off on machines without debug-exit */
-	outb(0xf4, (uint8_t)status);	/* isa-debug-exit: QEMU exits (status << 1) | 1 */
 	for (;;)
 		__asm__ volatile("cli; hlt");
 }
