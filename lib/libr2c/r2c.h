@@ -200,6 +200,9 @@ word_t r2c_self(void);			/* thread id, also inside invocations */
 word_t r2c_stack_index(void);		/* which stack of the pool I run on */
 extern word_t r2c_stack_count;		/* stacks in the pool */
 word_t r2c_stacks_free(void);		/* how many are free now */
+/* The invocation I serve on this stack (its token says who invoked me),
+ * or NULL on a thread's own stack. */
+const struct r2c_inv *r2c_inv_self(void);
 word_t r2c_import(const char *name);	/* SINV slot of an entry point, or 0 */
 word_t r2c_import_from(const char *server, const char *name);	/* of that server */
 const struct cinfo_shm *r2c_shm(const char *name);
