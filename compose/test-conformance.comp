@@ -6,3 +6,8 @@ component rkconform image=rkconform.elf mem=8M prio=16 halt=yes
 uses rd0       console
 uses rkconform console
 uses rkconform rd0
+# spclient invokes rkconform with pointers into its own memory: the
+# sysproxy copy hypercalls (rumpuser_sp_copy*) on the kernel's SELF_COPY_*.
+component spclient  image=spclient.elf  mem=2M prio=16
+uses spclient  console
+uses spclient  rkconform

@@ -251,6 +251,12 @@ struct thread *self_op(struct thread *t, word_t op, struct regs *r)
 		return t;
 	case SELF_NO_STACK:
 		return inv_no_stack(t, r);
+	case SELF_COPY_IN:
+	case SELF_COPY_OUT:
+	case SELF_COPY_IN_STR:
+	case SELF_COPY_OUT_STR:
+		r->rax = self_copy(t, op, r);
+		return t;
 	}
 	r->rax = -EINVAL;
 	return t;

@@ -249,9 +249,16 @@ static struct fault_seen {
 	word_t count, vec, addr, ip, err, token;
 } faults;
 
+static long copy_in_handler;	/* what SELF_COPY_IN said in a fault handler */
+
 static word_t root_fault(word_t vec, word_t addr, word_t ip, word_t err, struct r2c_inv *inv)
 {
 	faults = (struct fault_seen){ faults.count + 1, vec, addr, ip, err, inv->token };
+	if (inv->token == 'C') {	/* the faulted component did not invoke me: no copy */
+		word_t w = 0;
+		copy_in_handler = r2c_op(CAP_SELF, SELF_COPY_IN, 0x400000, (word_t)&w, sizeof(w), 0, 0, 0);
+		return 0;
+	}
 	if (inv->token == 'B' && vec == 14 && addr - DEMAND_VA < 4096) {
 		/* Demand paging: a page whose first word is 0x1234, then retry. */
 		word_t f = frame();
@@ -645,6 +652,156 @@ static void test_statuses(void)
 	r2c_op(ROOT_SLOT_COMP, COMP_CAP_DELETE, weak, 0, 0, 0, 0, 0);
 }
 
+/* --- copy to and from the invoker ---------------------------------------- */
+
+#define COPY_VA (SCRATCH_VA + 0x80000)	/* one page of mine; the next is unmapped */
+#define UNMAPPED_VA 0x7000000000ull
+static unsigned char cbuf[SELF_COPY_MAX + 2 * 4096] __attribute__((aligned(4096)));
+
+static word_t fnv(const unsigned char *p, word_t n)
+{
+	word_t h = 14695981039346656037ull;
+	while (n--)
+		h = (h ^ *p++) * 1099511628211ull;
+	return h;
+}
+
+/* FNV-1a of n bytes seed + i, i from off (what pong_buf(seed) leaves). */
+static word_t fnv_pattern(word_t seed, word_t off, word_t n)
+{
+	word_t h = 14695981039346656037ull;
+	for (word_t i = off; i < off + n; i++)
+		h = (h ^ (unsigned char)(seed + i)) * 1099511628211ull;
+	return h;
+}
+
+static void test_copy(void)
+{
+	struct r2c_comp px, py;
+	word_t cp_x, cp_y, buf_x, buf_y, sum_x, sum_y, fwd_x, peek_y;
+	CHECK_EQ("copy.load", load("pong.elf", "pongX", &px) | load("pong.elf", "pongY", &py), 0);
+	export(&px, "pong_copy", 0, &cp_x);
+	export(&py, "pong_copy", 0, &cp_y);
+	export(&px, "pong_buf", 0, &buf_x);
+	export(&py, "pong_buf", 0, &buf_y);
+	export(&px, "pong_sum", 0, &sum_x);
+	export(&py, "pong_sum", 0, &sum_y);
+	export(&px, "pong_fwd", 0, &fwd_x);
+	export(&py, "pong_peek", 0, &peek_y);
+	r2c_grant(px.slot, cp_y, PONG_SLOT_NEXT, RIGHT_ALL);
+	word_t x = (word_t)r2c_call(buf_x, 0, 0, 0, 0), mine = (word_t)cbuf;
+
+	/* Outside any invocation there is no invoker. */
+	CHECK_EQ("copy.outside_invocation", r2c_op(CAP_SELF, SELF_COPY_IN, mine, mine + 8, 8, 0, 0, 0), -EPERM);
+
+	/* In and out, page-crossing and unaligned, up to SELF_COPY_MAX. */
+	for (word_t i = 0; i < sizeof(cbuf); i++)
+		cbuf[i] = (unsigned char)(i * 7 + 1);
+	CHECK_EQ("copy.in", r2c_call(cp_x, SELF_COPY_IN, mine + 100, x + 50, 9000), 0);
+	CHECK_EQ("copy.in_data", r2c_call(sum_x, 50, 9000, 0, 0), (long)fnv(cbuf + 100, 9000));
+	CHECK_EQ("copy.in_max", r2c_call(cp_x, SELF_COPY_IN, mine + 3, x + 1, SELF_COPY_MAX), 0);
+	CHECK_EQ("copy.in_max_data", r2c_call(sum_x, 1, SELF_COPY_MAX, 0, 0), (long)fnv(cbuf + 3, SELF_COPY_MAX));
+	r2c_call(buf_x, 7, 0, 0, 0);
+	memset(cbuf, 0xEE, sizeof(cbuf));
+	CHECK_EQ("copy.out", r2c_call(cp_x, SELF_COPY_OUT, x + 10, mine + 5, 10000), 0);
+	r2c_check("copy.out_data", fnv(cbuf + 5, 10000) == fnv_pattern(7, 10, 10000) && cbuf[4] == 0xEE &&
+		  cbuf[10005] == 0xEE, "bytes differ, or written outside the range");
+	CHECK_EQ("copy.len_zero", r2c_call(cp_x, SELF_COPY_IN, 0, 0, 0), 0);
+	CHECK_EQ("copy.over_max", r2c_call(cp_x, SELF_COPY_IN, mine, x, SELF_COPY_MAX + 1), -EINVAL);
+	CHECK_EQ("copy.huge", r2c_call(cp_x, SELF_COPY_OUT, x, mine, 1ull << 40), -EINVAL);
+	CHECK_EQ("copy.bad_op_args", r2c_call(cp_x, SELF_COPY_IN, mine, x, (word_t)-1), -EINVAL);
+
+	/* Bad pages on the invoker's side, and on the server's own. */
+	CHECK_EQ("copy.unmapped", r2c_call(cp_x, SELF_COPY_IN, UNMAPPED_VA, x, 8), -EFAULT);
+	CHECK_EQ("copy.null", r2c_call(cp_x, SELF_COPY_IN, 0, x, 8), -EFAULT);
+	CHECK_EQ("copy.kernel_address", r2c_call(cp_x, SELF_COPY_IN, 0xFFFF800000001000ull, x, 8), -EFAULT);
+	CHECK_EQ("copy.kernel_image", r2c_call(cp_x, SELF_COPY_OUT, x, 0xFFFFFFFF80100000ull, 8), -EFAULT);
+	CHECK_EQ("copy.non_canonical", r2c_call(cp_x, SELF_COPY_IN, 0x0000800000000000ull, x, 8), -EFAULT);
+	CHECK_EQ("copy.wraps", r2c_call(cp_x, SELF_COPY_IN, 0xFFFFFFFFFFFFFFF8ull, x, 16), -EFAULT);
+	CHECK_EQ("copy.user_top", r2c_call(cp_x, SELF_COPY_IN, 0x00007FFFFFFFEFF8ull, x, 16), -EFAULT);
+	word_t magic = bi->magic;
+	CHECK_EQ("copy.out_read_only", r2c_call(cp_x, SELF_COPY_OUT, x, BOOTINFO_VADDR, 8), -EFAULT);
+	CHECK_EQ("copy.out_code", r2c_call(cp_x, SELF_COPY_OUT, x, (word_t)test_copy, 8), -EFAULT);
+	CHECK_EQ("copy.read_only_untouched", bi->magic, magic);
+	CHECK_EQ("copy.in_read_only", r2c_call(cp_x, SELF_COPY_IN, BOOTINFO_VADDR, x, 8), 0);
+	CHECK_EQ("copy.server_read_only", r2c_call(cp_x, SELF_COPY_IN, mine, px.entry, 8), -EFAULT);
+	CHECK_EQ("copy.server_unmapped", r2c_call(cp_x, SELF_COPY_OUT, UNMAPPED_VA, mine, 8), -EFAULT);
+	CHECK_EQ("copy.server_kernel", r2c_call(cp_x, SELF_COPY_OUT, 0xFFFF800000001000ull, mine, 8), -EFAULT);
+
+	/* A range running into an unmapped page: refused, nothing written. */
+	r2c_map(&mem, ROOT_SLOT_COMP, COPY_VA, MAP_WRITE);
+	unsigned char *edge = (unsigned char *)COPY_VA;
+	memset(edge, 0xAA, 4096);
+	r2c_call(buf_x, 3, 0, 0, 0);
+	CHECK_EQ("copy.out_crosses_unmapped", r2c_call(cp_x, SELF_COPY_OUT, x, COPY_VA + 4000, 200), -EFAULT);
+	r2c_check("copy.out_crossing_wrote_nothing", edge[4000] == 0xAA && edge[4095] == 0xAA, "0x%x 0x%x",
+		  edge[4000], edge[4095]);
+	CHECK_EQ("copy.in_crosses_unmapped", r2c_call(cp_x, SELF_COPY_IN, COPY_VA + 4000, x, 200), -EFAULT);
+	CHECK_EQ("copy.in_crossing_wrote_nothing", r2c_call(sum_x, 0, 200, 0, 0), (long)fnv_pattern(3, 0, 200));
+
+	/* Device memory is not the invoker's RAM: refused both ways. */
+	word_t dev = r2c_slot_alloc(&mem), vga = 0;
+	for (word_t d = 0; d < 32 && !vga; d++)
+		if (r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_READ, d << 3, 0, 0, 0, 0, 0) == STDVGA_ID)
+			vga = d << 3;
+	long e = devmem(ROOT_SLOT_MACHINE, dev, vga, 0);
+	if (!e)
+		e = r2c_op(ROOT_SLOT_COMP, COMP_MAP_DEVMEM, DEV_VA, dev, 0, MAP_WRITE, 0, 0);
+	CHECK_EQ("copy.devmem_mapped", e, 0);
+	CHECK_EQ("copy.devmem_in", r2c_call(cp_x, SELF_COPY_IN, DEV_VA, x, 8), -EFAULT);
+	CHECK_EQ("copy.devmem_out", r2c_call(cp_x, SELF_COPY_OUT, x, DEV_VA, 8), -EFAULT);
+	r2c_op(ROOT_SLOT_COMP, COMP_UNMAP, DEV_VA, 0, 0, 0, 0, 0);
+	r2c_op(ROOT_SLOT_COMP, COMP_CAP_DELETE, dev, 0, 0, 0, 0, 0);
+
+	/* Only the direct invoker: root -> pongX -> pongY reaches pongX, not
+	 * the root (COPY_VA is mapped in the root only). */
+	word_t y = (word_t)r2c_call(buf_y, 9, 0, 0, 0);
+	CHECK_EQ("copy.direct_control", r2c_call(cp_y, SELF_COPY_IN, COPY_VA, y, 16), 0);
+	CHECK_EQ("copy.two_frames_down", r2c_call(fwd_x, SELF_COPY_IN, COPY_VA, y, 16), -EFAULT);
+	CHECK_EQ("copy.two_frames_down_out", r2c_call(fwd_x, SELF_COPY_OUT, y, COPY_VA, 16), -EFAULT);
+	r2c_call(buf_x, 5, 0, 0, 0);
+	CHECK_EQ("copy.from_direct_invoker", r2c_call(fwd_x, SELF_COPY_IN, x, y, 4096), 0);
+	CHECK_EQ("copy.from_direct_invoker_data", r2c_call(sum_y, 0, 4096, 0, 0), (long)fnv_pattern(5, 0, 4096));
+
+	/* Strings. */
+	static const char hello[] = "hello, invoker";
+	memcpy(cbuf, hello, sizeof(hello));
+	CHECK_EQ("copy.str_in", r2c_call(cp_x, SELF_COPY_IN_STR, mine, x, 64), (long)sizeof(hello));
+	CHECK_EQ("copy.str_in_data", r2c_call(sum_x, 0, sizeof(hello), 0, 0), (long)fnv(cbuf, sizeof(hello)));
+	CHECK_EQ("copy.str_exact_bound", r2c_call(cp_x, SELF_COPY_IN_STR, mine, x, sizeof(hello)), (long)sizeof(hello));
+	r2c_call(buf_x, 1, 0, 0, 0);
+	memset(cbuf, 'x', 100);
+	CHECK_EQ("copy.str_no_nul", r2c_call(cp_x, SELF_COPY_IN_STR, mine, x, 50), -ENAMETOOLONG);
+	r2c_check("copy.str_no_nul_copies_bound", r2c_call(sum_x, 0, 50, 0, 0) == (long)fnv(cbuf, 50) &&
+		  r2c_call(sum_x, 50, 1, 0, 0) == (long)fnv_pattern(1, 50, 1), "wrong bytes");
+	CHECK_EQ("copy.str_bound_zero", r2c_call(cp_x, SELF_COPY_IN_STR, mine, x, 0), -ENAMETOOLONG);
+	CHECK_EQ("copy.str_over_max", r2c_call(cp_x, SELF_COPY_IN_STR, mine, x, SELF_COPY_MAX + 1), -EINVAL);
+	memset(edge, 'z', 4096);
+	r2c_call(buf_x, 3, 0, 0, 0);
+	CHECK_EQ("copy.str_runs_unmapped", r2c_call(cp_x, SELF_COPY_IN_STR, COPY_VA + 4000, x, 1000), -EFAULT);
+	CHECK_EQ("copy.str_fault_wrote_nothing", r2c_call(sum_x, 0, 96, 0, 0), (long)fnv_pattern(3, 0, 96));
+	edge[4095] = 0;
+	CHECK_EQ("copy.str_nul_before_unmapped", r2c_call(cp_x, SELF_COPY_IN_STR, COPY_VA + 4000, x, 1000), 96);
+	CHECK_EQ("copy.str_bad_address", r2c_call(cp_x, SELF_COPY_IN_STR, 0xFFFF800000001000ull, x, 10), -EFAULT);
+	r2c_call(buf_x, 0x41, 0, 0, 0);	/* "ABCD..." in pongX: a NUL 0xBF bytes in */
+	memset(cbuf, 0xEE, 512);
+	CHECK_EQ("copy.str_out", r2c_call(cp_x, SELF_COPY_OUT_STR, x, mine, 4096), 0xC0);
+	r2c_check("copy.str_out_data", fnv(cbuf, 0xC0) == fnv_pattern(0x41, 0, 0xC0) && cbuf[0xC0] == 0xEE,
+		  "bytes differ, or written past the NUL");
+	CHECK_EQ("copy.str_out_read_only", r2c_call(cp_x, SELF_COPY_OUT_STR, x, BOOTINFO_VADDR, 4096), -EFAULT);
+	CHECK_EQ("copy.str_out_too_long", r2c_call(cp_x, SELF_COPY_OUT_STR, x, mine, 0x10), -ENAMETOOLONG);
+
+	/* A fault handler's frame below is the faulted component, which
+	 * invoked nothing: no copy. */
+	word_t h = my_sinv(r2c_export_root_fault, 'C');
+	r2c_op(py.slot, COMP_SET_FAULT, h, 0, 0, 0, 0, 0);
+	copy_in_handler = 1;
+	expect_fault("pongY");
+	CHECK_EQ("copy.fault_handler_faulted", r2c_call(peek_y, UNMAPPED_VA, 0, 0, 0), INV_FAULTED);
+	CHECK_EQ("copy.not_in_fault_handler", copy_in_handler, -EPERM);
+	r2c_op(ROOT_SLOT_COMP, COMP_UNMAP, COPY_VA, 0, 0, 0, 0, 0);
+}
+
 /* --- threads and scheduling --------------------------------------------- */
 
 static volatile word_t counter;
@@ -1016,7 +1173,7 @@ static void test_fuzz(void)
 		  fuzz_before[firstbad] >> 32, fuzz_before[firstbad] & 0xFFFFFFFF);
 }
 
-#define KTEST_CHECKS 206
+#define KTEST_CHECKS 269
 
 int run_tests(void)
 {
@@ -1029,6 +1186,7 @@ int run_tests(void)
 	test_boundary();
 	test_faults();
 	test_statuses();
+	test_copy();
 	test_threads();
 	test_async();
 	test_timer();

@@ -93,6 +93,50 @@ static word_t pong_ud(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv
 }
 R2C_ENTRY(pong_ud);
 
+/* --- copy to and from the invoker (the kernel tests' SELF_COPY_*) ------ */
+
+#define PONG_COPYBUF (SELF_COPY_MAX + 2 * 4096)
+static unsigned char pong_copybuf[PONG_COPYBUF] __attribute__((aligned(4096)));
+
+/* The address of pong_copybuf, first filled with bytes a0 + i (a0 != 0). */
+static word_t pong_buf(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a1, (void)a2, (void)a3, (void)inv;
+	for (word_t i = 0; a0 && i < PONG_COPYBUF; i++)
+		pong_copybuf[i] = (unsigned char)(a0 + i);
+	return (word_t)pong_copybuf;
+}
+R2C_ENTRY(pong_buf);
+
+/* FNV-1a of pong_copybuf[a0, a0 + a1). */
+static word_t pong_sum(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a2, (void)a3, (void)inv;
+	word_t h = 14695981039346656037ull;
+	for (word_t i = a0; i < a0 + a1 && i < PONG_COPYBUF; i++)
+		h = (h ^ pong_copybuf[i]) * 1099511628211ull;
+	return h;
+}
+R2C_ENTRY(pong_sum);
+
+/* The kernel's answer to SELF_COPY_* operation a0 with a1..a3 (source,
+ * destination, length), asked from here. */
+static word_t pong_copy(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)inv;
+	return (word_t)r2c_op(CAP_SELF, a0, a1, a2, a3, 0, 0, 0);
+}
+R2C_ENTRY(pong_copy);
+
+/* The same asked by the next component (PONG_SLOT_NEXT: its pong_copy),
+ * invoked from here: its invoker is me, not my caller. */
+static word_t pong_fwd(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)inv;
+	return (word_t)r2c_call(PONG_SLOT_NEXT, a0, a1, a2, a3);
+}
+R2C_ENTRY(pong_fwd);
+
 void r2c_main(word_t arg)
 {
 	if (r2c_env)		/* started by the booter: nothing to do but serve */

@@ -5,10 +5,12 @@
  * the contract can be checked: CPU released around blocking and taken
  * back after, never touched by the _nowrap calls, KMUTEX owners, cv
  * time-outs with NetBSD's ETIMEDOUT, bio completion with the CPU held,
- * per-thread curlwp and errno, parameters, memory, clocks, randomness.
+ * per-thread curlwp and errno, parameters, memory, clocks, randomness,
+ * and the sysproxy copies to and from a client (spclient) invoking it.
  */
 #include "r2c.h"
 #include "r2c/rumpuser.h"
+#include "r2c/sptest.h"
 #include "../../lib/rumpuser/rumpuser_int.h"
 
 static volatile word_t cpu_holder;	/* tid holding the virtual CPU, 0 none */
@@ -240,6 +242,76 @@ static void test_blocks(void)
 	CHECK_EQ("rumpuser.close_bad", rumpuser_close(fd + 7), 9);
 }
 
+/* The sysproxy copies (rumpuser_sp_copy*): spclient invokes this entry
+ * with pointers into its own memory (r2c/sptest.h): a0 = SPTEST_LEN
+ * bytes SPTEST_BYTE(i), a1 = the string SPTEST_STR, a2 = SPTEST_LEN
+ * writable bytes, a3 = its code. priv is its token, as for a process of
+ * that client. */
+static volatile int sp_done;
+static unsigned char sp_buf[SPTEST_LEN], sp_back[SPTEST_LEN];
+
+static word_t rkconform_sp(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	void *priv = (void *)inv->token, *data = (void *)a0, *out = (void *)a2, *code = (void *)a3;
+	const char *str = (const char *)a1;
+	void *kernel = (void *)0xFFFF800000001000ull, *unmapped = (void *)0x7000000000ull;
+	word_t bad = 0;
+
+	CHECK_EQ("sp.copyin", rumpuser_sp_copyin(priv, data, sp_buf, SPTEST_LEN), 0);
+	for (word_t i = 0; i < SPTEST_LEN; i++)
+		bad += sp_buf[i] != SPTEST_BYTE(i);
+	CHECK_EQ("sp.copyin_data", bad, 0);
+	CHECK_EQ("sp.copyin_zero", rumpuser_sp_copyin(priv, NULL, sp_buf, 0), 0);
+	for (word_t i = 0; i < SPTEST_LEN; i++)
+		sp_buf[i] = (unsigned char)(i * 11);
+	CHECK_EQ("sp.copyout", rumpuser_sp_copyout(priv, sp_buf, out, SPTEST_LEN), 0);
+	rumpuser_sp_copyin(priv, out, sp_back, SPTEST_LEN);
+	CHECK_EQ("sp.copyout_data", memcmp(sp_buf, sp_back, SPTEST_LEN), 0);
+
+	CHECK_EQ("sp.copyin_kernel", rumpuser_sp_copyin(priv, kernel, sp_buf, 8), 14);	/* EFAULT */
+	CHECK_EQ("sp.copyin_unmapped", rumpuser_sp_copyin(priv, unmapped, sp_buf, 8), 14);
+	CHECK_EQ("sp.copyin_null", rumpuser_sp_copyin(priv, NULL, sp_buf, 8), 14);
+	CHECK_EQ("sp.copyout_read_only", rumpuser_sp_copyout(priv, sp_buf, code, 8), 14);
+	CHECK_EQ("sp.copyout_kernel", rumpuser_sp_copyout(priv, sp_buf, kernel, 8), 14);
+	CHECK_EQ("sp.wrong_client", rumpuser_sp_copyin((void *)(inv->token + 1), data, sp_buf, 8), 14);
+
+	char s[64];
+	size_t len = sizeof(s);
+	memset(s, 'x', sizeof(s));
+	r2c_check("sp.copyinstr", rumpuser_sp_copyinstr(priv, str, s, &len) == 0 && len == sizeof(SPTEST_STR) &&
+		  !strcmp(s, SPTEST_STR), "len %lu, \"%s\"", len, s);
+	len = 5;
+	memset(s, 'x', sizeof(s));
+	r2c_check("sp.copyinstr_bound", rumpuser_sp_copyinstr(priv, str, s, &len) == 0 && len == 5 &&
+		  !memcmp(s, SPTEST_STR, 5) && s[5] == 'x', "len %lu", len);	/* no NUL: NetBSD says ENAMETOOLONG */
+	len = sizeof(s);
+	CHECK_EQ("sp.copyinstr_kernel", rumpuser_sp_copyinstr(priv, kernel, s, &len), 14);
+	len = sizeof(s);
+	CHECK_EQ("sp.copyinstr_wrong_client", rumpuser_sp_copyinstr((void *)(inv->token + 1), str, s, &len), 14);
+
+	static const char msg[] = "written by the rump kernel";
+	len = sizeof(msg);
+	memset(sp_back, 0, 64);
+	r2c_check("sp.copyoutstr", rumpuser_sp_copyoutstr(priv, msg, out, &len) == 0 && len == sizeof(msg) &&
+		  rumpuser_sp_copyin(priv, out, sp_back, 64) == 0 && !strcmp((char *)sp_back, msg), "len %lu", len);
+	len = sizeof(msg);
+	CHECK_EQ("sp.copyoutstr_read_only", rumpuser_sp_copyoutstr(priv, msg, code, &len), 14);
+	sp_done = 1;
+	return 0;
+}
+R2C_ENTRY(rkconform_sp);
+
+static void test_sysproxy(void)
+{
+	char c;
+	/* Not serving an invocation (a rump kernel thread of its own): no client to reach. */
+	CHECK_EQ("sp.not_serving", rumpuser_sp_copyin(NULL, &c, &c, 1), 14);
+	uint64_t deadline = r2c_tsc() + r2c_env->tsc_hz * 20;
+	while (!sp_done && r2c_tsc() < deadline)
+		r2c_sleep_until(r2c_tsc() + r2c_env->tsc_hz / 1000);
+	r2c_check("sp.client_came", sp_done, "spclient did not invoke rkconform_sp within 20 s");
+}
+
 /* The last test: a panic ends the whole rump kernel, not one thread. */
 static volatile int after_exit;
 
@@ -267,10 +339,11 @@ static void test_exit(void)
 void r2c_main(word_t arg)
 {
 	(void)arg;
-	r2c_plan(43);
+	r2c_plan(62);
 	test_basics();
 	test_locks();
 	test_blocks();
+	test_sysproxy();
 	test_exit();
 	r2c_printf("rkconform: hypercall conformance: %d passed, %d failed\n", r2c_passed, r2c_failed);
 }

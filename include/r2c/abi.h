@@ -85,9 +85,31 @@ enum self_op {
 	SELF_TID,		/* -> my thread id */
 	SELF_NO_STACK,		/* a server's entry stub found no free stack:
 				 * return from the invocation with INV_NO_STACK */
+	/* Copy between me and my invoker (see below): a0 = source, a1 =
+	 * destination, a2 = length (<= SELF_COPY_MAX) -> 0 or -errno. */
+	SELF_COPY_IN,		/* from the invoker's a0 to my a1 */
+	SELF_COPY_OUT,		/* from my a0 to the invoker's a1 */
+	/* The same for a NUL-terminated string, a2 = bound (<= SELF_COPY_MAX):
+	 * -> bytes copied including the NUL; -ENAMETOOLONG if the first a2
+	 * bytes hold no NUL (then exactly those a2 bytes were copied). */
+	SELF_COPY_IN_STR,
+	SELF_COPY_OUT_STR,
 	SELF_OP_MAX
 };
 #define RCV_NONBLOCK 1
+/* SELF_COPY_*: a server thread inside an invocation copies between its
+ * own memory and that of the component that invoked it: the frame
+ * directly below on its invocation stack, only while the invocation
+ * lasts, nothing further down. The invocation is the authority, so no
+ * capability is named. -EPERM outside any invocation and in a fault
+ * handler (the faulted component did not invoke it); -EINVAL for a
+ * length over SELF_COPY_MAX (a library loops); -EFAULT if any page of
+ * either range is not present, not user, not writable (destination),
+ * not RAM mapped from untyped memory (device memory is refused) or at
+ * or above USER_TOP (kernel, non-canonical). Every page is checked before
+ * the first byte moves: a refused call has written nothing. Overlapping
+ * ranges (the same frames on both sides) give unspecified bytes. */
+#define SELF_COPY_MAX 65536u
 _Static_assert(R2C_SYSCALL(CAP_SELF, SELF_RETURN) == R2C_SYS_SELF_RETURN, "R2C_SYS_SELF_RETURN");
 _Static_assert(R2C_SYSCALL(CAP_SELF, SELF_EXIT) == R2C_SYS_SELF_EXIT, "R2C_SYS_SELF_EXIT");
 _Static_assert(R2C_SYSCALL(CAP_SELF, SELF_NO_STACK) == R2C_SYS_SELF_NO_STACK, "R2C_SYS_SELF_NO_STACK");

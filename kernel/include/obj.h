@@ -108,6 +108,7 @@ long pgtbl_map(struct comp *c, word_t va, paddr_t pa, word_t flags);
 long pgtbl_add(struct comp *c, word_t va, paddr_t table);
 long pgtbl_lookup(struct comp *c, word_t va, paddr_t *pa, word_t *flags);
 long pgtbl_unmap(struct comp *c, word_t va);
+void *pgtbl_user_ptr(struct comp *c, word_t va, bool write);
 void pgtbl_destroy(struct comp *c);
 void comp_destroy(struct comp *c);
 
@@ -132,6 +133,7 @@ struct thread *fault_unwind(struct thread *t, struct regs *r);
 struct inv_frame *inv_pop(struct thread *t, struct regs *r);
 struct thread *inv_no_stack(struct thread *t, struct regs *r);
 bool thread_in_comp(const struct thread *t, const struct comp *c);
+long self_copy(struct thread *t, word_t op, struct regs *r);
 
 /* Timer and machine. */
 long timer_op(struct thread *t, struct cap *c, word_t op, struct regs *r);

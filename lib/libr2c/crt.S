@@ -52,7 +52,8 @@
 	lea r2c_stack_tid(%rip), %rax
 	mov %rsi, (%rax,%r11,8)	/* who runs on it: rsi = thread id */
 	push %r11
-	sub $24, %rsp		/* keeps the SysV 16-byte alignment */
+	pushq $R2C_STACK_THREAD	/* under the index: what the stack serves */
+	sub $16, %rsp		/* keeps the SysV 16-byte alignment */
 .endm
 
 .macro GIVE_STACK
@@ -61,7 +62,8 @@
 .endm
 
 /* For invocations: a struct r2c_inv {token, tid, r1, r2} at rsp, the
- * stack index above it; r8 = &inv. In: r8 = token, r9 = tid; rax (the
+ * mark R2C_STACK_INV and the stack index above it (r2c_inv_self finds
+ * it from the top of the stack); r8 = &inv. In: r8 = token, r9 = tid; rax (the
  * handler) and rdi, rsi, rdx, rcx (the arguments) are kept. */
 .macro TAKE_STACK_INV fail
 	CLAIM_STACK %r10, \fail
@@ -72,7 +74,7 @@
 	lea r2c_stack_tid(%rip), %r10
 	mov %r9, (%r10,%r11,8)	/* who runs on it: r9 = thread id */
 	push %r11
-	push %r11		/* alignment */
+	pushq $R2C_STACK_INV	/* under the index: what the stack serves */
 	sub $R2C_INV_SIZE, %rsp
 	mov %r8, R2C_INV_TOKEN(%rsp)
 	mov %r9, R2C_INV_TID(%rsp)

@@ -10,4 +10,9 @@
 #define R2C_INV_R2	24
 #define R2C_INV_SIZE	32
 
+/* The word below the stack index at the top of a pool stack: what took
+ * the stack (a struct r2c_inv lies under it for an invocation). */
+#define R2C_STACK_THREAD 0
+#define R2C_STACK_INV	1
+
 #endif

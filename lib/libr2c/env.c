@@ -27,6 +27,17 @@ word_t r2c_stack_index(void)
 	return (sp - (word_t)r2c_stack_area) >> r2c_stack_shift;
 }
 
+const struct r2c_inv *r2c_inv_self(void)
+{
+	word_t i = r2c_stack_index();
+	if (i >= r2c_stack_count)
+		return NULL;
+	char *top = r2c_stack_area + ((i + 1) << r2c_stack_shift);
+	if (((word_t *)top)[-2] != R2C_STACK_INV)
+		return NULL;
+	return (const struct r2c_inv *)(top - 16 - R2C_INV_SIZE);
+}
+
 extern volatile word_t r2c_stack_bitmap[];
 extern word_t r2c_stack_count;
 

@@ -179,6 +179,19 @@ long r2c_kthread_free(struct r2c_mem *m, const struct r2c_kthread *t);
 struct r2c_thread { void (*fn)(void *); void *arg; bool owned; };
 extern char r2c_thread_entry[];
 
+/* --- copy to and from the component that invoked me --------------------
+ * (SELF_COPY_* in r2c/abi.h). Any length, in calls of SELF_COPY_MAX
+ * bytes: 0 or -errno (-EFAULT: a bad page on either side; -EPERM: not in
+ * an invocation, or in a fault handler). After a failure, the calls of
+ * SELF_COPY_MAX bytes before the bad one have been copied. */
+long r2c_copyin(const void *invoker_src, void *dst, size_t len);
+long r2c_copyout(const void *src, void *invoker_dst, size_t len);
+/* A string of at most len bytes with its NUL: 0 and *done = bytes copied
+ * with the NUL; -ENAMETOOLONG if the first len bytes hold no NUL (they
+ * have been copied, *done = len); -EFAULT/-EPERM (*done = what was). */
+long r2c_copyinstr(const void *invoker_src, void *dst, size_t len, size_t *done);
+long r2c_copyoutstr(const void *src, void *invoker_dst, size_t len, size_t *done);
+
 /* --- the component's environment (set up before r2c_main) --------------- */
 
 extern const struct cinfo *r2c_env;	/* NULL unless the booter started us */
@@ -187,6 +200,9 @@ word_t r2c_self(void);			/* thread id, also inside invocations */
 word_t r2c_stack_index(void);		/* which stack of the pool I run on */
 extern word_t r2c_stack_count;		/* stacks in the pool */
 word_t r2c_stacks_free(void);		/* how many are free now */
+/* The invocation I serve on this stack (its token says who invoked me),
+ * or NULL on a thread's own stack. */
+const struct r2c_inv *r2c_inv_self(void);
 word_t r2c_import(const char *name);	/* SINV slot of an entry point, or 0 */
 word_t r2c_import_from(const char *server, const char *name);	/* of that server */
 const struct cinfo_shm *r2c_shm(const char *name);

@@ -1,6 +1,17 @@
-/* rumpuser: the sysproxy calls, which serve system calls to remote
- * clients over a socket. rump2cos's clients are components invoking rk
- * (components/rk/fs.c), so there is no proxy: each call says ENOSYS. */
+/* rumpuser: the sysproxy calls, with which a rump kernel serves system
+ * calls to remote clients. NetBSD's own platform does it over sockets;
+ * here a client is a component invoking the rump kernel's component, and
+ * the copies are the kernel's copy to and from the invoker (SELF_COPY_*,
+ * through r2c_copyin and friends): only the component that invoked the
+ * calling thread, only during that invocation.
+ *
+ * priv names the client: it must be the token of the invocation the
+ * calling thread serves (the client's component id, what the booter puts
+ * in its SINVs). A copy for another client, or from a thread not serving
+ * an invocation (a rump kernel thread of its own), is refused with
+ * EFAULT: the rump kernel can never reach a client that is not calling.
+ * The server and client are not named yet (rumpuser_sp_init), so for now
+ * only the copies are implemented. */
 #include "rumpuser_int.h"
 
 int rumpuser_sp_init(const char *url, const char *ostype, const char *osrelease, const char *machine)
@@ -9,28 +20,55 @@ int rumpuser_sp_init(const char *url, const char *ostype, const char *osrelease,
 	return ENOSYS;
 }
 
-int rumpuser_sp_copyin(void *arg, const void *raddr, void *laddr, size_t len)
+/* The calling thread serves an invocation by the client priv names. */
+static bool invoked_by(void *priv)
 {
-	(void)arg, (void)raddr, (void)laddr, (void)len;
-	return ENOSYS;
+	const struct r2c_inv *inv = r2c_inv_self();
+	return inv && inv->token == (word_t)priv;
 }
 
-int rumpuser_sp_copyinstr(void *arg, const void *raddr, void *laddr, size_t *lenp)
+int rumpuser_sp_copyin(void *priv, const void *raddr, void *laddr, size_t len)
 {
-	(void)arg, (void)raddr, (void)laddr, (void)lenp;
-	return ENOSYS;
+	if (!invoked_by(priv) || r2c_copyin(raddr, laddr, len))
+		return EFAULT;
+	return 0;
 }
 
-int rumpuser_sp_copyout(void *arg, const void *laddr, void *raddr, size_t len)
+/* At most *lenp bytes up to and with the NUL; *lenp = bytes copied. As
+ * NetBSD's platform does, a string with no NUL in the first *lenp bytes
+ * is copied that far and is not an error: the rump kernel looks for the
+ * NUL itself and says ENAMETOOLONG. */
+int rumpuser_sp_copyinstr(void *priv, const void *raddr, void *laddr, size_t *lenp)
 {
-	(void)arg, (void)laddr, (void)raddr, (void)len;
-	return ENOSYS;
+	size_t done = 0;
+	if (!invoked_by(priv))
+		return EFAULT;
+	long r = r2c_copyinstr(raddr, laddr, *lenp, &done);
+	if (r && r != -ENAMETOOLONG)
+		return EFAULT;
+	*lenp = done;
+	return 0;
 }
 
-int rumpuser_sp_copyoutstr(void *arg, const void *laddr, void *raddr, size_t *lenp)
+int rumpuser_sp_copyout(void *priv, const void *laddr, void *raddr, size_t len)
 {
-	(void)arg, (void)laddr, (void)raddr, (void)lenp;
-	return ENOSYS;
+	if (!invoked_by(priv) || r2c_copyout(laddr, raddr, len))
+		return EFAULT;
+	return 0;
+}
+
+/* *lenp is the string's length with its NUL (the rump kernel measured
+ * it); no more than that is written, and *lenp = bytes copied. */
+int rumpuser_sp_copyoutstr(void *priv, const void *laddr, void *raddr, size_t *lenp)
+{
+	size_t done = 0;
+	if (!invoked_by(priv))
+		return EFAULT;
+	long r = r2c_copyoutstr(laddr, raddr, *lenp, &done);
+	if (r && r != -ENAMETOOLONG)
+		return EFAULT;
+	*lenp = done;
+	return 0;
 }
 
 int rumpuser_sp_anonmmap(void *arg, size_t len, void **addr)

@@ -159,6 +159,27 @@ long pgtbl_lookup(struct comp *c, word_t va, paddr_t *pa, word_t *flags)
 	return 0;
 }
 
+/* The kernel's address, through the direct map, of user byte va of c:
+ * its page present and user at every level (and writable for `write`),
+ * holding RAM the frame table counts as user memory (not device memory,
+ * nothing at or above USER_TOP); else NULL. */
+void *pgtbl_user_ptr(struct comp *c, word_t va, bool write)
+{
+	word_t need = PTE_P | PTE_U | (write ? PTE_W : 0), e = 0, *t = pa2va(c->pml4);
+	if (va >= USER_TOP)
+		return NULL;
+	for (int l = 4; l >= 1; l--) {
+		e = t[idx(va, l)];
+		if ((e & need) != need || (l > 1 && (e & PTE_PS)))
+			return NULL;
+		t = pa2va(e & PTE_ADDR);
+	}
+	struct frame *f = frame_of(e & PTE_ADDR);
+	if (!f || f->type != F_USER)
+		return NULL;
+	return (char *)t + (va & (PAGE_SIZE - 1));
+}
+
 static void tlb_forget(struct comp *c, word_t va)
 {
 	if ((cpu0.cr3 & PTE_ADDR) == c->pml4)

@@ -1,0 +1,83 @@
+/*
+ * Copy between a server and the component that invoked it (SELF_COPY_*):
+ * what lets a server read its client's arguments and write its results
+ * through the client's own pointers, with nothing shared beforehand. The
+ * authority is the invocation itself: only the frame directly below on
+ * the calling thread's invocation stack, only while it lasts. Both ranges
+ * are checked page by page against their own page tables and reached
+ * through the direct map (SMAP stays on: the kernel never dereferences a
+ * user address). Every page is checked before a byte moves, so a refused
+ * call wrote nothing; one call moves at most SELF_COPY_MAX bytes, so it
+ * never holds the CPU for long (libraries loop).
+ */
+#include "include/obj.h"
+
+static word_t min3(word_t a, word_t b, word_t c) { return a < b ? (a < c ? a : c) : (b < c ? b : c); }
+
+/* Every page of [va, va + len) of c is there (and writable for `write`). */
+static bool range_ok(struct comp *c, word_t va, word_t len, bool write)
+{
+	if (len == 0)
+		return true;
+	if (va >= USER_TOP || len > USER_TOP - va)
+		return false;
+	for (word_t p = va & ~(PAGE_SIZE - 1); p < va + len; p += PAGE_SIZE)
+		if (!pgtbl_user_ptr(c, p, write))
+			return false;
+	return true;
+}
+
+/* Both ranges already checked. */
+static void move(struct comp *fc, word_t from, struct comp *tc, word_t to, word_t len)
+{
+	while (len) {
+		word_t n = min3(len, PAGE_SIZE - (from & (PAGE_SIZE - 1)), PAGE_SIZE - (to & (PAGE_SIZE - 1)));
+		memmove(pgtbl_user_ptr(tc, to, true), pgtbl_user_ptr(fc, from, false), n);
+		from += n, to += n, len -= n;
+	}
+}
+
+/* Length of the string at va in c with its NUL; bound + 1 if the first
+ * `bound` bytes hold none; 0 if a page it reaches is bad. */
+static word_t str_len(struct comp *c, word_t va, word_t bound)
+{
+	word_t n = 0;
+	while (n < bound) {
+		const char *p = pgtbl_user_ptr(c, va + n, false);
+		if (!p)
+			return 0;
+		word_t chunk = PAGE_SIZE - ((va + n) & (PAGE_SIZE - 1));
+		chunk = chunk < bound - n ? chunk : bound - n;
+		for (word_t i = 0; i < chunk; i++)
+			if (!p[i])
+				return n + i + 1;
+		n += chunk;
+	}
+	return bound + 1;
+}
+
+long self_copy(struct thread *t, word_t op, struct regs *r)
+{
+	word_t src = r->rdi, dst = r->rsi, len = r->rdx;
+	if (t->depth == 0 || t->inv[t->depth - 1].is_fault)
+		return -EPERM;		/* no invocation, or a fault handler's */
+	if (len > SELF_COPY_MAX)
+		return -EINVAL;
+	bool in = op == SELF_COPY_IN || op == SELF_COPY_IN_STR;
+	struct comp *from = in ? t->inv[t->depth - 1].comp : t->comp;
+	struct comp *to = in ? t->comp : t->inv[t->depth - 1].comp;
+	long ret = 0;
+	if (op == SELF_COPY_IN_STR || op == SELF_COPY_OUT_STR) {
+		word_t n = str_len(from, src, len);
+		if (n == 0)
+			return -EFAULT;
+		ret = n > len ? -ENAMETOOLONG : (long)n;
+		len = n > len ? len : n;
+	} else if (!range_ok(from, src, len, false)) {
+		return -EFAULT;
+	}
+	if (!range_ok(to, dst, len, true))
+		return -EFAULT;
+	move(from, src, to, dst, len);
+	return ret;
+}
