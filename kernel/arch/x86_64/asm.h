@@ -18,6 +18,46 @@
 #define CPU_KSTACK_TOP	8
 #define CPU_FRAME_TOP	16
 #define CPU_SCRATCH	24
+#define CPU_CURRENT	32
+#define CPU_CR3		48
+#define CPU_FSBASE	56
+#define CPU_SCRATCH2	72
+#define CPU_SCRATCH3	80
+
+/* What the invocation fast path of entry.S reads (all checked in cpu.c). */
+#define T_FSBASE	688	/* struct thread */
+#define T_COMP		696
+#define T_TID		712
+#define T_DEPTH		717
+#define T_INV		1008
+#define F_SIZE		88	/* struct inv_frame */
+#define F_COMP		0
+#define F_IP		8
+#define F_SP		16
+#define F_FSBASE	24
+#define F_RBX		32
+#define F_RBP		40
+#define F_R12		48
+#define F_R13		56
+#define F_R14		64
+#define F_R15		72
+#define F_IS_FAULT	80
+#define C_FRAME		16	/* struct comp */
+#define C_PML4		24
+#define C_PCID		32
+#define C_NEEDS_FLUSH	34
+#define C_RETIRED	35
+#define C_NSLOTS	36
+#define C_SLOTS		80
+#define CAP_SHIFT	5	/* struct cap: 32 bytes */
+#define CAP_TYPE	0
+#define CAP_OBJ		8
+#define CAP_D0		16
+#define CAP_D1		24
+#define CAP_SINV_ASM	4	/* CAP_SINV of abi.h's enum */
+#define FRAME_REFS	4	/* struct frame */
+#define MSR_FS_BASE_ASM	0xC0000100
+#define RFLAGS_CLEAN_ASM 0x202	/* RFLAGS_CLEAN of abi.h */
 
 /* struct regs */
 #define REGS_VEC	120

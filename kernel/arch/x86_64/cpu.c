@@ -39,6 +39,50 @@ _Static_assert(offsetof(struct cpu, scratch) == CPU_SCRATCH, "asm.h");
 _Static_assert(offsetof(struct regs, vec) == REGS_VEC, "asm.h");
 _Static_assert(offsetof(struct regs, rip) == REGS_RIP, "asm.h");
 _Static_assert(offsetof(struct thread, regs) == 0, "regs first");
+#define ASM_OFF(type, field, v) _Static_assert(offsetof(struct type, field) == (v), "asm.h: " #type "." #field)
+ASM_OFF(cpu, current, CPU_CURRENT);
+ASM_OFF(cpu, cr3, CPU_CR3);
+ASM_OFF(cpu, fsbase, CPU_FSBASE);
+ASM_OFF(cpu, scratch2, CPU_SCRATCH2);
+ASM_OFF(cpu, scratch3, CPU_SCRATCH3);
+ASM_OFF(thread, fsbase, T_FSBASE);
+ASM_OFF(thread, comp, T_COMP);
+ASM_OFF(thread, tid, T_TID);
+ASM_OFF(thread, depth, T_DEPTH);
+ASM_OFF(thread, inv, T_INV);
+ASM_OFF(inv_frame, comp, F_COMP);
+ASM_OFF(inv_frame, ip, F_IP);
+ASM_OFF(inv_frame, sp, F_SP);
+ASM_OFF(inv_frame, fsbase, F_FSBASE);
+ASM_OFF(inv_frame, rbx, F_RBX);
+ASM_OFF(inv_frame, rbp, F_RBP);
+ASM_OFF(inv_frame, r12, F_R12);
+ASM_OFF(inv_frame, r13, F_R13);
+ASM_OFF(inv_frame, r14, F_R14);
+ASM_OFF(inv_frame, r15, F_R15);
+ASM_OFF(inv_frame, is_fault, F_IS_FAULT);
+ASM_OFF(comp, frame, C_FRAME);
+ASM_OFF(comp, pml4, C_PML4);
+ASM_OFF(comp, pcid, C_PCID);
+ASM_OFF(comp, needs_flush, C_NEEDS_FLUSH);
+ASM_OFF(comp, retired, C_RETIRED);
+ASM_OFF(comp, nslots, C_NSLOTS);
+ASM_OFF(comp, slots, C_SLOTS);
+ASM_OFF(cap, type, CAP_TYPE);
+ASM_OFF(cap, obj, CAP_OBJ);
+ASM_OFF(cap, d0, CAP_D0);
+ASM_OFF(cap, d1, CAP_D1);
+ASM_OFF(frame, refs, FRAME_REFS);
+_Static_assert(sizeof(struct inv_frame) == F_SIZE, "asm.h: F_SIZE");
+_Static_assert(sizeof(struct cap) == 1 << CAP_SHIFT, "asm.h: CAP_SHIFT");
+_Static_assert(CAP_SINV == CAP_SINV_ASM, "asm.h: CAP_SINV_ASM");
+_Static_assert(MSR_FS_BASE == MSR_FS_BASE_ASM, "asm.h: MSR_FS_BASE_ASM");
+_Static_assert(RFLAGS_CLEAN == RFLAGS_CLEAN_ASM, "asm.h: RFLAGS_CLEAN_ASM");
+_Static_assert(sizeof(((struct thread *)0)->depth) == 1 && sizeof(((struct thread *)0)->tid) == 4 &&
+	       sizeof(((struct comp *)0)->pcid) == 2 && sizeof(((struct comp *)0)->nslots) == 4 &&
+	       sizeof(((struct frame *)0)->refs) == 4 && sizeof(((struct inv_frame *)0)->is_fault) == 8,
+	       "field widths entry.S assumes");
+_Static_assert(SELF_RETURN == 0 && CAP_SELF == 0, "entry.S: rax == 0 is SELF_RETURN");
 _Static_assert(sizeof(struct regs) % 16 == 0, "frame top aligned");
 _Static_assert(sizeof(struct thread) <= PAGE_SIZE, "thread fits a frame");
 

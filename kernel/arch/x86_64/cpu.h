@@ -16,6 +16,7 @@ struct cpu {
 	word_t cr3;		/* loaded page table (with PCID bits) */
 	word_t fsbase;
 	struct thread *idle_wake;	/* first thread woken while idle */
+	word_t scratch2, scratch3;	/* CPU_SCRATCH2/3: the invocation fast path's spills */
 };
 extern struct cpu cpu0;
 extern bool cpu_has_pcid;

@@ -7,6 +7,7 @@
  * when the frame came from a syscall, by iret otherwise.
  */
 #include "asm.h"
+#include "r2c/abi.h"
 
 .macro PUSH_GPRS
 	push %rdi
@@ -44,11 +45,220 @@
 	pop %rdi
 .endm
 
+/*
+ * The invocation fast path. Invocation (a SINV slot) and return (rax = 0:
+ * slot 0, SELF_RETURN) are what components do most, and the general path
+ * (save all 22 words of struct regs, C, restore them) was most of their
+ * cost. Here they are done before any frame is built: the thread stays
+ * the same, so its struct regs need not be written (whatever next enters
+ * the kernel for it saves a full frame again). Each path checks all it
+ * depends on first and touches only registers it can give back (rbx
+ * through CPU_SCRATCH2/3, then the callee-saved registers it has just
+ * stored in the would-be invocation frame), so anything unusual jumps
+ * to syscall_slow with the user's registers and rsp (CPU_SCRATCH) as
+ * they came; syscall_handler then does what inv_call / inv_return do.
+ * Past the checks nothing can fail. The rules of docs/kernel.md "What
+ * crosses an invocation" are kept exactly as inv.c keeps them: rflags
+ * RFLAGS_CLEAN, a clean FPU image loaded, FS base 0 (server) or the
+ * client's, every register not an argument or result zero or the
+ * client's own; the server's refs counted; COMP_RETIRE, depth, slot
+ * range and type, fault-handler frames and page tables that need a
+ * flush left to the slow path.
+ */
+
+/* Load component \c's page table if another is loaded (comp_cr3's rule:
+ * PCID > 0 keeps its TLB entries; a component with needs_flush never gets
+ * here). \t1-\t3: scratch. */
+.macro LOAD_CR3 c, t1, t2, t3
+	mov C_PML4(\c), \t1
+	movzwq C_PCID(\c), \t2
+	or \t2, \t1
+	mov %gs:CPU_CR3, \t3
+	btr $63, \t3
+	cmp \t3, \t1
+	je 1f
+	test \t2, \t2
+	jz 2f
+	bts $63, \t1
+2:	mov \t1, %cr3
+	mov \t1, %gs:CPU_CR3
+1:
+.endm
+
 	.text
 	.globl syscall_entry
 syscall_entry:
 	swapgs
 	mov %rsp, %gs:CPU_SCRATCH
+	mov %gs:CPU_CURRENT, %rsp	/* t */
+	test %rax, %rax
+	jz .Lreturn
+	test %eax, %eax
+	jz syscall_slow			/* the other slot-0 operations */
+
+	/* Invocation? rax = slot | op << 32 (op is ignored, as inv_call does).
+	 * The type is checked first, with rbx and rsp only, so that other
+	 * capabilities lose little on their way to the slow path. */
+	mov %rbx, %gs:CPU_SCRATCH2
+	mov T_COMP(%rsp), %rsp		/* t->comp */
+	cmp C_NSLOTS(%rsp), %eax
+	jae .Lcall_rbx			/* -ERANGE */
+	mov %eax, %ebx
+	shl $CAP_SHIFT, %rbx
+	lea C_SLOTS(%rsp,%rbx), %rbx	/* the capability */
+	mov %gs:CPU_CURRENT, %rsp	/* t again */
+	cmpb $CAP_SINV_ASM, CAP_TYPE(%rbx)
+	jne .Lcall_rbx			/* empty, or another operation */
+	cmpb $INV_DEPTH_MAX, T_DEPTH(%rsp)
+	jae .Lcall_rbx			/* INV_TOO_DEEP */
+	mov %rbp, %gs:CPU_SCRATCH3
+	movzbl T_DEPTH(%rsp), %ebp
+	imul $F_SIZE, %ebp, %ebp
+	lea T_INV(%rsp,%rbp), %rbp	/* f = &t->inv[t->depth] */
+	mov %r12, F_R12(%rbp)
+	mov %r13, F_R13(%rbp)
+	mov %r14, F_R14(%rbp)
+	mov %r15, F_R15(%rbp)
+	mov %gs:CPU_SCRATCH2, %r12
+	mov %r12, F_RBX(%rbp)
+	mov %gs:CPU_SCRATCH3, %r12
+	mov %r12, F_RBP(%rbp)
+	/* rbx = the capability, rbp = f; r12-r15 are free now
+	 * (.Lcall_undo reloads everything from f) */
+	mov CAP_OBJ(%rbx), %r13		/* s: the server */
+	cmpw $0, C_NEEDS_FLUSH(%r13)	/* needs_flush and retired (INV_GONE) */
+	jne .Lcall_undo
+	mov CAP_D0(%rbx), %r14		/* its entry point */
+	mov %r14, %r15
+	shr $47, %r15			/* sysret with a non-canonical rip faults in ring 0 */
+	jnz .Lcall_undo
+
+	/* Committed: the frame, the depth, the server's reference. */
+	mov T_COMP(%rsp), %r12
+	mov %r12, F_COMP(%rbp)
+	mov %rcx, F_IP(%rbp)
+	mov %gs:CPU_SCRATCH, %rcx
+	mov %rcx, F_SP(%rbp)
+	mov T_FSBASE(%rsp), %rcx
+	mov %rcx, F_FSBASE(%rbp)
+	movq $0, F_IS_FAULT(%rbp)
+	incb T_DEPTH(%rsp)
+	mov %r13, T_COMP(%rsp)
+	mov C_FRAME(%r13), %r12
+	incl FRAME_REFS(%r12)
+	test %rcx, %rcx
+	jnz .Lcall_fs			/* the server starts with FS base 0 */
+.Lcall_fs_done:
+	fxrstor64 fpu_clean(%rip)
+	LOAD_CR3 %r13, %r12, %r15, %rcx
+	mov CAP_D1(%rbx), %r8		/* token */
+	mov T_TID(%rsp), %r9d
+	mov %r14, %rcx			/* rdi, rsi, rdx, r10: the arguments */
+	mov $RFLAGS_CLEAN_ASM, %r11d
+	xor %eax, %eax
+	xor %ebx, %ebx
+	xor %ebp, %ebp
+	xor %r12d, %r12d
+	xor %r13d, %r13d
+	xor %r14d, %r14d
+	xor %r15d, %r15d
+	xor %esp, %esp
+	swapgs
+	sysretq
+
+.Lcall_fs:
+	movq $0, T_FSBASE(%rsp)
+	cmpq $0, %gs:CPU_FSBASE
+	je .Lcall_fs_done
+	movq $0, %gs:CPU_FSBASE
+	mov %rdx, %r15
+	xor %eax, %eax
+	xor %edx, %edx
+	mov $MSR_FS_BASE_ASM, %ecx
+	wrmsr
+	mov %r15, %rdx
+	jmp .Lcall_fs_done
+
+.Lcall_undo:
+	mov F_R12(%rbp), %r12
+	mov F_R13(%rbp), %r13
+	mov F_R14(%rbp), %r14
+	mov F_R15(%rbp), %r15
+	mov F_RBP(%rbp), %rbp
+.Lcall_rbx:
+	mov %gs:CPU_SCRATCH2, %rbx
+	jmp syscall_slow
+
+	/* Return: rax = 0, rsp = t. */
+.Lreturn:
+	movzbl T_DEPTH(%rsp), %eax
+	test %eax, %eax
+	jz syscall_slow			/* no invocation (rax = 0 again): -EINVAL */
+	/* From here on the slow path (inv_pop) replaces rcx, r8-r11, rbx,
+	 * rbp and r12-r15 whatever they hold, so they are scratch; only
+	 * rax (0) and the results rdi, rsi, rdx must reach it unchanged. */
+	imul $F_SIZE, %eax, %r11d
+	lea T_INV-F_SIZE(%rsp,%r11), %r11	/* f = &t->inv[t->depth - 1] */
+	cmpq $0, F_IS_FAULT(%r11)
+	jne .Lreturn_slow		/* a fault handler: fault_return */
+	mov F_IP(%r11), %rcx
+	mov %rcx, %r8
+	shr $47, %r8
+	jnz .Lreturn_slow
+	mov F_COMP(%r11), %r9		/* the client */
+	cmpb $0, C_NEEDS_FLUSH(%r9)
+	jne .Lreturn_slow
+	mov T_COMP(%rsp), %r10
+	mov C_FRAME(%r10), %r10
+	cmpl $0, FRAME_REFS(%r10)
+	je .Lreturn_slow		/* inv_pop's BUG_ON says it */
+
+	/* Committed. */
+	decl FRAME_REFS(%r10)		/* obj_put(the server) */
+	decb T_DEPTH(%rsp)
+	mov %r9, T_COMP(%rsp)
+	mov F_FSBASE(%r11), %r8
+	cmp T_FSBASE(%rsp), %r8
+	jne .Lreturn_fs
+.Lreturn_fs_done:
+	fxrstor64 fpu_clean(%rip)
+	LOAD_CR3 %r9, %r10, %r8, %rax
+	mov F_RBX(%r11), %rbx
+	mov F_RBP(%r11), %rbp
+	mov F_R12(%r11), %r12
+	mov F_R13(%r11), %r13
+	mov F_R14(%r11), %r14
+	mov F_R15(%r11), %r15
+	mov F_SP(%r11), %rsp
+	mov $RFLAGS_CLEAN_ASM, %r11d
+	xor %eax, %eax			/* INV_DONE; rdi, rsi, rdx: the results */
+	xor %r8d, %r8d
+	xor %r9d, %r9d
+	xor %r10d, %r10d
+	swapgs
+	sysretq
+
+.Lreturn_fs:
+	mov %r8, T_FSBASE(%rsp)
+	cmp %gs:CPU_FSBASE, %r8
+	je .Lreturn_fs_done
+	mov %r8, %gs:CPU_FSBASE
+	mov %rcx, %rbx
+	mov %rdx, %rbp
+	mov %r8d, %eax
+	shr $32, %r8
+	mov %r8, %rdx
+	mov $MSR_FS_BASE_ASM, %ecx
+	wrmsr
+	mov %rbx, %rcx
+	mov %rbp, %rdx
+	jmp .Lreturn_fs_done
+
+.Lreturn_slow:
+	xor %eax, %eax
+	/* fall through */
+
+syscall_slow:
 	mov %gs:CPU_FRAME_TOP, %rsp
 	pushq $USER_DS
 	pushq %gs:CPU_SCRATCH
