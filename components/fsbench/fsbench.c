@@ -2,7 +2,8 @@
  * fsbench: what an application component gets from the NetBSD rump kernel
  * next door. arg=TYPE:DEVICE:DIR says what to mount. Figures, printed as
  * "bench:" lines for tools/run-bench: the null system call round trip
- * (app -> rk -> rump_sys_getpid -> back), sequential write of 64 MiB in
+ * (app -> rk -> rump_sys_getpid -> back, and getpid through rk's generic
+ * system-call entry, rk_syscall), sequential write of 64 MiB in
  * 64 KiB calls ending with fsync, sequential read of it back, and
  * creating 2,000 files of 100 bytes (create, write, close). Measured with
  * the TSC; the same operations as bench/rump_posix.c runs on Linux. With
@@ -11,6 +12,7 @@
  */
 #include "r2c.h"
 #include "rkclient/rkfs.h"
+#include "rkclient/syscall.h"
 #include "fmt/fmt.h"
 #include "r2c/fsbench.h"
 
@@ -47,19 +49,22 @@ static void sort(uint64_t *v, int n)
 		}
 }
 
-static void bench_getpid(void)
+static long old_getpid(void) { return rk_getpid(); }
+static long generic_getpid(void) { return getpid(); }
+
+static void bench_getpid(long (*call)(void), const char *what)
 {
 	uint64_t per_call[GETPID_BATCHES];
 	for (int b = 0; b < GETPID_BATCHES; b++) {
 		uint64_t t0 = r2c_tsc();
 		for (int i = 0; i < GETPID_BATCH; i++)
-			rk_getpid();
+			call();
 		per_call[b] = ns_since(t0) / GETPID_BATCH;
 	}
 	sort(per_call, GETPID_BATCHES);
 	bool instructions = !strcmp(mode, "instructions");	/* a TSC tick = an instruction, at "1 GHz" */
-	r2c_printf("bench: null system call app -> rk (rump_sys_getpid) round trip: %lu %s "
-		   "(median of %d batches of %d)  [ACCEL]\n", per_call[GETPID_BATCHES / 2],
+	r2c_printf("bench: null system call app -> rk (%s) round trip: %lu %s "
+		   "(median of %d batches of %d)  [ACCEL]\n", what, per_call[GETPID_BATCHES / 2],
 		   instructions ? "instructions" : "ns", GETPID_BATCHES, GETPID_BATCH);
 }
 
@@ -132,11 +137,14 @@ void r2c_main(word_t arg)
 		return (void)fail("reading arg= (expected TYPE:DEVICE:DIR[:instructions])", -EINVAL);
 	if (rk_fs_init("rk"))
 		return (void)fail("finding rk's interface", -ENOENT);
+	bool generic = !rk_sys_init("rk");
 	rk_mkdir(dir, 0755);
 	long e = rk_mount(type, dev, dir, 0);
 	if (e)
 		return (void)fail("mount", e);
-	bench_getpid();
+	bench_getpid(old_getpid, "rump_sys_getpid");
+	if (generic)
+		bench_getpid(generic_getpid, "getpid through rk_syscall, the generic path");
 	if (!mode[0] && bench_big() == 0)
 		bench_small();
 	if ((e = rk_unmount(dir, 0)))

@@ -10,6 +10,7 @@
 #include "../../lib/rumpuser/rumpuser_int.h"
 
 void rkfs_init(void);
+void rk_sp_init(void);
 
 static int rk_errno(void) { return rk_ctx()->error; }
 
@@ -85,6 +86,7 @@ void r2c_main(word_t arg)
 		p = *end ? end + 1 : end;
 	}
 	rkfs_init();
+	rk_sp_init();
 	r2c_printf("rk: ready after %lu ms, serving %lu clients\n", (r2c_tsc() - t0) / r2c_usecs(1000),
 		   r2c_env->nclients - 0);
 	r2c_ready();

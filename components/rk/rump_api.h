@@ -13,6 +13,7 @@
 struct lwp;
 
 int rump_init(void);
+int rump_init_server(const char *url);	/* librumpkern_sysproxy: rumpuser_sp_init(url, ...) */
 enum rk_etfs_type { RK_ETFS_REG, RK_ETFS_BLK, RK_ETFS_CHR, RK_ETFS_DIR, RK_ETFS_DIR_SUBDIRS };
 int rump_pub_etfs_register(const char *key, const char *hostpath, enum rk_etfs_type type);
 int rump_pub_lwproc_rfork(int flags);

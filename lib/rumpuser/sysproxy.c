@@ -10,14 +10,20 @@
  * in its SINVs). A copy for another client, or from a thread not serving
  * an invocation (a rump kernel thread of its own), is refused with
  * EFAULT: the rump kernel can never reach a client that is not calling.
- * The server and client are not named yet (rumpuser_sp_init), so for now
- * only the copies are implemented. */
+ * rumpuser_sp_init names the server: the url is rk's entry point, and
+ * clients are not connected through it but made by rk as they call
+ * (components/rk/sysproxy.c). */
 #include "rumpuser_int.h"
+
+static bool sp_serving;
 
 int rumpuser_sp_init(const char *url, const char *ostype, const char *osrelease, const char *machine)
 {
-	(void)url, (void)ostype, (void)osrelease, (void)machine;
-	return ENOSYS;
+	if (!url || sp_serving)
+		return EINVAL;
+	sp_serving = true;
+	r2c_printf("rumpuser: serving %s %s/%s system calls at %s\n", ostype, osrelease, machine, url);
+	return 0;
 }
 
 /* The calling thread serves an invocation by the client priv names. */

@@ -1,0 +1,205 @@
+/*
+ * rk serves NetBSD's own system-call interface to client components, the
+ * way a rump kernel serves remote clients (sysproxy): one generic entry,
+ * rk_syscall(number, argument block), instead of a hand-written entry per
+ * call. Why: the rump kernel itself then checks every pointer and copies
+ * arguments in and results out (rumpuser_sp_copyin/out, the kernel's copy
+ * to and from the invoker), into its own memory before use, and every
+ * system call NetBSD has comes without more code here.
+ *
+ * A client component is a NetBSD process with a remote vmspace
+ * (hyp_lwproc_rfork from pid 1, priv = its token), made on its first
+ * call. Each client thread gets an lwp of its own in that process
+ * (hyp_lwproc_newlwp) on its first call, kept by (token, tid): a thread
+ * blocking in the rump kernel blocks nobody else, and no lock is held
+ * across a system call (the table's lock covers only lookups). The lwp
+ * is bound as the invoking thread's curlwp for the call, as fs.c does.
+ */
+#include "r2c.h"
+#include "r2c/netbsd.h"
+#include "rump_api.h"
+#include "../../lib/rumpuser/rumpuser_int.h"
+
+#define RK_RFFD_CLEAR	0x02	/* RUMP_RFFD_CLEAR: a clean descriptor table */
+#define SP_THREADS	256	/* client threads with an lwp, all clients together */
+
+struct sp_proc {
+	struct r2c_mutex setup;	/* only while the process is made */
+	int pid;		/* 0: none yet */
+	struct lwp *main;	/* the process's first lwp, never used for calls */
+};
+
+struct sp_thread {
+	word_t token, tid;	/* token 0: free */
+	struct lwp *lwp;
+};
+
+static struct sp_proc procs[CINFO_CLIENTS];
+static struct sp_thread threads[SP_THREADS];
+static struct r2c_mutex table;
+static bool serving;
+
+static long client_index(word_t token)
+{
+	for (word_t i = 0; i < r2c_env->nclients; i++)
+		if (r2c_env->clients[i].token == token)
+			return (long)i;
+	return -1;
+}
+
+static word_t slot_of(word_t token, word_t tid)
+{
+	return (tid * 0x9e3779b97f4a7c15ull + token) >> 56 & (SP_THREADS - 1);
+}
+
+/* The entry for (token, tid), or NULL. Called with the table locked. */
+static struct sp_thread *find(word_t token, word_t tid)
+{
+	word_t s = slot_of(token, tid);
+	for (word_t n = 0; n < SP_THREADS; n++, s = (s + 1) & (SP_THREADS - 1)) {
+		struct sp_thread *t = &threads[s];
+		if (t->token == token && t->tid == tid)
+			return t;
+		if (!t->token && !t->lwp)	/* never used: the probe ends */
+			return NULL;
+	}
+	return NULL;
+}
+
+/* The client's process, made from pid 1 on its first call. The calling
+ * thread has no curlwp: hyp_schedule lends it a temporary lwp of pid 1. */
+static int make_proc(long ci)
+{
+	struct sp_proc *p = &procs[ci];
+	int err = 0;
+	r2c_mutex_lock(&p->setup);
+	if (!p->pid) {
+		*rk_ctx() = (struct rk_thread_ctx){ 0 };
+		rumpuser_hyp->hyp_schedule();
+		err = rumpuser_hyp->hyp_lwproc_rfork((void *)r2c_env->clients[ci].token, RK_RFFD_CLEAR,
+						     r2c_env->clients[ci].name);
+		if (!err) {
+			p->main = rumpuser_hyp->hyp_lwproc_curlwp();
+			p->pid = rumpuser_hyp->hyp_getpid();
+			rumpuser_hyp->hyp_lwproc_switch(NULL);
+		}
+		rumpuser_hyp->hyp_unschedule();
+		*rk_ctx() = (struct rk_thread_ctx){ 0 };
+	}
+	r2c_mutex_unlock(&p->setup);
+	return err;
+}
+
+/* The calling thread's lwp, made on its first call. */
+static int thread_lwp(word_t token, word_t tid, struct lwp **lp)
+{
+	r2c_mutex_lock(&table);
+	struct sp_thread *t = find(token, tid);
+	r2c_mutex_unlock(&table);
+	if (t) {
+		*lp = t->lwp;
+		return 0;
+	}
+	long ci = client_index(token);
+	if (ci < 0)
+		return EPERM;
+	int err = make_proc(ci);
+	if (err)
+		return err;
+	*rk_ctx() = (struct rk_thread_ctx){ 0 };
+	rumpuser_hyp->hyp_schedule();
+	err = rumpuser_hyp->hyp_lwproc_newlwp(procs[ci].pid);
+	struct lwp *l = err ? NULL : rumpuser_hyp->hyp_lwproc_curlwp();
+	if (l)
+		rumpuser_hyp->hyp_lwproc_switch(NULL);
+	rumpuser_hyp->hyp_unschedule();
+	*rk_ctx() = (struct rk_thread_ctx){ 0 };
+	if (err)
+		return err;
+
+	r2c_mutex_lock(&table);
+	word_t s = slot_of(token, tid);
+	for (word_t n = 0; n < SP_THREADS; n++, s = (s + 1) & (SP_THREADS - 1))
+		if (!threads[s].token) {
+			threads[s] = (struct sp_thread){ token, tid, l };
+			r2c_mutex_unlock(&table);
+			*lp = l;
+			return 0;
+		}
+	r2c_mutex_unlock(&table);
+	/* No room: give the lwp back. */
+	*rk_ctx() = (struct rk_thread_ctx){ .lwp = l };
+	rumpuser_hyp->hyp_schedule();
+	rumpuser_hyp->hyp_lwproc_release();
+	rumpuser_hyp->hyp_unschedule();
+	*rk_ctx() = (struct rk_thread_ctx){ 0 };
+	return EAGAIN;
+}
+
+/* The generic entry: a0 = NetBSD system call number, a1 = the client's
+ * pointer to its argument block (8-byte slots), a2 = the block's size in
+ * bytes (at most NB_SYSARGS_MAX slots). Answer: r0 = NetBSD errno (0 on
+ * success), r1 = retval[0], r2 = retval[1]. */
+static word_t rk_syscall(word_t num, word_t argp, word_t len, word_t a3, struct r2c_inv *inv)
+{
+	(void)a3;
+	uint64_t args[NB_SYSARGS_MAX] = { 0 };
+	long retval[2] = { 0, 0 };
+	inv->r1 = inv->r2 = 0;
+	if (!serving || rumpuser_stopped)
+		return EIO;
+	if (len > sizeof(args) || len % 8)
+		return EINVAL;
+	if (len && r2c_copyin((const void *)argp, args, len))
+		return EFAULT;
+	struct lwp *l;
+	int err = thread_lwp(inv->token, inv->tid, &l);
+	if (err)
+		return (word_t)err;
+	*rk_ctx() = (struct rk_thread_ctx){ .lwp = l };
+	rumpuser_hyp->hyp_schedule();
+	err = rumpuser_hyp->hyp_syscall((int)num, args, retval);
+	rumpuser_hyp->hyp_unschedule();
+	*rk_ctx() = (struct rk_thread_ctx){ 0 };
+	inv->r1 = (word_t)retval[0];
+	inv->r2 = (word_t)retval[1];
+	return (word_t)err;
+}
+R2C_ENTRY(rk_syscall);
+
+/* A client thread says it is going away: its lwp goes back to NetBSD
+ * (freed when it unschedules). rk cannot see a thread end by itself. */
+static word_t rk_thread_done(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3;
+	if (!serving || rumpuser_stopped)
+		return EIO;
+	r2c_mutex_lock(&table);
+	struct sp_thread *t = find(inv->token, inv->tid);
+	struct lwp *l = t ? t->lwp : NULL;
+	if (t)
+		t->token = t->tid = 0;	/* lwp stays set: a tombstone for the probe */
+	r2c_mutex_unlock(&table);
+	if (!l)
+		return 0;
+	*rk_ctx() = (struct rk_thread_ctx){ .lwp = l };
+	rumpuser_hyp->hyp_schedule();
+	rumpuser_hyp->hyp_lwproc_release();
+	rumpuser_hyp->hyp_unschedule();
+	*rk_ctx() = (struct rk_thread_ctx){ 0 };
+	return 0;
+}
+R2C_ENTRY(rk_thread_done);
+
+void rk_sp_init(void)
+{
+	r2c_mutex_init(&table);
+	for (word_t i = 0; i < CINFO_CLIENTS; i++)
+		r2c_mutex_init(&procs[i].setup);
+	int e = rump_init_server("r2c:rk_syscall");
+	if (e) {
+		r2c_printf("rk: rump_init_server: error %d: no system-call interface\n", e);
+		return;
+	}
+	serving = true;
+}

@@ -1,0 +1,142 @@
+/*
+ * sptest: the NetBSD tier's checks of rk's system-call interface
+ * (components/rk/sysproxy.c through lib/rkclient/syscall.c), in
+ * compose/test-netbsd-sysproxy.comp: getpid and pipe through the generic
+ * path (both result registers), file I/O on rk's tmpfs with plain
+ * pointers, one thread blocked in read on a pipe while another does file
+ * I/O, poll with a time-out, EFAULT from NetBSD itself for bad pointers
+ * (rk serving the next call), and client threads that come and go
+ * without using up rk's lwps.
+ */
+#include <stdatomic.h>
+#include "r2c.h"
+#include "rkclient/syscall.h"
+#include "fmt/fmt.h"
+
+#define CHURN_THREADS 400	/* more than rk's table holds (256): each lwp must come back */
+
+static int pid;
+static int pfd[2];
+static char got[16];
+static atomic_int reader_done;
+static long reader_n;
+static char block[4096], back[4096];
+
+static void reader(void *arg)
+{
+	(void)arg;
+	reader_n = read(pfd[0], got, sizeof(got));
+	atomic_store(&reader_done, 1);
+	rk_thread_done();
+}
+
+static atomic_int churn_bad;
+
+static void churner(void *arg)
+{
+	(void)arg;
+	if (getpid() != pid)
+		atomic_fetch_add(&churn_bad, 1);
+	rk_thread_done();
+}
+
+static void sleep_ms(unsigned ms)
+{
+	r2c_sleep_until(r2c_tsc() + r2c_usecs(ms * 1000ull));
+}
+
+static void check_fault(const char *name, long r)
+{
+	int e = errno;
+	r2c_check(name, r == -1 && e == EFAULT, "got %ld, errno %d, expected -1, EFAULT", r, e);
+	char then[64];
+	fmt_snprintf(then, sizeof(then), "%s_then_getpid", name);
+	r2c_check(then, getpid() == pid, "getpid after a bad pointer failed");
+}
+
+void r2c_main(word_t arg)
+{
+	(void)arg;
+	r2c_plan(32);
+	if (rk_sys_init("rk")) {
+		r2c_printf("sptest: no rk_syscall entry\n");
+		return;
+	}
+
+	/* getpid: r0 the errno, r1 the pid, r2 the parent's (pid 1) */
+	long rv[2] = { -1, -1 };
+	int e = rk_syscall_block(NB_SYS_getpid, NULL, 0, rv);
+	pid = (int)rv[0];
+	r2c_check("sp.getpid", e == 0 && pid > 1 && rv[1] == 1, "errno %d, pid %ld, ppid %ld", e, rv[0], rv[1]);
+	CHECK_EQ("sp.getpid_again", getpid(), pid);
+	e = rk_syscall_block(NB_SYS_NSYSENT, NULL, 0, rv);
+	CHECK_EQ("sp.unknown_call_enosys", e, ENOSYS);
+
+	/* a file on tmpfs, with plain pointers */
+	for (int i = 0; i < (int)sizeof(block); i++)
+		block[i] = (char)(i * 7 + 3);
+	int fd = open("/tmp/sp-file", NB_O_RDWR | NB_O_CREAT | NB_O_TRUNC, 0644);
+	r2c_check("sp.open", fd >= 0, "open: errno %d", errno);
+	CHECK_EQ("sp.write", write(fd, block, sizeof(block)), sizeof(block));
+	CHECK_EQ("sp.lseek", lseek(fd, 0, NB_SEEK_SET), 0);
+	CHECK_EQ("sp.read", read(fd, back, sizeof(back)), sizeof(back));
+	r2c_check("sp.read_bytes", !memcmp(block, back, sizeof(block)), "the bytes read differ");
+	CHECK_EQ("sp.close", close(fd), 0);
+	long r = read(fd, back, 1);
+	r2c_check("sp.closed_ebadf", r == -1 && errno == EBADF, "got %ld, errno %d", r, errno);
+
+	/* pipe(2): both descriptors in the two result registers */
+	int p2[2] = { -1, -1 };
+	r2c_check("sp.pipe", pipe(p2) == 0 && p2[0] >= 0 && p2[1] >= 0 && p2[0] != p2[1], "pipe: %d %d errno %d",
+		  p2[0], p2[1], errno);
+
+	/* two threads of one client: one blocked in read on a pipe while
+	 * the other does file I/O that completes */
+	r2c_check("sp.pipe2", pipe2(pfd, 0) == 0, "pipe2: errno %d", errno);
+	long tid = r2c_thd_create(reader, NULL, 16);
+	sleep_ms(20);
+	fd = open("/tmp/sp-other", NB_O_RDWR | NB_O_CREAT | NB_O_TRUNC, 0644);
+	bool io = fd >= 0 && write(fd, block, sizeof(block)) == sizeof(block) && lseek(fd, 0, NB_SEEK_SET) == 0 &&
+		  read(fd, back, sizeof(back)) == sizeof(back) && !memcmp(block, back, sizeof(block)) && close(fd) == 0;
+	r2c_check("sp.io_while_reader_blocked", io && !atomic_load(&reader_done),
+		  "file I/O %s, reader %s", io ? "done" : "failed", atomic_load(&reader_done) ? "done" : "blocked");
+	CHECK_EQ("sp.pipe_write", write(pfd[1], "ping", 4), 4);
+	r2c_thd_join((word_t)tid);
+	r2c_check("sp.reader_woke", reader_n == 4 && !memcmp(got, "ping", 4), "reader got %ld", reader_n);
+
+	/* poll with a time-out: nothing, then data */
+	struct nb_pollfd pf = { .fd = pfd[0], .events = NB_POLLIN };
+	uint64_t t0 = r2c_tsc();
+	int n = poll(&pf, 1, 50);
+	uint64_t ms = (r2c_tsc() - t0) / r2c_usecs(1000);
+	r2c_check("sp.poll_timeout", n == 0 && ms >= 40, "poll: %d after %lu ms", n, (unsigned long)ms);
+	write(pfd[1], "x", 1);
+	n = poll(&pf, 1, 1000);
+	r2c_check("sp.poll_ready", n == 1 && (pf.revents & NB_POLLIN), "poll: %d, revents %#x", n, pf.revents);
+
+	/* EFAULT from NetBSD itself, and rk serves the next call */
+	fd = open("/tmp/sp-file", NB_O_RDWR, 0);
+	r2c_check("sp.reopen", fd >= 0, "open: errno %d", errno);
+	check_fault("sp.read_null", read(fd, NULL, 16));
+	check_fault("sp.read_kernel", read(fd, (void *)0xffff800000001000ull, 16));
+	check_fault("sp.read_unmapped", read(fd, (void *)0x400000000000ull, 16));
+	check_fault("sp.read_into_code", read(fd, (void *)(word_t)r2c_main, 16));
+	check_fault("sp.write_null", write(fd, NULL, 16));
+	check_fault("sp.open_null", open(NULL, NB_O_RDONLY, 0));
+	close(fd);
+	/* the argument block itself: rk's own copy says EFAULT */
+	e = rk_syscall_block(NB_SYS_close, (void *)0x400000000000ull, 8, rv);
+	CHECK_EQ("sp.argblock_unmapped", e, EFAULT);
+
+	/* threads come and go: each one's lwp goes back */
+	for (int i = 0; i < CHURN_THREADS; i++) {
+		long t = r2c_thd_create(churner, NULL, 16);
+		if (t < 0) {
+			atomic_fetch_add(&churn_bad, 1);
+			break;
+		}
+		r2c_thd_join((word_t)t);
+	}
+	CHECK_EQ("sp.thread_churn", atomic_load(&churn_bad), 0);
+	r2c_printf("sptest: sysproxy: %d passed, %d failed\n", r2c_passed, r2c_failed);
+}
