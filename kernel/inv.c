@@ -58,6 +58,7 @@ struct inv_frame *inv_pop(struct thread *t, struct regs *r)
 	r->r14 = f->r14;
 	r->r15 = f->r15;
 	r->r8 = r->r9 = r->r10 = 0;
+	r->rcx = r->r11 = 0;	/* sysret gives them ip and flags; the fast path's fallback left kernel values */
 	r->vec = VEC_SYSCALL;
 	if (unlikely(f->fsbase != t->fsbase))
 		fsbase_set(t, f->fsbase);

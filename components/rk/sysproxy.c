@@ -140,6 +140,25 @@ static int thread_lwp(word_t token, word_t tid, struct lwp **lp)
  * pointer to its argument block (8-byte slots), a2 = the block's size in
  * bytes (at most NB_SYSARGS_MAX slots). Answer: r0 = NetBSD errno (0 on
  * success), r1 = retval[0], r2 = retval[1]. */
+/* The calls a client may make through this entry: those the client
+ * library wraps. Every client is still root inside NetBSD, so calls with
+ * system-wide effect (reboot, modctl, settimeofday, ktrace of other
+ * processes, sysctl writes, ...) stay out until clients have credentials
+ * of their own. A number outside the table, negative or past NetBSD's
+ * table included, is ENOSYS before it reaches NetBSD, whose own check is
+ * signed. */
+static bool allowed(word_t num)
+{
+	switch (num) {
+	case NB_SYS_read: case NB_SYS_write: case NB_SYS_open: case NB_SYS_close:
+	case NB_SYS_unlink: case NB_SYS_getpid: case NB_SYS_dup: case NB_SYS_pipe:
+	case NB_SYS_dup2: case NB_SYS_fsync: case NB_SYS_mkdir: case NB_SYS_lseek:
+	case NB_SYS_ftruncate: case NB_SYS_poll: case NB_SYS_pipe2:
+		return true;
+	}
+	return false;
+}
+
 static word_t rk_syscall(word_t num, word_t argp, word_t len, word_t a3, struct r2c_inv *inv)
 {
 	(void)a3;
@@ -148,6 +167,8 @@ static word_t rk_syscall(word_t num, word_t argp, word_t len, word_t a3, struct 
 	inv->r1 = inv->r2 = 0;
 	if (!serving || rumpuser_stopped)
 		return EIO;
+	if (!allowed(num))
+		return ENOSYS;
 	if (len > sizeof(args) || len % 8)
 		return EINVAL;
 	if (len && r2c_copyin((const void *)argp, args, len))
@@ -163,6 +184,8 @@ static word_t rk_syscall(word_t num, word_t argp, word_t len, word_t a3, struct 
 	*rk_ctx() = (struct rk_thread_ctx){ 0 };
 	inv->r1 = (word_t)retval[0];
 	inv->r2 = (word_t)retval[1];
+	if (err < 0)	/* NetBSD's internal ERESTART (-3), EJUSTRETURN (-2), ...: not for a client */
+		err = EINTR;
 	return (word_t)err;
 }
 R2C_ENTRY(rk_syscall);

@@ -57,7 +57,7 @@ static void check_fault(const char *name, long r)
 void r2c_main(word_t arg)
 {
 	(void)arg;
-	r2c_plan(32);
+	r2c_plan(35);
 	if (rk_sys_init("rk")) {
 		r2c_printf("sptest: no rk_syscall entry\n");
 		return;
@@ -71,6 +71,15 @@ void r2c_main(word_t arg)
 	CHECK_EQ("sp.getpid_again", getpid(), pid);
 	e = rk_syscall_block(NB_SYS_NSYSENT, NULL, 0, rv);
 	CHECK_EQ("sp.unknown_call_enosys", e, ENOSYS);
+	/* a negative number (NetBSD's own check is signed: it would call
+	 * through memory before its table) and a call with system-wide
+	 * effect (reboot) are refused, and rk goes on */
+	e = rk_syscall_block(-100000000, NULL, 0, rv);
+	CHECK_EQ("sp.negative_call_enosys", e, ENOSYS);
+	uint64_t reboot_args[2] = { 0, 0 };
+	e = rk_syscall_block(208, reboot_args, sizeof(reboot_args), rv);
+	CHECK_EQ("sp.reboot_refused", e, ENOSYS);
+	CHECK_EQ("sp.still_serving", getpid(), pid);
 
 	/* a file on tmpfs, with plain pointers */
 	for (int i = 0; i < (int)sizeof(block); i++)

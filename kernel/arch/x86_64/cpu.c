@@ -66,6 +66,9 @@ ASM_OFF(comp, pml4, C_PML4);
 ASM_OFF(comp, pcid, C_PCID);
 ASM_OFF(comp, needs_flush, C_NEEDS_FLUSH);
 ASM_OFF(comp, retired, C_RETIRED);
+/* entry.S tests both flags with one 16-bit compare */
+_Static_assert(sizeof(((struct comp *)0)->needs_flush) == 1 && sizeof(((struct comp *)0)->retired) == 1 &&
+	       C_RETIRED == C_NEEDS_FLUSH + 1, "needs_flush and retired: adjacent bytes");
 ASM_OFF(comp, nslots, C_NSLOTS);
 ASM_OFF(comp, slots, C_SLOTS);
 ASM_OFF(cap, type, CAP_TYPE);
