@@ -14,6 +14,10 @@
  * blocking in the rump kernel blocks nobody else, and no lock is held
  * across a system call (the table's lock covers only lookups). The lwp
  * is bound as the invoking thread's curlwp for the call, as fs.c does.
+ * A thread gives its lwp back with rk_thread_done; the lwps of threads
+ * that ended without it are taken back when the table needs room (the
+ * scheduler says which threads are gone), and one client holds at most
+ * SP_THREADS_PER_CLIENT of them.
  */
 #include "r2c.h"
 #include "r2c/netbsd.h"
@@ -22,6 +26,7 @@
 
 #define RK_RFFD_CLEAR	0x02	/* RUMP_RFFD_CLEAR: a clean descriptor table */
 #define SP_THREADS	256	/* client threads with an lwp, all clients together */
+#define SP_THREADS_PER_CLIENT 64	/* so no one client takes them all */
 
 struct sp_proc {
 	struct r2c_mutex setup;	/* only while the process is made */
@@ -90,6 +95,54 @@ static int make_proc(long ci)
 	return err;
 }
 
+/* Give an lwp back to NetBSD (freed when it unschedules). */
+static void release_lwp(struct lwp *l)
+{
+	*rk_ctx() = (struct rk_thread_ctx){ .lwp = l };
+	rumpuser_hyp->hyp_schedule();
+	rumpuser_hyp->hyp_lwproc_release();
+	rumpuser_hyp->hyp_unschedule();
+	*rk_ctx() = (struct rk_thread_ctx){ 0 };
+}
+
+/* Take back the lwps of client threads that have ended without saying
+ * so (of one client, or of all with token 0); returns how many. */
+static int reclaim_gone(word_t only_token)
+{
+	static struct sp_thread seen[SP_THREADS];	/* under `reclaiming` */
+	static struct r2c_mutex reclaiming;
+	int n = 0, back = 0;
+	r2c_mutex_lock(&reclaiming);
+	r2c_mutex_lock(&table);
+	for (word_t s = 0; s < SP_THREADS; s++)
+		if (threads[s].token && (!only_token || threads[s].token == only_token))
+			seen[n++] = threads[s];
+	r2c_mutex_unlock(&table);
+	for (int i = 0; i < n; i++) {
+		if (r2c_thd_alive(seen[i].tid) != 0)
+			continue;
+		r2c_mutex_lock(&table);
+		struct sp_thread *t = find(seen[i].token, seen[i].tid);
+		if (t)
+			t->token = t->tid = 0;	/* lwp stays set: a tombstone for the probe */
+		r2c_mutex_unlock(&table);
+		if (t) {
+			release_lwp(seen[i].lwp);
+			back++;
+		}
+	}
+	r2c_mutex_unlock(&reclaiming);
+	return back;
+}
+
+static int held_by(word_t token)
+{
+	int n = 0;
+	for (word_t s = 0; s < SP_THREADS; s++)
+		n += threads[s].token == token;
+	return n;
+}
+
 /* The calling thread's lwp, made on its first call. */
 static int thread_lwp(word_t token, word_t tid, struct lwp **lp)
 {
@@ -103,6 +156,11 @@ static int thread_lwp(word_t token, word_t tid, struct lwp **lp)
 	long ci = client_index(token);
 	if (ci < 0)
 		return EPERM;
+	r2c_mutex_lock(&table);
+	int mine = held_by(token);
+	r2c_mutex_unlock(&table);
+	if (mine >= SP_THREADS_PER_CLIENT && !reclaim_gone(token))
+		return EAGAIN;
 	int err = make_proc(ci);
 	if (err)
 		return err;
@@ -117,22 +175,21 @@ static int thread_lwp(word_t token, word_t tid, struct lwp **lp)
 	if (err)
 		return err;
 
-	r2c_mutex_lock(&table);
-	word_t s = slot_of(token, tid);
-	for (word_t n = 0; n < SP_THREADS; n++, s = (s + 1) & (SP_THREADS - 1))
-		if (!threads[s].token) {
-			threads[s] = (struct sp_thread){ token, tid, l };
-			r2c_mutex_unlock(&table);
-			*lp = l;
-			return 0;
-		}
-	r2c_mutex_unlock(&table);
-	/* No room: give the lwp back. */
-	*rk_ctx() = (struct rk_thread_ctx){ .lwp = l };
-	rumpuser_hyp->hyp_schedule();
-	rumpuser_hyp->hyp_lwproc_release();
-	rumpuser_hyp->hyp_unschedule();
-	*rk_ctx() = (struct rk_thread_ctx){ 0 };
+	for (int attempt = 0; attempt < 2; attempt++) {
+		r2c_mutex_lock(&table);
+		word_t s = slot_of(token, tid);
+		for (word_t n = 0; n < SP_THREADS; n++, s = (s + 1) & (SP_THREADS - 1))
+			if (!threads[s].token) {
+				threads[s] = (struct sp_thread){ token, tid, l };
+				r2c_mutex_unlock(&table);
+				*lp = l;
+				return 0;
+			}
+		r2c_mutex_unlock(&table);
+		if (!reclaim_gone(0))	/* full: the lwps of threads that are gone come back */
+			break;
+	}
+	release_lwp(l);		/* no room: give it back */
 	return EAGAIN;
 }
 
@@ -203,13 +260,8 @@ static word_t rk_thread_done(word_t a0, word_t a1, word_t a2, word_t a3, struct 
 	if (t)
 		t->token = t->tid = 0;	/* lwp stays set: a tombstone for the probe */
 	r2c_mutex_unlock(&table);
-	if (!l)
-		return 0;
-	*rk_ctx() = (struct rk_thread_ctx){ .lwp = l };
-	rumpuser_hyp->hyp_schedule();
-	rumpuser_hyp->hyp_lwproc_release();
-	rumpuser_hyp->hyp_unschedule();
-	*rk_ctx() = (struct rk_thread_ctx){ 0 };
+	if (l)
+		release_lwp(l);
 	return 0;
 }
 R2C_ENTRY(rk_thread_done);

@@ -415,6 +415,10 @@ static void request(struct sthd *t)
 		t->result = t->a1 < sizeof(v) / sizeof(v[0]) ? (long)v[t->a1] : -EINVAL;
 		break;
 	}
+	case SCHED_ALIVE:
+		o = by_tid(t->a1);
+		t->result = o && o->state != S_DEAD;
+		break;
 	case REQ_CALL:
 		t->result = t->call(t->call_arg);
 		break;

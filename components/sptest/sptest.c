@@ -40,6 +40,13 @@ static void churner(void *arg)
 	rk_thread_done();
 }
 
+static void churner_silent(void *arg)	/* ends without rk_thread_done */
+{
+	(void)arg;
+	if (getpid() != pid)
+		atomic_fetch_add(&churn_bad, 1);
+}
+
 static void sleep_ms(unsigned ms)
 {
 	r2c_sleep_until(r2c_tsc() + r2c_usecs(ms * 1000ull));
@@ -57,7 +64,7 @@ static void check_fault(const char *name, long r)
 void r2c_main(word_t arg)
 {
 	(void)arg;
-	r2c_plan(35);
+	r2c_plan(36);
 	if (rk_sys_init("rk")) {
 		r2c_printf("sptest: no rk_syscall entry\n");
 		return;
@@ -147,5 +154,17 @@ void r2c_main(word_t arg)
 		r2c_thd_join((word_t)t);
 	}
 	CHECK_EQ("sp.thread_churn", atomic_load(&churn_bad), 0);
+
+	/* threads that end without saying so: rk takes their lwps back when
+	 * it needs room, so new threads are still served */
+	for (int i = 0; i < CHURN_THREADS; i++) {
+		long t = r2c_thd_create(churner_silent, NULL, 16);
+		if (t < 0) {
+			atomic_fetch_add(&churn_bad, 1);
+			break;
+		}
+		r2c_thd_join((word_t)t);
+	}
+	CHECK_EQ("sp.silent_thread_churn", atomic_load(&churn_bad), 0);
 	r2c_printf("sptest: sysproxy: %d passed, %d failed\n", r2c_passed, r2c_failed);
 }

@@ -95,6 +95,8 @@ enum sched_op {
 	SCHED_READY,		/* my initialisation is done: start the next component */
 	SCHED_PRIO,		/* a1 = tid (0 = me), a2 = new priority */
 	SCHED_CAPACITY,		/* a1 = SCHED_CAP_*: what is left of it, for leak checks */
+	SCHED_ALIVE,		/* a1 = tid -> 1 while that thread lives, else 0 (a
+				 * server learns which of its clients' threads are gone) */
 };
 enum sched_capacity_kind {
 	SCHED_CAP_RECORDS = 0,	/* thread records the scheduler can still hold */

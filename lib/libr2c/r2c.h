@@ -243,6 +243,7 @@ long r2c_sleep_until(uint64_t deadline);
 long r2c_ready(void);			/* initialised: the booter may go on */
 long r2c_set_prio(word_t tid, int prio);
 long r2c_sched_capacity(int kind);	/* SCHED_CAP_*: what is left, for leak checks */
+long r2c_thd_alive(word_t tid);		/* 1 while the thread lives, 0 once it has ended */
 uint64_t r2c_usecs(uint64_t us);	/* in TSC cycles */
 
 /* --- synchronisation (sync.c) ---------------------------------------------- */

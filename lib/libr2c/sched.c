@@ -48,6 +48,7 @@ long r2c_sleep_until(uint64_t deadline) { return sched(SCHED_SLEEP, deadline, 0,
 long r2c_ready(void) { return sched(SCHED_READY, 0, 0, 0); }
 long r2c_set_prio(word_t tid, int prio) { return sched(SCHED_PRIO, tid, (word_t)prio, 0); }
 long r2c_sched_capacity(int kind) { return sched(SCHED_CAPACITY, (word_t)kind, 0, 0); }
+long r2c_thd_alive(word_t tid) { return sched(SCHED_ALIVE, tid, 0, 0); }
 
 uint64_t r2c_usecs(uint64_t us)
 {
