@@ -27,6 +27,7 @@
 #define RK_RFFD_CLEAR	0x02	/* RUMP_RFFD_CLEAR: a clean descriptor table */
 #define SP_THREADS	256	/* client threads with an lwp, all clients together */
 #define SP_THREADS_PER_CLIENT 64	/* so no one client takes them all */
+#define SP_CALLS_MAX	32	/* calls one client may have in rk at once, at most */
 
 struct sp_proc {
 	struct r2c_mutex setup;	/* only while the process is made */
@@ -40,6 +41,8 @@ struct sp_thread {
 };
 
 static struct sp_proc procs[CINFO_CLIENTS];
+static _Atomic int in_flight[CINFO_CLIENTS];	/* calls of each client inside rk now */
+static int calls_max;		/* per client: its share of rk's stacks */
 static struct sp_thread threads[SP_THREADS];
 static struct r2c_mutex table;
 static bool serving;
@@ -216,16 +219,35 @@ static bool allowed(word_t num)
 	return false;
 }
 
+static word_t call(word_t num, word_t argp, word_t len, struct r2c_inv *inv);
+
 static word_t rk_syscall(word_t num, word_t argp, word_t len, word_t a3, struct r2c_inv *inv)
 {
 	(void)a3;
-	uint64_t args[NB_SYSARGS_MAX] = { 0 };
-	long retval[2] = { 0, 0 };
 	inv->r1 = inv->r2 = 0;
 	if (!serving || rumpuser_stopped)
 		return EIO;
 	if (!allowed(num))
 		return ENOSYS;
+	long ci = client_index(inv->token);
+	if (ci < 0)
+		return EPERM;
+	/* A call that blocks (read on a pipe, poll) keeps one of rk's stacks:
+	 * no client may hold more than its share of them. */
+	if (atomic_fetch_add(&in_flight[ci], 1) >= calls_max) {
+		atomic_fetch_sub(&in_flight[ci], 1);
+		return EAGAIN;
+	}
+	word_t r = call(num, argp, len, inv);
+	atomic_fetch_sub(&in_flight[ci], 1);
+	return r;
+}
+R2C_ENTRY(rk_syscall);
+
+static word_t call(word_t num, word_t argp, word_t len, struct r2c_inv *inv)
+{
+	uint64_t args[NB_SYSARGS_MAX] = { 0 };
+	long retval[2] = { 0, 0 };
 	if (len > sizeof(args) || len % 8)
 		return EINVAL;
 	if (len && r2c_copyin((const void *)argp, args, len))
@@ -245,7 +267,6 @@ static word_t rk_syscall(word_t num, word_t argp, word_t len, word_t a3, struct 
 		err = EINTR;
 	return (word_t)err;
 }
-R2C_ENTRY(rk_syscall);
 
 /* A client thread says it is going away: its lwp goes back to NetBSD
  * (freed when it unschedules). rk cannot see a thread end by itself. */
@@ -276,5 +297,10 @@ void rk_sp_init(void)
 		r2c_printf("rk: rump_init_server: error %d: no system-call interface\n", e);
 		return;
 	}
+	/* rk's stacks, less those kept for its own threads and a margin, shared
+	 * among its clients */
+	word_t nc = r2c_env->nclients ? r2c_env->nclients : 1;
+	long share = ((long)r2c_stack_count - 16) / (long)nc;
+	calls_max = share < 4 ? 4 : share > SP_CALLS_MAX ? SP_CALLS_MAX : (int)share;
 	serving = true;
 }

@@ -40,6 +40,24 @@ static void churner(void *arg)
 	rk_thread_done();
 }
 
+/* Many threads waiting in rk at once (poll on an empty pipe): a client
+ * gets its share of rk's stacks, the rest are told EAGAIN at once. */
+#define WAITERS 40
+static atomic_int waiters_again, waiters_timed_out;
+static int quiet[2];	/* a pipe nobody writes to */
+
+static void waiter(void *arg)
+{
+	(void)arg;
+	struct nb_pollfd pf = { .fd = quiet[0], .events = NB_POLLIN };
+	int n = poll(&pf, 1, 1500);
+	if (n < 0 && errno == EAGAIN)
+		atomic_fetch_add(&waiters_again, 1);
+	else if (n == 0)
+		atomic_fetch_add(&waiters_timed_out, 1);
+	rk_thread_done();
+}
+
 static void churner_silent(void *arg)	/* ends without rk_thread_done */
 {
 	(void)arg;
@@ -64,7 +82,7 @@ static void check_fault(const char *name, long r)
 void r2c_main(word_t arg)
 {
 	(void)arg;
-	r2c_plan(36);
+	r2c_plan(39);
 	if (rk_sys_init("rk")) {
 		r2c_printf("sptest: no rk_syscall entry\n");
 		return;
@@ -166,5 +184,17 @@ void r2c_main(word_t arg)
 		r2c_thd_join((word_t)t);
 	}
 	CHECK_EQ("sp.silent_thread_churn", atomic_load(&churn_bad), 0);
+
+	long w[WAITERS];
+	CHECK_EQ("sp.quiet_pipe", pipe(quiet), 0);
+	for (int i = 0; i < WAITERS; i++)
+		w[i] = r2c_thd_create(waiter, NULL, 16);
+	for (int i = 0; i < WAITERS; i++)
+		if (w[i] > 0)
+			r2c_thd_join((word_t)w[i]);
+	int again = atomic_load(&waiters_again), waited = atomic_load(&waiters_timed_out);
+	r2c_check("sp.calls_limited", again > 0 && waited > 0 && again + waited == WAITERS && waited <= 32,
+		  "%d waited in rk, %d told EAGAIN, of %d", waited, again, WAITERS);
+	CHECK_EQ("sp.served_after", getpid(), pid);
 	r2c_printf("sptest: sysproxy: %d passed, %d failed\n", r2c_passed, r2c_failed);
 }
