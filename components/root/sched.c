@@ -42,7 +42,8 @@ struct sthd {
 	bool queued;
 	uint64_t wake_at;		/* parked or sleeping with a deadline */
 	long result;			/* of its last request */
-	word_t req, a1, a2, a3;		/* the request it yielded with */
+	_Atomic word_t req;		/* the request it yielded with (written last) */
+	word_t a1, a2, a3;		/* and its arguments */
 	word_t joiner;			/* tid parked in SCHED_JOIN on it */
 	bool ready;			/* said SCHED_READY (or stopped running) */
 	word_t last_req, last_arg, nreq;	/* for sched_dump */
@@ -81,30 +82,38 @@ struct scomp {
 
 static struct scomp comps[SCHED_MAX_COMPS];
 
+/* Component comp's record, or NULL for the root (-1) or a number out of range. */
+static struct scomp *comp_of(int comp)
+{
+	return comp >= 0 && comp < SCHED_MAX_COMPS ? &comps[comp] : NULL;
+}
+
 void sched_add_comp(int comp, const struct sched_comp *d)
 {
-	if (comp < 0 || comp >= SCHED_MAX_COMPS)
+	struct scomp *c = comp_of(comp);
+	if (!c)
 		return;
 	bool limited = d->budget && d->period && d->budget < d->period;
-	comps[comp] = (struct scomp){ .name = d->name, .comp_slot = d->comp_slot, .ceiling = d->ceiling,
+	*c = (struct scomp){ .name = d->name, .comp_slot = d->comp_slot, .ceiling = d->ceiling,
 				      .budget = limited ? d->budget : 0, .period = limited ? d->period : 0 };
 }
 
 static const char *comp_name(int comp)
 {
-	return comp >= 0 && comp < SCHED_MAX_COMPS && comps[comp].name ? comps[comp].name : "root";
+	struct scomp *c = comp_of(comp);
+	return c && c->name ? c->name : "root";
 }
 
 /* A new thread of component comp at ip with arg, scheduled from now on. */
 static long create_in(int comp, word_t ip, word_t arg, int prio)
 {
-	if (comp < 0 || comp >= SCHED_MAX_COMPS || !comps[comp].comp_slot || prio < 0 || prio >= SCHED_PRIOS ||
-	    ip >= 0x800000000000ull)
+	struct scomp *c = comp_of(comp);
+	if (!c || !c->comp_slot || prio < 0 || prio >= SCHED_PRIOS || ip >= 0x800000000000ull)
 		return -EINVAL;
-	if (comps[comp].nthreads >= SCHED_COMP_THDS || nlive >= MAX_THDS - SCHED_ROOT_RESERVE)
+	if (c->nthreads >= SCHED_COMP_THDS || nlive >= MAX_THDS - SCHED_ROOT_RESERVE)
 		return -EAGAIN;	/* no component takes what the others (and the shutdown) need */
 	struct r2c_kthread kt;
-	long tid = r2c_kthread_new(&mem, comps[comp].comp_slot, ip, arg, &kt);
+	long tid = r2c_kthread_new(&mem, c->comp_slot, ip, arg, &kt);
 	if (tid < 0)
 		return tid;
 	long e = sched_adopt(&kt, comp, prio, true);
@@ -115,7 +124,7 @@ static long create_in(int comp, word_t ip, word_t arg, int prio)
 
 static struct scomp *home(const struct sthd *t)
 {
-	return t->comp >= 0 && t->comp < SCHED_MAX_COMPS ? &comps[t->comp] : NULL;
+	return comp_of(t->comp);
 }
 
 /* Move c to the period holding `now`; periods follow one another without
@@ -157,7 +166,8 @@ static long prio_allowed(int comp, word_t prio)
 {
 	if (prio >= SCHED_PRIOS)
 		return -EINVAL;
-	if (comp >= 0 && comp < SCHED_MAX_COMPS && (int)prio < comps[comp].ceiling)
+	struct scomp *c = comp_of(comp);
+	if (c && (int)prio < c->ceiling)
 		return -EPERM;
 	return 0;
 }
@@ -170,10 +180,10 @@ static long prio_allowed(int comp, word_t prio)
  * which. */
 static bool may_act_on(const struct sthd *t, const struct sthd *o)
 {
+	struct scomp *c = comp_of(t->in);
 	if (t->in < 0 || o->comp == t->in)
 		return true;
-	return t->in < SCHED_MAX_COMPS &&
-	       r2c_op(o->kt.slot, THD_IN_COMP, comps[t->in].comp_slot, 0, 0, 0, 0, 0) == 1;
+	return c && r2c_op(o->kt.slot, THD_IN_COMP, c->comp_slot, 0, 0, 0, 0, 0) == 1;
 }
 
 static struct sthd *by_tid(word_t tid)
@@ -215,8 +225,8 @@ static void record_free(struct sthd *t)
 	while (*pp != t)
 		pp = &(*pp)->hnext;
 	*pp = t->hnext;
-	if (t->comp >= 0 && t->comp < SCHED_MAX_COMPS)
-		comps[t->comp].nthreads--;
+	if (home(t))
+		home(t)->nthreads--;
 	t->state = S_FREE;
 	t->fnext = free_thds;	/* hnext stays: a walk standing here goes on down its chain */
 	free_thds = t;
@@ -283,8 +293,8 @@ long sched_adopt(const struct r2c_kthread *kt, int comp, int prio, bool run)
 	if (kt->tid > tid_max)
 		tid_max = kt->tid;
 	nlive++;
-	if (comp >= 0 && comp < SCHED_MAX_COMPS)
-		comps[comp].nthreads++;
+	if (home(t))
+		home(t)->nthreads++;
 	if (run)
 		make_runnable(t, 0);
 	return 0;
@@ -309,8 +319,6 @@ bool sched_thread_ended(word_t tid)
 	return !t || t->state == S_DEAD;
 }
 
-static void dequeue(struct sthd *t);
-
 bool sched_thread_ready(word_t tid)
 {
 	struct sthd *t = by_tid(tid);
@@ -318,8 +326,8 @@ bool sched_thread_ready(word_t tid)
 }
 
 /* t has ended: its joiner goes on, and what it held comes back. A thread
- * others still hold a capability to (a notification) keeps its frame
- * until they let go; its record stays, dead, so nothing is lost. */
+ * others still hold a capability to (a notification) cannot give its
+ * frame back: its record stays, dead, and keeps it accounted for. */
 static void ended(struct sthd *t)
 {
 	stop(t, S_DEAD);
@@ -464,7 +472,7 @@ static word_t events(void)
 					stop(t, S_KBLOCKED);
 				else if (t->state == S_KBLOCKED)
 					make_runnable(t, 0);
-				if (t->state == S_RUNNABLE && k.r2 && atomic_load((_Atomic word_t *)&t->req))
+				if (t->state == S_RUNNABLE && k.r2 && atomic_load(&t->req))
 					request(t);	/* it yielded with a request; the EV_YIELDED was lost */
 			}
 			continue;
@@ -653,7 +661,7 @@ static word_t sched(word_t op, word_t a1, word_t a2, word_t a3, struct r2c_inv *
 	me->a1 = a1;
 	me->a2 = a2;
 	me->a3 = a3;
-	atomic_store_explicit((_Atomic word_t *)&me->req, op, memory_order_release);	/* last: complete */
+	atomic_store_explicit(&me->req, op, memory_order_release);	/* last: complete */
 	return 0;	/* queued: the caller yields, and its yield returns my answer */
 }
 R2C_ENTRY(sched);
@@ -665,7 +673,7 @@ long sched_call(word_t tid, long (*fn)(void *), void *arg)
 		return -ESRCH;
 	me->call = fn;
 	me->call_arg = arg;
-	atomic_store_explicit((_Atomic word_t *)&me->req, REQ_CALL, memory_order_release);	/* last: complete */
+	atomic_store_explicit(&me->req, REQ_CALL, memory_order_release);	/* last: complete */
 	r2c_yield();
 	return me->result;
 }
