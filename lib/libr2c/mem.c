@@ -66,8 +66,15 @@ long r2c_frame_alloc(struct r2c_mem *m, word_t n)
 {
 	if (n == 0)
 		return -EINVAL;
-	/* First fit among frames given back, then never-used ones. */
-	for (word_t f = 0, run = 0; m->nfreed >= n && f < m->next; f++) {
+	/* First fit among frames given back (whole words with none skipped),
+	 * then never-used ones. */
+	word_t end = m->next < m->freed_cap ? m->next : m->freed_cap;
+	for (word_t f = 0, run = 0; m->nfreed >= n && f < end; f++) {
+		if (f % 64 == 0 && !m->freed[f / 64]) {
+			run = 0;
+			f += 63;
+			continue;
+		}
 		run = frame_freed(m, f) ? run + 1 : 0;
 		if (run < n)
 			continue;
