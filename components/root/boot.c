@@ -238,6 +238,15 @@ static void connect(int client, int server)
 	c->size = bt[server].client_shm;
 }
 
+/* A send capability to component `to`'s first thread, handed to `from`. */
+static word_t notification(int from, int to, int line)
+{
+	word_t s = my_slot();
+	if (r2c_op(bt[to].main.slot, THD_ASND_CREATE, s, 0, 0, 0, 0, 0))
+		boot_fail(3, "%s:%d: cannot create a notification", cf_name, line);
+	return hand_over(from, s, RIGHT_READ);
+}
+
 static void shared_region(const struct compose_shm *d)
 {
 	struct cinfo *ai = bt[d->a].info, *bi2 = bt[d->b].info;
@@ -250,14 +259,8 @@ static void shared_region(const struct compose_shm *d)
 	sa->vaddr = va;
 	sb->vaddr = vb;
 	sa->size = sb->size = d->size;
-	word_t s = my_slot();	/* each side may wake the other's first thread */
-	if (r2c_op(bt[d->b].main.slot, THD_ASND_CREATE, s, 0, 0, 0, 0, 0))
-		boot_fail(3, "%s:%d: cannot create a notification", cf_name, d->line);
-	sa->notify_slot = hand_over(d->a, s, RIGHT_READ);
-	s = my_slot();
-	if (r2c_op(bt[d->a].main.slot, THD_ASND_CREATE, s, 0, 0, 0, 0, 0))
-		boot_fail(3, "%s:%d: cannot create a notification", cf_name, d->line);
-	sb->notify_slot = hand_over(d->b, s, RIGHT_READ);
+	sa->notify_slot = notification(d->a, d->b, d->line);	/* each side may wake the other's first thread */
+	sb->notify_slot = notification(d->b, d->a, d->line);
 }
 
 static void preload(int i)
