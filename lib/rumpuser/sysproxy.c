@@ -33,6 +33,16 @@ static bool invoked_by(void *priv)
 	return inv && inv->token == (word_t)priv;
 }
 
+/* A string copy's answer: bytes copied in *lenp; running out of room
+ * before a NUL is no error here (the rump kernel decides). */
+static int string_copied(long r, size_t done, size_t *lenp)
+{
+	if (r && r != -ENAMETOOLONG)
+		return EFAULT;
+	*lenp = done;
+	return 0;
+}
+
 int rumpuser_sp_copyin(void *priv, const void *raddr, void *laddr, size_t len)
 {
 	if (!invoked_by(priv) || r2c_copyin(raddr, laddr, len))
@@ -50,10 +60,7 @@ int rumpuser_sp_copyinstr(void *priv, const void *raddr, void *laddr, size_t *le
 	if (!invoked_by(priv))
 		return EFAULT;
 	long r = r2c_copyinstr(raddr, laddr, *lenp, &done);
-	if (r && r != -ENAMETOOLONG)
-		return EFAULT;
-	*lenp = done;
-	return 0;
+	return string_copied(r, done, lenp);
 }
 
 int rumpuser_sp_copyout(void *priv, const void *laddr, void *raddr, size_t len)
@@ -71,10 +78,7 @@ int rumpuser_sp_copyoutstr(void *priv, const void *laddr, void *raddr, size_t *l
 	if (!invoked_by(priv))
 		return EFAULT;
 	long r = r2c_copyoutstr(laddr, raddr, *lenp, &done);
-	if (r && r != -ENAMETOOLONG)
-		return EFAULT;
-	*lenp = done;
-	return 0;
+	return string_copied(r, done, lenp);
 }
 
 int rumpuser_sp_anonmmap(void *arg, size_t len, void **addr)
