@@ -65,6 +65,19 @@ static void churner_silent(void *arg)	/* ends without rk_thread_done */
 		atomic_fetch_add(&churn_bad, 1);
 }
 
+/* CHURN_THREADS threads of fn, one after the other, each joined. */
+static void churn(void (*fn)(void *))
+{
+	for (int i = 0; i < CHURN_THREADS; i++) {
+		long t = r2c_thd_create(fn, NULL, 16);
+		if (t < 0) {
+			atomic_fetch_add(&churn_bad, 1);
+			break;
+		}
+		r2c_thd_join((word_t)t);
+	}
+}
+
 static void sleep_ms(unsigned ms)
 {
 	r2c_sleep_until(r2c_tsc() + r2c_usecs(ms * 1000ull));
@@ -163,26 +176,11 @@ void r2c_main(word_t arg)
 	CHECK_EQ("sp.argblock_unmapped", e, EFAULT);
 
 	/* threads come and go: each one's lwp goes back */
-	for (int i = 0; i < CHURN_THREADS; i++) {
-		long t = r2c_thd_create(churner, NULL, 16);
-		if (t < 0) {
-			atomic_fetch_add(&churn_bad, 1);
-			break;
-		}
-		r2c_thd_join((word_t)t);
-	}
+	churn(churner);
 	CHECK_EQ("sp.thread_churn", atomic_load(&churn_bad), 0);
-
 	/* threads that end without saying so: rk takes their lwps back when
 	 * it needs room, so new threads are still served */
-	for (int i = 0; i < CHURN_THREADS; i++) {
-		long t = r2c_thd_create(churner_silent, NULL, 16);
-		if (t < 0) {
-			atomic_fetch_add(&churn_bad, 1);
-			break;
-		}
-		r2c_thd_join((word_t)t);
-	}
+	churn(churner_silent);
 	CHECK_EQ("sp.silent_thread_churn", atomic_load(&churn_bad), 0);
 
 	long w[WAITERS];
