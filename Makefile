@@ -37,7 +37,7 @@ COMP_ELFS  := $(foreach c,$(COMPONENTS),$(OUT)/comp/$(c).elf)
 ifeq ($(origin RUMPKERNEL),undefined)
 RUMPKERNEL := $(if $(wildcard $(OUT)/rumpkernel/lib/librump.a),$(OUT)/rumpkernel)
 endif
-RK_LIBS := rumpkern_sysproxy rumpfs_ffs rumpfs_ext2fs rumpfs_tmpfs rumpdev_disk rumpdev rumpvfs rump
+RK_LIBS := rumpkern_sysproxy rumpnet_local rumpnet rumpfs_ffs rumpfs_ext2fs rumpfs_tmpfs rumpdev_disk rumpdev rumpvfs rump
 ifneq ($(RUMPKERNEL),)
 RK_ARCHIVES := $(foreach l,$(RK_LIBS),$(RUMPKERNEL)/lib/lib$(l).a)
 COMP_ELFS += $(OUT)/comp/rk.elf

@@ -201,19 +201,41 @@ static int thread_lwp(word_t token, word_t tid, struct lwp **lp)
  * bytes (at most NB_SYSARGS_MAX slots). Answer: r0 = NetBSD errno (0 on
  * success), r1 = retval[0], r2 = retval[1]. */
 /* The calls a client may make through this entry: those the client
- * library wraps. Every client is still root inside NetBSD, so calls with
- * system-wide effect (reboot, modctl, settimeofday, ktrace of other
- * processes, sysctl writes, ...) stay out until clients have credentials
- * of their own. A number outside the table, negative or past NetBSD's
- * table included, is ENOSYS before it reaches NetBSD, whose own check is
- * signed. */
+ * library wraps (lib/rkclient/syscall.h). NetBSD's own permission checks
+ * decide who may do what with them (mount is for root clients only).
+ * Calls that make no sense for a client component (fork, exec, exit:
+ * see rk_proc_exit), or that act on the whole rump kernel beyond what
+ * credentials guard (reboot, modctl, ktrace, ...), stay out. A number
+ * outside the table, negative or past NetBSD's table included, is ENOSYS
+ * before it reaches NetBSD, whose own check is signed. */
 static bool allowed(word_t num)
 {
 	switch (num) {
-	case NB_SYS_read: case NB_SYS_write: case NB_SYS_open: case NB_SYS_close:
-	case NB_SYS_unlink: case NB_SYS_getpid: case NB_SYS_dup: case NB_SYS_pipe:
-	case NB_SYS_dup2: case NB_SYS_fsync: case NB_SYS_mkdir: case NB_SYS_lseek:
-	case NB_SYS_ftruncate: case NB_SYS_poll: case NB_SYS_pipe2:
+	/* files */
+	case NB_SYS_open: case NB_SYS_close: case NB_SYS_read: case NB_SYS_write:
+	case NB_SYS_pread: case NB_SYS_pwrite: case NB_SYS_readv: case NB_SYS_writev:
+	case NB_SYS_lseek: case NB_SYS_ftruncate: case NB_SYS_truncate: case NB_SYS_fsync:
+	case NB_SYS_fdatasync: case NB_SYS_sync: case NB_SYS_stat: case NB_SYS_lstat:
+	case NB_SYS_fstat: case NB_SYS_statvfs1: case NB_SYS_fstatvfs1: case NB_SYS_access:
+	case NB_SYS_chmod: case NB_SYS_fchmod: case NB_SYS_chown: case NB_SYS_fchown:
+	case NB_SYS_utimes: case NB_SYS_futimes: case NB_SYS_umask: case NB_SYS_dup:
+	case NB_SYS_dup2: case NB_SYS_fcntl: case NB_SYS_ioctl:
+	/* names */
+	case NB_SYS_unlink: case NB_SYS_mkdir: case NB_SYS_rmdir: case NB_SYS_rename:
+	case NB_SYS_link: case NB_SYS_symlink: case NB_SYS_readlink: case NB_SYS_chdir:
+	case NB_SYS_fchdir: case NB_SYS_getcwd: case NB_SYS_getdents: case NB_SYS_mount:
+	case NB_SYS_unmount:
+	/* waiting */
+	case NB_SYS_poll: case NB_SYS_select: case NB_SYS_kqueue: case NB_SYS_kevent:
+	case NB_SYS_pipe: case NB_SYS_pipe2:
+	/* sockets */
+	case NB_SYS_socket: case NB_SYS_socketpair: case NB_SYS_bind: case NB_SYS_listen:
+	case NB_SYS_accept: case NB_SYS_connect: case NB_SYS_sendto: case NB_SYS_recvfrom:
+	case NB_SYS_sendmsg: case NB_SYS_recvmsg: case NB_SYS_shutdown: case NB_SYS_getsockname:
+	case NB_SYS_getpeername: case NB_SYS_getsockopt: case NB_SYS_setsockopt:
+	/* process and time */
+	case NB_SYS_getpid: case NB_SYS_getuid: case NB_SYS_geteuid: case NB_SYS_getgid:
+	case NB_SYS_getegid: case NB_SYS_gettimeofday: case NB_SYS_clock_gettime:
 		return true;
 	}
 	return false;

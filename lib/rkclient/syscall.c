@@ -63,22 +63,79 @@ void rk_thread_done(void)
 }
 
 #define A(x) ((uint64_t)(x))
+#define SYS0(n)			rk_syscall(NB_SYS_##n, 0)
+#define SYS1(n, a)		rk_syscall(NB_SYS_##n, 1, A(a))
+#define SYS2(n, a, b)		rk_syscall(NB_SYS_##n, 2, A(a), A(b))
+#define SYS3(n, a, b, c)	rk_syscall(NB_SYS_##n, 3, A(a), A(b), A(c))
+#define SYS4(n, a, b, c, d)	rk_syscall(NB_SYS_##n, 4, A(a), A(b), A(c), A(d))
+#define SYS5(n, a, b, c, d, e)	rk_syscall(NB_SYS_##n, 5, A(a), A(b), A(c), A(d), A(e))
+#define SYS6(n, a, b, c, d, e, f) rk_syscall(NB_SYS_##n, 6, A(a), A(b), A(c), A(d), A(e), A(f))
 
-int getpid(void) { return (int)rk_syscall(NB_SYS_getpid, 0); }
-int open(const char *path, int flags, int mode) { return (int)rk_syscall(NB_SYS_open, 3, A(path), A(flags), A(mode)); }
-long read(int fd, void *buf, size_t n) { return rk_syscall(NB_SYS_read, 3, A(fd), A(buf), A(n)); }
-long write(int fd, const void *buf, size_t n) { return rk_syscall(NB_SYS_write, 3, A(fd), A(buf), A(n)); }
-int close(int fd) { return (int)rk_syscall(NB_SYS_close, 1, A(fd)); }
-int64_t lseek(int fd, int64_t off, int whence) { return rk_syscall(NB_SYS_lseek, 4, A(fd), A(0), A(off), A(whence)); }
-int unlink(const char *path) { return (int)rk_syscall(NB_SYS_unlink, 1, A(path)); }
-int dup(int fd) { return (int)rk_syscall(NB_SYS_dup, 1, A(fd)); }
-int dup2(int from, int to) { return (int)rk_syscall(NB_SYS_dup2, 2, A(from), A(to)); }
-int ftruncate(int fd, int64_t len) { return (int)rk_syscall(NB_SYS_ftruncate, 3, A(fd), A(0), A(len)); }
-int pipe2(int fds[2], int flags) { return (int)rk_syscall(NB_SYS_pipe2, 2, A(fds), A(flags)); }
-int poll(struct nb_pollfd *fds, unsigned nfds, int timeout_ms)
+/* Files */
+int open(const char *path, int flags, int mode) { return (int)SYS3(open, path, flags, mode); }
+int close(int fd) { return (int)SYS1(close, fd); }
+long read(int fd, void *buf, size_t n) { return SYS3(read, fd, buf, n); }
+long write(int fd, const void *buf, size_t n) { return SYS3(write, fd, buf, n); }
+long pread(int fd, void *buf, size_t n, int64_t off) { return SYS5(pread, fd, buf, n, 0, off); }
+long pwrite(int fd, const void *buf, size_t n, int64_t off) { return SYS5(pwrite, fd, buf, n, 0, off); }
+long readv(int fd, const struct nb_iovec *iov, int n) { return SYS3(readv, fd, iov, n); }
+long writev(int fd, const struct nb_iovec *iov, int n) { return SYS3(writev, fd, iov, n); }
+int64_t lseek(int fd, int64_t off, int whence) { return SYS4(lseek, fd, 0, off, whence); }
+int ftruncate(int fd, int64_t len) { return (int)SYS3(ftruncate, fd, 0, len); }
+int truncate(const char *path, int64_t len) { return (int)SYS3(truncate, path, 0, len); }
+int fsync(int fd) { return (int)SYS1(fsync, fd); }
+int fdatasync(int fd) { return (int)SYS1(fdatasync, fd); }
+void sync(void) { SYS0(sync); }
+int stat(const char *path, struct nb_stat *st) { return (int)SYS2(stat, path, st); }
+int lstat(const char *path, struct nb_stat *st) { return (int)SYS2(lstat, path, st); }
+int fstat(int fd, struct nb_stat *st) { return (int)SYS2(fstat, fd, st); }
+int statvfs(const char *path, struct nb_statvfs *st) { return (int)SYS3(statvfs1, path, st, NB_ST_WAIT); }
+int fstatvfs(int fd, struct nb_statvfs *st) { return (int)SYS3(fstatvfs1, fd, st, NB_ST_WAIT); }
+int access(const char *path, int mode) { return (int)SYS2(access, path, mode); }
+int chmod(const char *path, int mode) { return (int)SYS2(chmod, path, mode); }
+int fchmod(int fd, int mode) { return (int)SYS2(fchmod, fd, mode); }
+int chown(const char *path, int uid, int gid) { return (int)SYS3(chown, path, uid, gid); }
+int fchown(int fd, int uid, int gid) { return (int)SYS3(fchown, fd, uid, gid); }
+int utimes(const char *path, const struct nb_timeval tv[2]) { return (int)SYS2(utimes, path, tv); }
+int futimes(int fd, const struct nb_timeval tv[2]) { return (int)SYS2(futimes, fd, tv); }
+int umask(int mask) { return (int)SYS1(umask, mask); }
+int dup(int fd) { return (int)SYS1(dup, fd); }
+int dup2(int from, int to) { return (int)SYS2(dup2, from, to); }
+int fcntl(int fd, int cmd, long arg) { return (int)SYS3(fcntl, fd, cmd, arg); }
+int ioctl(int fd, unsigned long cmd, void *arg) { return (int)SYS3(ioctl, fd, cmd, arg); }
+
+/* Names */
+int unlink(const char *path) { return (int)SYS1(unlink, path); }
+int mkdir(const char *path, int mode) { return (int)SYS2(mkdir, path, mode); }
+int rmdir(const char *path) { return (int)SYS1(rmdir, path); }
+int rename(const char *from, const char *to) { return (int)SYS2(rename, from, to); }
+int link(const char *from, const char *to) { return (int)SYS2(link, from, to); }
+int symlink(const char *target, const char *path) { return (int)SYS2(symlink, target, path); }
+long readlink(const char *path, char *buf, size_t n) { return SYS3(readlink, path, buf, n); }
+int chdir(const char *path) { return (int)SYS1(chdir, path); }
+int fchdir(int fd) { return (int)SYS1(fchdir, fd); }
+char *getcwd(char *buf, size_t n) { return SYS2(getcwd, buf, n) < 0 ? NULL : buf; }
+long getdents(int fd, void *buf, size_t n) { return SYS3(getdents, fd, buf, n); }
+int mount(const char *type, const char *path, int flags, void *data, size_t len)
 {
-	return (int)rk_syscall(NB_SYS_poll, 3, A(fds), A(nfds), A(timeout_ms));
+	return (int)SYS5(mount, type, path, flags, data, len);
 }
+int unmount(const char *path, int flags) { return (int)SYS2(unmount, path, flags); }
+
+/* Waiting */
+int poll(struct nb_pollfd *fds, unsigned nfds, int timeout_ms) { return (int)SYS3(poll, fds, nfds, timeout_ms); }
+int select(int nfds, struct nb_fd_set *in, struct nb_fd_set *out, struct nb_fd_set *ex,
+	   struct nb_timeval *timeout)
+{
+	return (int)SYS5(select, nfds, in, out, ex, timeout);
+}
+int kqueue(void) { return (int)SYS0(kqueue); }
+int kevent(int kq, const struct nb_kevent *changes, size_t nchanges, struct nb_kevent *events,
+	   size_t nevents, const struct nb_timespec *timeout)
+{
+	return (int)SYS6(kevent, kq, changes, nchanges, events, nevents, timeout);
+}
+int pipe2(int fds[2], int flags) { return (int)SYS2(pipe2, fds, flags); }
 
 /* pipe(2) answers both descriptors in the two result registers. */
 int pipe(int fds[2])
@@ -93,3 +150,43 @@ int pipe(int fds[2])
 	fds[1] = (int)rv[1];
 	return 0;
 }
+
+/* Sockets */
+int socket(int domain, int type, int protocol) { return (int)SYS3(socket, domain, type, protocol); }
+int socketpair(int domain, int type, int protocol, int sv[2]) { return (int)SYS4(socketpair, domain, type, protocol, sv); }
+int bind(int s, const void *addr, nb_socklen_t len) { return (int)SYS3(bind, s, addr, len); }
+int listen(int s, int backlog) { return (int)SYS2(listen, s, backlog); }
+int accept(int s, void *addr, nb_socklen_t *len) { return (int)SYS3(accept, s, addr, len); }
+int connect(int s, const void *addr, nb_socklen_t len) { return (int)SYS3(connect, s, addr, len); }
+long send(int s, const void *buf, size_t n, int flags) { return sendto(s, buf, n, flags, NULL, 0); }
+long recv(int s, void *buf, size_t n, int flags) { return recvfrom(s, buf, n, flags, NULL, NULL); }
+long sendto(int s, const void *buf, size_t n, int flags, const void *to, nb_socklen_t tolen)
+{
+	return SYS6(sendto, s, buf, n, flags, to, tolen);
+}
+long recvfrom(int s, void *buf, size_t n, int flags, void *from, nb_socklen_t *fromlen)
+{
+	return SYS6(recvfrom, s, buf, n, flags, from, fromlen);
+}
+long sendmsg(int s, const struct nb_msghdr *msg, int flags) { return SYS3(sendmsg, s, msg, flags); }
+long recvmsg(int s, struct nb_msghdr *msg, int flags) { return SYS3(recvmsg, s, msg, flags); }
+int shutdown(int s, int how) { return (int)SYS2(shutdown, s, how); }
+int getsockname(int s, void *addr, nb_socklen_t *len) { return (int)SYS3(getsockname, s, addr, len); }
+int getpeername(int s, void *addr, nb_socklen_t *len) { return (int)SYS3(getpeername, s, addr, len); }
+int getsockopt(int s, int level, int name, void *val, nb_socklen_t *len)
+{
+	return (int)SYS5(getsockopt, s, level, name, val, len);
+}
+int setsockopt(int s, int level, int name, const void *val, nb_socklen_t len)
+{
+	return (int)SYS5(setsockopt, s, level, name, val, len);
+}
+
+/* Process and time */
+int getpid(void) { return (int)SYS0(getpid); }
+int getuid(void) { return (int)SYS0(getuid); }
+int geteuid(void) { return (int)SYS0(geteuid); }
+int getgid(void) { return (int)SYS0(getgid); }
+int getegid(void) { return (int)SYS0(getegid); }
+int gettimeofday(struct nb_timeval *tv, void *tz) { return (int)SYS2(gettimeofday, tv, tz); }
+int clock_gettime(int clock, struct nb_timespec *ts) { return (int)SYS2(clock_gettime, clock, ts); }
