@@ -68,14 +68,19 @@ int rump_sys_fstat(int fd, void *st);		/* struct stat, rkfs_stat layout */
 int rump_sys_stat(const char *path, void *st);
 int rump_sys_getdents(int fd, void *buf, size_t len);
 int rump_sys_ftruncate(int fd, int64_t len);
-struct rk_statvfs;
-int rump_sys_getvfsstat(struct rk_statvfs *buf, size_t bytes, int flags);	/* -> mounts listed */
+struct nb_statvfs;
+int rump_sys_getvfsstat(struct nb_statvfs *buf, size_t bytes, int flags);	/* -> mounts listed */
 int rump_sys_getcwd(char *buf, size_t len);
 
 /* Mount a file system of `type` (components/rk/mount.c): -1 and errno
  * like the system call. `dev` is the device of a disk file system. */
 int mount_fs(const char *type, const char *dev, const char *path, int flags);
 int unmount_fs(const char *path, int flags);
+int64_t tmpfs_size_limit(void);		/* bytes: what a tmpfs in rk may hold */
+/* A client's mount(2) (components/rk/mountguard.c): args is rk's copy of
+ * its argument block, the client's lwp bound and the virtual CPU held;
+ * NetBSD's errno. */
+int client_mount(uint64_t *args, long *retval);
 /* Unmount everything in the rump kernel's own mount list (whoever mounted
  * it, on whatever path), newest first; returns how many could not be. */
 int unmount_all_fs(void);

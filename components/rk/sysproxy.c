@@ -280,7 +280,7 @@ static word_t call(word_t num, word_t argp, word_t len, struct r2c_inv *inv)
 		return (word_t)err;
 	*rk_ctx() = (struct rk_thread_ctx){ .lwp = l };
 	rumpuser_hyp->hyp_schedule();
-	err = rumpuser_hyp->hyp_syscall((int)num, args, retval);
+	err = num == NB_SYS_mount ? client_mount(args, retval) : rumpuser_hyp->hyp_syscall((int)num, args, retval);
 	rumpuser_hyp->hyp_unschedule();
 	*rk_ctx() = (struct rk_thread_ctx){ 0 };
 	inv->r1 = (word_t)retval[0];

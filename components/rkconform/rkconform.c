@@ -6,7 +6,8 @@
  * back after, never touched by the _nowrap calls, KMUTEX owners, cv
  * time-outs with NetBSD's ETIMEDOUT, bio completion with the CPU held,
  * per-thread curlwp and errno, parameters, memory, clocks, randomness,
- * and the sysproxy copies to and from a client (spclient) invoking it.
+ * and the sysproxy copies to and from a client (spclient) invoking it,
+ * with arguments rk pinned for a call.
  */
 #include "r2c.h"
 #include "r2c/rumpuser.h"
@@ -250,6 +251,37 @@ static void test_blocks(void)
 static volatile int sp_done;
 static unsigned char sp_buf[SPTEST_LEN], sp_back[SPTEST_LEN];
 
+/* Pinned arguments (rk_sp_pin): the copies read rk's copy at the pin's
+ * address, within its bounds, for the pinning thread's call only. */
+static void test_pins(void *priv, const char *client_str)
+{
+	char mine[sizeof(SPTEST_STR)], s[64];
+	size_t len = sizeof(mine), done = 0;
+	r2c_copyinstr(client_str, mine, len, &done);
+	mine[0] = 'X';		/* rk's copy, changed: what the rump kernel must now read */
+	const char *p = rk_sp_pin(mine, done);
+	len = sizeof(s);
+	memset(s, 'x', sizeof(s));
+	r2c_check("sp.pin_copyinstr", p && rumpuser_sp_copyinstr(priv, p, s, &len) == 0 && len == sizeof(SPTEST_STR) &&
+		  !strcmp(s, mine), "pin %p, len %lu, \"%s\"", (const void *)p, len, s);
+	len = sizeof(s);
+	r2c_check("sp.pin_copyinstr_inside", rumpuser_sp_copyinstr(priv, p + 5, s, &len) == 0 &&
+		  len == sizeof(SPTEST_STR) - 5 && !strcmp(s, mine + 5), "len %lu", len);
+	r2c_check("sp.pin_copyin_bounds", rumpuser_sp_copyin(priv, p + 1, s, done - 1) == 0 && s[0] == mine[1] &&
+		  rumpuser_sp_copyin(priv, p + 1, s, done) == 14, "inside, or one byte past the end");
+	CHECK_EQ("sp.pin_copyout", rumpuser_sp_copyout(priv, s, (void *)p, 1), 14);
+	CHECK_EQ("sp.pin_wrong_client", rumpuser_sp_copyin((void *)((word_t)priv + 1), p, s, 1), 14);
+	rk_sp_unpin();
+	len = sizeof(s);
+	r2c_check("sp.pin_gone", rumpuser_sp_copyinstr(priv, p, s, &len) == 14 && rumpuser_sp_copyin(priv, p, s, 1) == 14,
+		  "the pin outlived rk_sp_unpin");
+	int n = 0;
+	while (n < RK_SP_PINS + 1 && rk_sp_pin(mine, done))
+		n++;
+	rk_sp_unpin();
+	CHECK_EQ("sp.pins_bounded", n, RK_SP_PINS);
+}
+
 static word_t rkconform_sp(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
 {
 	void *priv = (void *)inv->token, *data = (void *)a0, *out = (void *)a2, *code = (void *)a3;
@@ -296,6 +328,7 @@ static word_t rkconform_sp(word_t a0, word_t a1, word_t a2, word_t a3, struct r2
 		  rumpuser_sp_copyin(priv, out, sp_back, 64) == 0 && !strcmp((char *)sp_back, msg), "len %lu", len);
 	len = sizeof(msg);
 	CHECK_EQ("sp.copyoutstr_read_only", rumpuser_sp_copyoutstr(priv, msg, code, &len), 14);
+	test_pins(priv, str);
 	sp_done = 1;
 	return 0;
 }
@@ -339,7 +372,7 @@ static void test_exit(void)
 void r2c_main(word_t arg)
 {
 	(void)arg;
-	r2c_plan(62);
+	r2c_plan(69);
 	test_basics();
 	test_locks();
 	test_blocks();

@@ -136,8 +136,25 @@
 #define NB_MNT_RDONLY	0x00000001
 #define NB_MNT_UPDATE	0x00010000
 #define NB_MNT_FORCE	0x00080000
+#define NB_MNT_GETARGS	0x00400000
 #define NB_ST_WAIT	1
 #define NB_ST_NOWAIT	2
+
+/* mount(2)'s data, per file-system type: "ffs" and "ext2fs" take struct
+ * ufs_args (ufs/ufs/ufsmount.h), the block device to mount; "tmpfs"
+ * takes struct tmpfs_args (fs/tmpfs/tmpfs_args.h). */
+struct nb_ufs_args {
+	const char *fspec;
+};
+_Static_assert(sizeof(struct nb_ufs_args) == 8, "struct ufs_args is 8 bytes");
+struct nb_tmpfs_args {
+	int32_t ta_version;	/* NB_TMPFS_ARGS_VERSION */
+	uint64_t ta_nodes_max;	/* ino_t; 0: the default */
+	int64_t ta_size_max;	/* off_t, bytes; 0: the default */
+	uint32_t ta_root_uid, ta_root_gid, ta_root_mode;
+};
+_Static_assert(sizeof(struct nb_tmpfs_args) == 40, "struct tmpfs_args is 40 bytes");
+#define NB_TMPFS_ARGS_VERSION 1
 
 /* File types in st_mode */
 #define NB_S_IFMT	0170000

@@ -33,6 +33,18 @@ static inline void rk_schedule(int nlocks, void *interlock)
 }
 
 
+/* Arguments rk checked before a client's system call, pinned for that
+ * call (lib/rumpuser/sysproxy.c): rk copies an argument from the client,
+ * checks or adjusts its copy, and gives NetBSD the address rk_sp_pin
+ * answers instead of the client's. While the calling thread's call runs,
+ * the rump kernel's copies from that address come from rk's copy, so a
+ * client thread rewriting its own memory meanwhile changes nothing that
+ * was checked. NULL: the thread has RK_SP_PINS pinned already.
+ * rk_sp_unpin ends them when the call is over. */
+#define RK_SP_PINS 3
+void *rk_sp_pin(const void *copy, size_t len);
+void rk_sp_unpin(void);
+
 /* a * b / c for the clock conversions (b, c below 2^34), without 128-bit
  * division: a = q c + r, so a b / c = q b + r b / c. */
 static inline uint64_t rk_muldiv(uint64_t a, uint64_t b, uint64_t c)

@@ -12,7 +12,8 @@
  * EFAULT: the rump kernel can never reach a client that is not calling.
  * rumpuser_sp_init names the server: the url is rk's entry point, and
  * clients are not connected through it but made by rk as they call
- * (components/rk/sysproxy.c). */
+ * (components/rk/sysproxy.c). Arguments rk checked before a call are
+ * pinned for it (rk_sp_pin): NetBSD reads rk's copy, not the client's. */
 #include "rumpuser_int.h"
 
 static bool sp_serving;
@@ -43,11 +44,60 @@ static int string_copied(long r, size_t done, size_t *lenp)
 	return 0;
 }
 
+/* Pins live per stack (a client thread makes its whole call on one), at
+ * addresses above every user address, where no client memory can be:
+ * pin i at PIN_BASE + i * PIN_SPAN. */
+#define PIN_BASE 0xfff0000000000000ull
+#define PIN_SPAN (1ull << 32)
+struct pin {
+	const char *copy;	/* NULL: none */
+	size_t len;
+};
+static struct pin pins[R2C_STACKS_MAX][RK_SP_PINS];
+
+void *rk_sp_pin(const void *copy, size_t len)
+{
+	struct pin *p = pins[r2c_stack_index() % R2C_STACKS_MAX];
+	for (word_t i = 0; i < RK_SP_PINS; i++)
+		if (!p[i].copy && len < PIN_SPAN) {
+			p[i] = (struct pin){ copy, len };
+			return (void *)(PIN_BASE + i * PIN_SPAN);
+		}
+	return NULL;
+}
+
+void rk_sp_unpin(void)
+{
+	memset(pins[r2c_stack_index() % R2C_STACKS_MAX], 0, sizeof(pins[0]));
+}
+
+/* The calling thread's pinned bytes at raddr, *avail of them up to the
+ * pin's end; NULL if raddr is in none of its pins. */
+static const char *pinned(const void *raddr, size_t *avail)
+{
+	word_t i = ((word_t)raddr - PIN_BASE) / PIN_SPAN, off = ((word_t)raddr - PIN_BASE) % PIN_SPAN;
+	if (i >= RK_SP_PINS)
+		return NULL;
+	const struct pin *p = &pins[r2c_stack_index() % R2C_STACKS_MAX][i];
+	if (!p->copy || off >= p->len)
+		return NULL;
+	*avail = p->len - off;
+	return p->copy + off;
+}
+
 int rumpuser_sp_copyin(void *priv, const void *raddr, void *laddr, size_t len)
 {
-	if (!invoked_by(priv) || r2c_copyin(raddr, laddr, len))
+	if (!invoked_by(priv))
 		return EFAULT;
-	return 0;
+	if ((word_t)raddr >= PIN_BASE) {
+		size_t avail;
+		const char *src = pinned(raddr, &avail);
+		if (!src || len > avail)
+			return EFAULT;
+		memcpy(laddr, src, len);
+		return 0;
+	}
+	return r2c_copyin(raddr, laddr, len) ? EFAULT : 0;
 }
 
 /* At most *lenp bytes up to and with the NUL; *lenp = bytes copied. As
@@ -59,6 +109,17 @@ int rumpuser_sp_copyinstr(void *priv, const void *raddr, void *laddr, size_t *le
 	size_t done = 0;
 	if (!invoked_by(priv))
 		return EFAULT;
+	if ((word_t)raddr >= PIN_BASE) {
+		size_t avail;
+		const char *src = pinned(raddr, &avail);
+		if (!src)
+			return EFAULT;
+		char *dst = laddr;
+		while (done < *lenp && done < avail && (dst[done] = src[done]) != 0)
+			done++;
+		*lenp = done < *lenp && done < avail ? done + 1 : done;	/* with the NUL, if it came */
+		return 0;
+	}
 	long r = r2c_copyinstr(raddr, laddr, *lenp, &done);
 	return string_copied(r, done, lenp);
 }
