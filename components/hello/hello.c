@@ -7,78 +7,77 @@
  */
 #include "r2c.h"
 #include "r2c/ramdisk.h"
-#include "rkclient/rkfs.h"
+#include "rkclient/syscall.h"
+#include "rkclient/dir.h"
+#include "rkclient/mount.h"
 #include "fmt/fmt.h"
 
 #define FILES 5
 
-static void fail(const char *what, long err)
+static void fail(const char *what)
 {
-	r2c_printf("hello: FAILED: %s: error %ld\n", what, err);
+	r2c_printf("hello: FAILED: %s: errno %d\n", what, errno);
 }
 
-static void list(void *ctx, const char *name, int type)
+static void list(void *ctx, const struct nb_dirent *d)
 {
-	(void)type;
-	if (name[0] != '.')
+	if (d->d_name[0] != '.')
 		(*(int *)ctx)++;
 }
 
 static int count_files(const char *dir)
 {
-	long fd = rk_open(dir, RKFS_O_RDONLY | RKFS_O_DIRECTORY, 0);
-	int n = 0;
+	int fd = open(dir, NB_O_RDONLY | NB_O_DIRECTORY, 0), n = 0;
 	if (fd < 0)
-		return (int)fd;
-	rk_readdir((int)fd, list, &n);
-	rk_close((int)fd);
+		return -errno;
+	rk_readdir(fd, list, &n);
+	close(fd);
 	return n;
 }
 
 static void file_demo(void)
 {
 	char path[64], data[64], back[64];
-	long e;
-	rk_mkdir("/mnt", 0755);
-	if ((e = rk_mount("ffs", "/dev/rd0", "/mnt", 0)) < 0)
-		return fail("mount ffs /dev/rd0 /mnt", e);
-	r2c_printf("hello: mounted FFS /dev/rd0 on /mnt (I am process %ld of the rump kernel)\n", rk_getpid());
-	if ((e = rk_mkdir("/mnt/hello", 0755)) < 0 && e != -EEXIST)
-		return fail("mkdir /mnt/hello", e);
+	mkdir("/mnt", 0755);
+	if (rk_mount_disk("ffs", "/dev/rd0", "/mnt", 0) < 0)
+		return fail("mount ffs /dev/rd0 /mnt");
+	r2c_printf("hello: mounted FFS /dev/rd0 on /mnt (I am process %d of the rump kernel)\n", getpid());
+	if (mkdir("/mnt/hello", 0755) < 0 && errno != EEXIST)
+		return fail("mkdir /mnt/hello");
 	for (int i = 0; i < FILES; i++) {
 		fmt_snprintf(path, sizeof(path), "/mnt/hello/file%d", i);
 		int n = fmt_snprintf(data, sizeof(data), "this is file %d, written by hello", i);
-		long fd = rk_open(path, RKFS_O_RDWR | RKFS_O_CREAT | RKFS_O_TRUNC, 0644);
+		int fd = open(path, NB_O_RDWR | NB_O_CREAT | NB_O_TRUNC, 0644);
 		if (fd < 0)
-			return fail(path, fd);
-		if ((e = rk_write((int)fd, data, (size_t)n)) != n)
-			return fail("write", e);
+			return fail(path);
+		if (write(fd, data, (size_t)n) != n)
+			return fail("write");
 		memset(back, 0, sizeof(back));
-		if ((e = rk_pread((int)fd, back, sizeof(back) - 1, 0)) != n || memcmp(back, data, (size_t)n))
-			return fail("read back", e);
-		rk_fsync((int)fd);
-		rk_close((int)fd);
+		if (pread(fd, back, sizeof(back) - 1, 0) != n || memcmp(back, data, (size_t)n))
+			return fail("read back");
+		fsync(fd);
+		close(fd);
 	}
 	r2c_printf("hello: wrote and read back %d files; the directory lists %d\n", FILES, count_files("/mnt/hello"));
-	if ((e = rk_unmount("/mnt", 0)) < 0)
-		return fail("unmount", e);
+	if (unmount("/mnt", 0) < 0)
+		return fail("unmount");
 	r2c_printf("hello: unmounted /mnt\n");
-	if ((e = rk_mount("ffs", "/dev/rd0", "/mnt", 0)) < 0)
-		return fail("remount", e);
+	if (rk_mount_disk("ffs", "/dev/rd0", "/mnt", 0) < 0)
+		return fail("remount");
 	int ok = 0;
 	for (int i = 0; i < FILES; i++) {
 		fmt_snprintf(path, sizeof(path), "/mnt/hello/file%d", i);
 		int n = fmt_snprintf(data, sizeof(data), "this is file %d, written by hello", i);
-		long fd = rk_open(path, RKFS_O_RDONLY, 0);
+		int fd = open(path, NB_O_RDONLY, 0);
 		memset(back, 0, sizeof(back));
-		if (fd >= 0 && rk_read((int)fd, back, sizeof(back) - 1) == n && !memcmp(back, data, (size_t)n))
+		if (fd >= 0 && read(fd, back, sizeof(back) - 1) == n && !memcmp(back, data, (size_t)n))
 			ok++;
 		if (fd >= 0)
-			rk_close((int)fd);
+			close(fd);
 	}
 	r2c_printf("hello: remounted; %d of %d files verified\n", ok, FILES);
-	if ((e = rk_unmount("/mnt", 0)) < 0)
-		return fail("final unmount", e);
+	if (unmount("/mnt", 0) < 0)
+		return fail("final unmount");
 	r2c_printf("hello: %s\n", ok == FILES ? "done" : "FAILED: files lost across the remount");
 }
 
@@ -107,7 +106,7 @@ void r2c_main(word_t arg)
 {
 	(void)arg;
 	r2c_printf("hello from %s, component %lu, thread %lu\n", r2c_env->name, r2c_env->id, r2c_self());
-	if (rk_fs_init("rk") == 0)
+	if (rk_sys_init("rk") == 0)
 		file_demo();
 	else
 		block_demo();
