@@ -4,10 +4,12 @@
  * at once on the composition's tmpfs ("many"), and a client whose threads
  * come and go thousands of times through rk ("churn"): every thread
  * starts, every call is served, and what the threads took (scheduler
- * records, the root's slots and frames) is all back afterwards.
+ * records, the root's slots and frames) is all back afterwards. Each
+ * thread has an lwp of its own in rk and gives it back when it ends
+ * (rk_thread_done).
  */
 #include "r2c.h"
-#include "rkclient/rkfs.h"
+#include "rkclient/syscall.h"
 #include "fmt/fmt.h"
 #include "crowd.h"
 
@@ -15,7 +17,7 @@
 #define CROWD_ROUNDS 5
 #define CHURN_CYCLES 5000
 
-struct crowd_worker { int id; _Atomic int ok; long err; };
+struct crowd_worker { int id; _Atomic int ok; int err; };
 
 static void crowd_work(void *arg)
 {
@@ -24,18 +26,22 @@ static void crowd_work(void *arg)
 	for (int r = 0; r < CROWD_ROUNDS; r++) {
 		fmt_snprintf(path, sizeof(path), "/tmp/%s-%d", r2c_env->name, w->id);
 		fmt_snprintf(want, sizeof(want), "%s %d %d", r2c_env->name, w->id, r);
-		long fd = rk_open(path, RKFS_O_RDWR | RKFS_O_CREAT | RKFS_O_TRUNC, 0600);
-		long n = fd < 0 ? fd : rk_write((int)fd, want, strlen(want));
-		long m = fd < 0 ? fd : rk_pread((int)fd, got, sizeof(got), 0);
+		int fd = open(path, NB_O_RDWR | NB_O_CREAT | NB_O_TRUNC, 0600), e = fd < 0 ? errno : 0;
+		long n = fd < 0 ? -1 : write(fd, want, strlen(want));
+		e = e ? e : n < 0 ? errno : 0;
+		long m = fd < 0 ? -1 : pread(fd, got, sizeof(got), 0);
+		e = e ? e : m < 0 ? errno : 0;
 		if (fd >= 0)
-			rk_close((int)fd);
-		long u = rk_unlink(path);
+			close(fd);
+		int u = unlink(path);
+		e = e ? e : u ? errno : 0;
 		if (n != (long)strlen(want) || m != n || memcmp(got, want, (size_t)n) || u) {
-			w->err = fd < 0 ? fd : n < 0 ? n : m < 0 ? m : u ? u : -EIO;
-			return;
+			w->err = e ? e : EIO;
+			break;
 		}
 		w->ok++;
 	}
+	rk_thread_done();
 }
 
 void crowd_many(void)
@@ -56,20 +62,21 @@ void crowd_many(void)
 	r2c_check(name, started == CROWD_THREADS, "%d of %d threads started (%ld)", started, CROWD_THREADS,
 		  tid[CROWD_THREADS - 1]);
 	fmt_snprintf(name, sizeof(name), "%s.threads_served", r2c_env->name);
-	r2c_check(name, done == CROWD_THREADS, "%d of %d threads did their %d rounds (error %ld)", done,
+	r2c_check(name, done == CROWD_THREADS, "%d of %d threads did their %d rounds (errno %d)", done,
 		  CROWD_THREADS, CROWD_ROUNDS, w[0].err ? w[0].err : w[CROWD_THREADS - 1].err);
 }
 
 static void churn_once(void *arg)
 {
 	long *r = arg;
-	*r = rk_getpid();
+	*r = getpid();
+	rk_thread_done();
 }
 
 void crowd_churn(void)
 {
 	struct r2c_capacity before = r2c_capacity_now();
-	long pid0 = rk_getpid(), bad = 0, at = 0;
+	long pid0 = getpid(), bad = 0, at = 0;
 	uint64_t t0 = r2c_tsc();
 	for (int i = 0; i < CHURN_CYCLES && !bad; i++) {
 		long r = 0, t = r2c_thd_create(churn_once, &r, 16);
@@ -88,25 +95,26 @@ void crowd_fill(void)
 {
 	static char chunk[65536];
 	memset(chunk, 'f', sizeof(chunk));
-	long fd = rk_open("/tmp/fill", RKFS_O_RDWR | RKFS_O_CREAT | RKFS_O_TRUNC, 0600), total = 0, e = 0;
+	int fd = open("/tmp/fill", NB_O_RDWR | NB_O_CREAT | NB_O_TRUNC, 0600), e = 0;
+	long total = 0;
 	for (int i = 0; i < 4096 && fd >= 0 && !e; i++) {
-		long n = rk_write((int)fd, chunk, sizeof(chunk));
+		long n = write(fd, chunk, sizeof(chunk));
 		if (n > 0)
 			total += n;
 		else
-			e = n ? n : -EIO;
+			e = n ? errno : EIO;
 	}
 	if (fd >= 0)
-		rk_close((int)fd);
+		close(fd);
 	word_t rk_mem = 96ull << 20;	/* compose/test-netbsd-fill.comp */
-	r2c_check("fill.enospc", fd >= 0 && e == -ENOSPC && total > 0 && (word_t)total <= rk_mem / 4,
-		  "open %ld; after %ld bytes: %ld (rk has %lu MiB)", fd, total, e, rk_mem >> 20);
-	CHECK_EQ("fill.unlink", rk_unlink("/tmp/fill"), 0);
-	fd = rk_open("/tmp/fill-again", RKFS_O_RDWR | RKFS_O_CREAT | RKFS_O_TRUNC, 0600);
-	long n = fd < 0 ? fd : rk_write((int)fd, chunk, sizeof(chunk));
+	r2c_check("fill.enospc", fd >= 0 && e == ENOSPC && total > 0 && (word_t)total <= rk_mem / 4,
+		  "open %d; after %ld bytes: errno %d (rk has %lu MiB)", fd, total, e, rk_mem >> 20);
+	CHECK_EQ("fill.unlink", unlink("/tmp/fill"), 0);
+	fd = open("/tmp/fill-again", NB_O_RDWR | NB_O_CREAT | NB_O_TRUNC, 0600);
+	long n = fd < 0 ? -1 : write(fd, chunk, sizeof(chunk));
 	if (fd >= 0)
-		rk_close((int)fd);
-	rk_unlink("/tmp/fill-again");
+		close(fd);
+	unlink("/tmp/fill-again");
 	CHECK_EQ("fill.space_back", n, (long)sizeof(chunk));
 	r2c_printf("rktest: the tmpfs took %ld KiB, then said ENOSPC\n", total >> 10);
 }
