@@ -17,31 +17,10 @@ int64_t tmpfs_size_limit(void)
 	return (int64_t)(r2c_env->untyped_frames * 4096 / 4);
 }
 
-/* NetBSD's ext2fs_mount (this revision) copies the mount point into a
- * 64-byte field of the superblock and, when it does not fit, clears the
- * rest with a length it never set: the rump kernel writes far past the
- * field and faults. Refuse such a mount point (as the calling process
- * sees it: relative paths count from its working directory; ".." and
- * symbolic links are not resolved here). */
-#define EXT2_MOUNT_POINT_MAX 63
-static bool ext2_path_fits(const char *path)
-{
-	char cwd[1024];
-	size_t n = strlen(path);
-	if (path[0] != '/') {
-		if (rump_sys_getcwd(cwd, sizeof(cwd)) < 0)
-			return false;
-		n += strlen(cwd) + (strcmp(cwd, "/") != 0);
-	}
-	return n <= EXT2_MOUNT_POINT_MAX;
-}
-
+/* rk's own mounts, from its arg=: their mount points are shorter than 32
+ * characters, well within what NetBSD's ext2fs can take (mountguard.c). */
 int mount_fs(const char *type, const char *dev, const char *path, int flags)
 {
-	if (!strcmp(type, "ext2fs") && !ext2_path_fits(path)) {
-		rk_ctx()->error = 63;	/* NetBSD ENAMETOOLONG */
-		return -1;
-	}
 	if (!strcmp(type, "tmpfs")) {
 		struct nb_tmpfs_args a = { .ta_version = NB_TMPFS_ARGS_VERSION, .ta_root_mode = 01777,
 					   .ta_size_max = tmpfs_size_limit() };

@@ -3,13 +3,13 @@
  * kernel on the hypercall layer (lib/rumpuser), registers each RAM disk
  * the composition gives it as a block device /dev/NAME, and mounts the
  * file systems its arg= names ("ffs:rd0:/mnt,ext2fs:rd1:/ext,tmpfs::/tmp":
- * TYPE:DISK:PATH, a tmpfs with no disk), then serves applications (fs.c).
+ * TYPE:DISK:PATH, a tmpfs with no disk), then serves applications
+ * NetBSD's system calls (sysproxy.c).
  */
 #include "r2c.h"
 #include "rump_api.h"
 #include "../../lib/rumpuser/rumpuser_int.h"
 
-void rkfs_init(void);
 void rk_sp_init(void);
 
 static int rk_errno(void) { return rk_ctx()->error; }
@@ -85,7 +85,6 @@ void r2c_main(word_t arg)
 		mount_one(p, end);
 		p = *end ? end + 1 : end;
 	}
-	rkfs_init();
 	rk_sp_init();
 	r2c_printf("rk: ready after %lu ms, serving %lu clients\n", (r2c_tsc() - t0) / r2c_usecs(1000),
 		   r2c_env->nclients - 0);

@@ -13,7 +13,7 @@
  * (hyp_lwproc_newlwp) on its first call, kept by (token, tid): a thread
  * blocking in the rump kernel blocks nobody else, and no lock is held
  * across a system call (the table's lock covers only lookups). The lwp
- * is bound as the invoking thread's curlwp for the call, as fs.c does.
+ * is bound as the invoking thread's curlwp for the call.
  * A thread gives its lwp back with rk_thread_done; the lwps of threads
  * that ended without it are taken back when the table needs room (the
  * scheduler says which threads are gone), and one client holds at most
