@@ -1,7 +1,9 @@
 /*
  * rk's file-system interface (include/r2c/rkfs.h). Each client component
  * is a NetBSD process of its own (rump_pub_lwproc_rfork on its first
- * call), so descriptors and the current directory are per client; its
+ * call, with the uid and gid its composition line gives it, as on the
+ * system-call path), so descriptors and the current directory are per
+ * client; its
  * calls are serialised, its threads take turns on its lwp. That lwp is
  * made the invoking thread's curlwp for the call (curlwp is ours: the
  * hypercall layer keeps it per stack), rather than switched to through
@@ -40,6 +42,15 @@ static struct client *enter(word_t token)
 	*rk_ctx() = (struct rk_thread_ctx){ .lwp = c->lwp };
 	if (!c->lwp) {
 		if (rump_pub_lwproc_rfork(RK_RFCFDG)) {
+			r2c_mutex_unlock(&c->lock);
+			return NULL;
+		}
+		/* the client's credentials, as for the system-call path */
+		const struct cinfo_client *ci = &r2c_env->clients[c - clients];
+		if (rump_sys_setgroups(0, NULL) || rump_sys_setgid((uint32_t)ci->gid) ||
+		    rump_sys_setuid((uint32_t)ci->uid)) {
+			rump_pub_lwproc_releaselwp();
+			*rk_ctx() = (struct rk_thread_ctx){ 0 };
 			r2c_mutex_unlock(&c->lock);
 			return NULL;
 		}

@@ -47,6 +47,10 @@ struct lwp *rump_pub_lwproc_curlwp(void);
 #define rump_sys_ftruncate	rump___sysimpl_ftruncate
 #define rump_sys_getvfsstat	rump___sysimpl_getvfsstat
 #define rump_sys_getcwd		rump___sysimpl___getcwd
+#define rump_sys_setgroups	rump___sysimpl_setgroups
+#define rump_sys_setgid		rump___sysimpl_setgid
+#define rump_sys_setuid		rump___sysimpl_setuid
+#define rump_sys_chmod		rump___sysimpl_chmod
 
 int rump_sys_mkdir(const char *path, uint32_t mode);
 int rump_sys_rmdir(const char *path);
@@ -71,6 +75,10 @@ int rump_sys_ftruncate(int fd, int64_t len);
 struct rk_statvfs;
 int rump_sys_getvfsstat(struct rk_statvfs *buf, size_t bytes, int flags);	/* -> mounts listed */
 int rump_sys_getcwd(char *buf, size_t len);
+int rump_sys_setgroups(int n, const uint32_t *gids);
+int rump_sys_setgid(uint32_t gid);
+int rump_sys_setuid(uint32_t uid);
+int rump_sys_chmod(const char *path, uint32_t mode);
 
 /* Mount a file system of `type` (components/rk/mount.c): -1 and errno
  * like the system call. `dev` is the device of a disk file system. */

@@ -74,8 +74,26 @@ static struct sp_thread *find(word_t token, word_t tid)
 	return NULL;
 }
 
-/* The client's process, made from pid 1 on its first call. The calling
- * thread has no curlwp: hyp_schedule lends it a temporary lwp of pid 1. */
+/* The new process of client ci, its only lwp current, takes the client's
+ * credentials from the composition (NetBSD's own calls, integer arguments
+ * only): no supplementary groups, its gid, then its uid, after which an
+ * unprivileged process cannot change them back. */
+static int set_credentials(long ci)
+{
+	const struct cinfo_client *c = &r2c_env->clients[ci];
+	uint64_t groups[2] = { 0, 0 }, gid[1] = { c->gid }, uid[1] = { c->uid };
+	long rv[2];
+	int err = rumpuser_hyp->hyp_syscall(NB_SYS_setgroups, groups, rv);
+	if (!err)
+		err = rumpuser_hyp->hyp_syscall(NB_SYS_setgid, gid, rv);
+	if (!err)
+		err = rumpuser_hyp->hyp_syscall(NB_SYS_setuid, uid, rv);
+	return err;
+}
+
+/* The client's process, made from pid 1 on its first call, with the
+ * client's credentials. The calling thread has no curlwp: hyp_schedule
+ * lends it a temporary lwp of pid 1. */
 static int make_proc(long ci)
 {
 	struct sp_proc *p = &procs[ci];
@@ -86,7 +104,11 @@ static int make_proc(long ci)
 		rumpuser_hyp->hyp_schedule();
 		err = rumpuser_hyp->hyp_lwproc_rfork((void *)r2c_env->clients[ci].token, RK_RFFD_CLEAR,
 						     r2c_env->clients[ci].name);
-		if (!err) {
+		if (!err && (err = set_credentials(ci))) {
+			r2c_printf("rk: client %s: cannot take uid %lu, gid %lu (error %d)\n",
+				   r2c_env->clients[ci].name, r2c_env->clients[ci].uid, r2c_env->clients[ci].gid, err);
+			rumpuser_hyp->hyp_lwproc_release();	/* never a process with pid 1's root */
+		} else if (!err) {
 			p->main = rumpuser_hyp->hyp_lwproc_curlwp();
 			p->pid = rumpuser_hyp->hyp_getpid();
 			rumpuser_hyp->hyp_lwproc_switch(NULL);
@@ -201,10 +223,12 @@ static int thread_lwp(word_t token, word_t tid, struct lwp **lp)
  * bytes (at most NB_SYSARGS_MAX slots). Answer: r0 = NetBSD errno (0 on
  * success), r1 = retval[0], r2 = retval[1]. */
 /* The calls a client may make through this entry: those the client
- * library wraps. Every client is still root inside NetBSD, so calls with
- * system-wide effect (reboot, modctl, settimeofday, ktrace of other
- * processes, sysctl writes, ...) stay out until clients have credentials
- * of their own. A number outside the table, negative or past NetBSD's
+ * library wraps. A client runs with the credentials its composition
+ * gives it (unprivileged by default), so NetBSD's own checks refuse it
+ * mount, unmount and raw devices; calls with system-wide effect that a
+ * root client could still make (reboot, modctl, settimeofday, ktrace of
+ * other processes, sysctl writes, ...) stay out, and exit is rk's own
+ * (rk_proc_exit). A number outside the table, negative or past NetBSD's
  * table included, is ENOSYS before it reaches NetBSD, whose own check is
  * signed. */
 static bool allowed(word_t num)
@@ -214,6 +238,9 @@ static bool allowed(word_t num)
 	case NB_SYS_unlink: case NB_SYS_getpid: case NB_SYS_dup: case NB_SYS_pipe:
 	case NB_SYS_dup2: case NB_SYS_fsync: case NB_SYS_mkdir: case NB_SYS_lseek:
 	case NB_SYS_ftruncate: case NB_SYS_poll: case NB_SYS_pipe2:
+	/* credentials, exit */
+	case NB_SYS_mount: case NB_SYS_unmount: case NB_SYS_getuid: case NB_SYS_geteuid:
+	case NB_SYS_getgid: case NB_SYS_getegid:
 		return true;
 	}
 	return false;
@@ -302,5 +329,8 @@ void rk_sp_init(void)
 	word_t nc = r2c_env->nclients ? r2c_env->nclients : 1;
 	long share = ((long)r2c_stack_count - 16) / (long)nc;
 	calls_max = share < 4 ? 4 : share > SP_CALLS_MAX ? SP_CALLS_MAX : (int)share;
+	for (word_t i = 0; i < r2c_env->nclients; i++)
+		if (!r2c_env->clients[i].uid)
+			r2c_printf("rk: client %s runs as root (uid=0)\n", r2c_env->clients[i].name);
 	serving = true;
 }

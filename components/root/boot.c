@@ -225,6 +225,8 @@ static void connect(int client, int server)
 	struct cinfo_client *c = &si->clients[si->nclients++];
 	c->token = (word_t)client;
 	memcpy(c->name, cf.comps[client].name, sizeof(c->name));
+	c->uid = cf.comps[client].uid;
+	c->gid = cf.comps[client].gid;
 	if (!bt[server].client_shm)
 		return;
 	if (ci->nshm == CINFO_SHM)

@@ -39,6 +39,9 @@ struct cinfo_client {
 	word_t token;		/* what its invocations carry */
 	char name[16];
 	word_t vaddr, size;	/* the buffer it shares with this server */
+	word_t uid, gid;	/* who the client is (uid=, gid= of its composition
+				 * line; 0 is root): a rump kernel makes its NetBSD
+				 * process with these credentials */
 };
 
 struct cinfo {

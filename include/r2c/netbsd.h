@@ -31,6 +31,17 @@
 #define NB_SYS_poll		209
 #define NB_SYS_pipe2		453
 #define NB_SYS_NSYSENT		512
+/* credentials, exit */
+#define NB_SYS_exit		1	/* never passed to NetBSD: rk_proc_exit ends a client's process */
+#define NB_SYS_unmount		22	/* path, flags */
+#define NB_SYS_setuid		23
+#define NB_SYS_getuid		24	/* retval[0] = real uid, retval[1] = effective uid */
+#define NB_SYS_geteuid		25
+#define NB_SYS_getegid		43
+#define NB_SYS_getgid		47	/* retval[0] = real gid, retval[1] = effective gid */
+#define NB_SYS_setgroups	80	/* count, const gid_t * */
+#define NB_SYS_setgid		181
+#define NB_SYS_mount		410	/* __mount50: type, path, flags, data, data_len */
 
 /* open(2) flags */
 #define NB_O_RDONLY	0x0000
