@@ -301,6 +301,23 @@ static word_t rkfs_getpid(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c
 }
 R2C_ENTRY(rkfs_getpid);
 
+/* Client ci is gone (sysproxy.c's client_gone): its process here goes
+ * too, and NetBSD closes its descriptors; a later call makes a new one. */
+void rkfs_client_gone(long ci)
+{
+	struct client *c = &clients[ci];
+	if (!c->buf || rumpuser_stopped)
+		return;
+	r2c_mutex_lock(&c->lock);
+	if (c->lwp) {
+		*rk_ctx() = (struct rk_thread_ctx){ .lwp = c->lwp };
+		rump_pub_lwproc_releaselwp();	/* its only lwp: freed as it unschedules */
+		*rk_ctx() = (struct rk_thread_ctx){ 0 };
+		c->lwp = NULL;
+	}
+	r2c_mutex_unlock(&c->lock);
+}
+
 void rkfs_init(void)
 {
 	for (word_t i = 0; i < r2c_env->nclients; i++) {

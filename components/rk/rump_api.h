@@ -80,6 +80,9 @@ int rump_sys_setgid(uint32_t gid);
 int rump_sys_setuid(uint32_t uid);
 int rump_sys_chmod(const char *path, uint32_t mode);
 
+/* NetBSD's count of processes (kern_proc.c), read for rk_counts */
+extern unsigned int rumpns_nprocs;
+
 /* Mount a file system of `type` (components/rk/mount.c): -1 and errno
  * like the system call. `dev` is the device of a disk file system. */
 int mount_fs(const char *type, const char *dev, const char *path, int flags);

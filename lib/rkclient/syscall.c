@@ -93,3 +93,29 @@ int pipe(int fds[2])
 	fds[1] = (int)rv[1];
 	return 0;
 }
+
+/* credentials, exit */
+static word_t exit_slot, counts_slot;
+
+int rk_proc_exit(void)
+{
+	if (!exit_slot)
+		exit_slot = r2c_import("rk_proc_exit");
+	struct r2c_ret r = exit_slot ? r2c_invoke(exit_slot, 0, 0, 0, 0) : (struct r2c_ret){ .r0 = ENOSYS };
+	int e = r.status ? EIO : (int)r.r0;
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+long rk_counts(int what, long id)
+{
+	if (!counts_slot)
+		counts_slot = r2c_import("rk_counts");
+	if (!counts_slot)
+		return -ENOSYS;
+	struct r2c_ret r = r2c_invoke(counts_slot, (word_t)what, (word_t)id, 0, 0);
+	return r.status ? -EIO : (long)r.r0;
+}
