@@ -80,7 +80,7 @@ int rump_sys_setgid(uint32_t gid);
 int rump_sys_setuid(uint32_t uid);
 int rump_sys_chmod(const char *path, uint32_t mode);
 
-/* NetBSD's count of processes (kern_proc.c), read for rk_counts */
+/* NetBSD's count of processes (nprocs), read for rk_counts */
 extern unsigned int rumpns_nprocs;
 
 /* Mount a file system of `type` (components/rk/mount.c): -1 and errno

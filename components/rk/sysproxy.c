@@ -463,6 +463,8 @@ R2C_ENTRY(rk_proc_exit);
 static word_t rk_counts(word_t what, word_t id, word_t a2, word_t a3, struct r2c_inv *inv)
 {
 	(void)a2, (void)a3, (void)inv;
+	if (!serving)
+		return (word_t)-EIO;
 	long ci = client_index(id);
 	long n = 0;
 	switch (what) {

@@ -319,14 +319,15 @@ static void host_disk(int i)
 }
 
 /* A client is gone: its first thread has ended (r2c_main returned), unless
- * it is a server itself (a server's first thread may end once it is ready:
- * it serves on its clients' threads), or it faulted. Each server it uses that exports `client_gone` (rk: the
- * client's NetBSD process ends, its descriptors close) is told so, by
- * invoking that entry with the booter's token and the client's token as
- * a0. A thread of mine per client does it, never the scheduler thread,
- * so a server that hangs there holds only that thread (and the shutdown
- * waits for it at most CINFO_SHUTDOWN_S). One pass at a time per client;
- * an event during a pass makes one more. */
+ * it is a server itself (a server's first thread may end once it is
+ * ready: it serves on its clients' threads), or it faulted. Each server
+ * it uses that exports `client_gone` (rk: the client's NetBSD process
+ * ends, its descriptors close) is told so, by invoking that entry with
+ * the booter's token and the client's token as a0. A thread of mine per
+ * client does it, never the scheduler thread, so a server that hangs
+ * there holds only that thread (and the shutdown waits for it at most
+ * CINFO_SHUTDOWN_S). One pass at a time per client; an event during a
+ * pass makes one more. */
 static word_t gone_slot[COMPOSE_MAX_COMPS];	/* my SINV to each server's client_gone (0: none) */
 static struct gone {
 	_Atomic int owed;		/* passes owed, the running one included */
