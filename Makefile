@@ -57,19 +57,19 @@ all: $(OUT)/kernel.elf $(COMP_ELFS)
 
 $(OUT)/k/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -MMD -c $< -o $@
+	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 $(OUT)/k/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -MMD -c $< -o $@
+	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 $(OUT)/kernel.elf: $(KOBJ) kernel/arch/x86_64/kernel.ld
 	$(LD) -nostdlib -z max-page-size=4096 --no-warn-rwx-segments -T kernel/arch/x86_64/kernel.ld -o $@ $(KOBJ)
 
 $(OUT)/u/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -MMD -c $< -o $@
+	$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
 $(OUT)/u/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -MMD -c $< -o $@
+	$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
 $(OUT)/libr2c.a: $(UOBJ)
 	rm -f $@ && ar rcs $@ $^
 

@@ -1,10 +1,10 @@
 # The NetBSD benchmarks (make bench RUMPKERNEL=dir): fsbench on FFS through
 # the rump kernel, on a 128 MiB disk that is a host file (host disk 0, a
-# fresh copy of the image makefs built).
+# fresh copy of the image makefs built). fsbench mounts it: uid=0.
 component console image=console.elf mem=1M   prio=2
 component rd0     image=ramdisk.elf mem=2M   prio=4  hostdisk=0
 component rk      image=rk.elf      mem=240M prio=8  arg=rd0
-component fsbench image=fsbench.elf mem=4M   prio=16 arg=ffs:/dev/rd0:/mnt halt=yes
+component fsbench image=fsbench.elf mem=4M   prio=16 arg=ffs:/dev/rd0:/mnt halt=yes uid=0
 uses rd0     console
 uses rk      console
 uses rk      rd0

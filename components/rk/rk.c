@@ -41,6 +41,9 @@ static int mount_one(const char *e, const char *end)
 			r2c_printf("rk: cannot register %s as %s: error %d\n", disk, dev, err);
 			return -err;
 		}
+		/* the device is root's alone: rumpfs would let every client read it */
+		if (rump_sys_chmod(dev, 0600) < 0)
+			r2c_printf("rk: chmod 0600 %s: error %d\n", dev, rk_errno());
 	}
 	if (!path[0])
 		return 0;

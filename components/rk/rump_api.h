@@ -23,12 +23,17 @@ int rump_pub_etfs_register(const char *key, const char *hostpath, enum rk_etfs_t
 #define rump_sys_mount		rump___sysimpl_mount50
 #define rump_sys_unmount	rump___sysimpl_unmount
 #define rump_sys_getvfsstat	rump___sysimpl_getvfsstat
+#define rump_sys_chmod		rump___sysimpl_chmod
 
 int rump_sys_mkdir(const char *path, uint32_t mode);
 int rump_sys_mount(const char *type, const char *path, int flags, void *data, size_t len);
 int rump_sys_unmount(const char *path, int flags);
 struct nb_statvfs;
 int rump_sys_getvfsstat(struct nb_statvfs *buf, size_t bytes, int flags);	/* -> mounts listed */
+int rump_sys_chmod(const char *path, uint32_t mode);
+
+/* NetBSD's count of processes (nprocs), read for rk_counts */
+extern unsigned int rumpns_nprocs;
 
 /* Mount a file system of `type` (components/rk/mount.c): -1 and errno
  * like the system call. `dev` is the device of a disk file system. */

@@ -18,9 +18,18 @@
  * that ended without it are taken back when the table needs room (the
  * scheduler says which threads are gone), and one client holds at most
  * SP_THREADS_PER_CLIENT of them.
+ *
+ * A client's process ends when the client exits or faults (the booter
+ * calls client_gone) or asks for it (rk_proc_exit, the client's exit):
+ * its lwps are ordered out (hyp_lwpexit, so those blocked in NetBSD wake
+ * with EINTR), the lwps of its threads not in a call now and its first
+ * lwp are released, and each lwp in a call is released by its own thread
+ * when the call returns; NetBSD closes the descriptors and frees the
+ * process with its last lwp. The client's next call makes a new process.
  */
 #include "r2c.h"
 #include "r2c/netbsd.h"
+#include "r2c/rkproc.h"
 #include "rump_api.h"
 #include "../../lib/rumpuser/rumpuser_int.h"
 
@@ -30,14 +39,19 @@
 #define SP_CALLS_MAX	32	/* calls one client may have in rk at once, at most */
 
 struct sp_proc {
-	struct r2c_mutex setup;	/* only while the process is made */
+	struct r2c_mutex setup;	/* while the process or an lwp of it is made, or it ends */
 	int pid;		/* 0: none yet */
 	struct lwp *main;	/* the process's first lwp, never used for calls */
 };
 
+/* An entry's state: its lwp is idle, in a call of its thread, or in a
+ * call while its process ended (that thread releases it afterwards). */
+enum { SP_IDLE, SP_IN_CALL, SP_ENDED };
+
 struct sp_thread {
 	word_t token, tid;	/* token 0: free */
 	struct lwp *lwp;
+	_Atomic int state;
 };
 
 static struct sp_proc procs[CINFO_CLIENTS];
@@ -46,6 +60,7 @@ static int calls_max;		/* per client: its share of rk's stacks */
 static struct sp_thread threads[SP_THREADS];
 static struct r2c_mutex table;
 static bool serving;
+
 
 static long client_index(word_t token)
 {
@@ -74,19 +89,40 @@ static struct sp_thread *find(word_t token, word_t tid)
 	return NULL;
 }
 
-/* The client's process, made from pid 1 on its first call. The calling
- * thread has no curlwp: hyp_schedule lends it a temporary lwp of pid 1. */
+/* The new process of client ci, its only lwp current, takes the client's
+ * credentials from the composition (NetBSD's own calls, integer arguments
+ * only): no supplementary groups, its gid, then its uid, after which an
+ * unprivileged process cannot change them back. */
+static int set_credentials(long ci)
+{
+	const struct cinfo_client *c = &r2c_env->clients[ci];
+	uint64_t groups[2] = { 0, 0 }, gid[1] = { c->gid }, uid[1] = { c->uid };
+	long rv[2];
+	int err = rumpuser_hyp->hyp_syscall(NB_SYS_setgroups, groups, rv);
+	if (!err)
+		err = rumpuser_hyp->hyp_syscall(NB_SYS_setgid, gid, rv);
+	if (!err)
+		err = rumpuser_hyp->hyp_syscall(NB_SYS_setuid, uid, rv);
+	return err;
+}
+
+/* The client's process, made from pid 1 on its first call, with the
+ * client's credentials; p->setup is held. The calling thread has no
+ * curlwp: hyp_schedule lends it a temporary lwp of pid 1. */
 static int make_proc(long ci)
 {
 	struct sp_proc *p = &procs[ci];
 	int err = 0;
-	r2c_mutex_lock(&p->setup);
 	if (!p->pid) {
 		*rk_ctx() = (struct rk_thread_ctx){ 0 };
 		rumpuser_hyp->hyp_schedule();
 		err = rumpuser_hyp->hyp_lwproc_rfork((void *)r2c_env->clients[ci].token, RK_RFFD_CLEAR,
 						     r2c_env->clients[ci].name);
-		if (!err) {
+		if (!err && (err = set_credentials(ci))) {
+			r2c_printf("rk: client %s: cannot take uid %lu, gid %lu (error %d)\n",
+				   r2c_env->clients[ci].name, r2c_env->clients[ci].uid, r2c_env->clients[ci].gid, err);
+			rumpuser_hyp->hyp_lwproc_release();	/* never a process with pid 1's root */
+		} else if (!err) {
 			p->main = rumpuser_hyp->hyp_lwproc_curlwp();
 			p->pid = rumpuser_hyp->hyp_getpid();
 			rumpuser_hyp->hyp_lwproc_switch(NULL);
@@ -94,7 +130,6 @@ static int make_proc(long ci)
 		rumpuser_hyp->hyp_unschedule();
 		*rk_ctx() = (struct rk_thread_ctx){ 0 };
 	}
-	r2c_mutex_unlock(&p->setup);
 	return err;
 }
 
@@ -112,14 +147,17 @@ static void release_lwp(struct lwp *l)
  * so (of one client, or of all with token 0); returns how many. */
 static int reclaim_gone(word_t only_token)
 {
-	static struct sp_thread seen[SP_THREADS];	/* under `reclaiming` */
+	static struct { word_t token, tid; struct lwp *lwp; } seen[SP_THREADS];	/* under `reclaiming` */
 	static struct r2c_mutex reclaiming;
 	int n = 0, back = 0;
 	r2c_mutex_lock(&reclaiming);
 	r2c_mutex_lock(&table);
 	for (word_t s = 0; s < SP_THREADS; s++)
-		if (threads[s].token && (!only_token || threads[s].token == only_token))
-			seen[n++] = threads[s];
+		if (threads[s].token && (!only_token || threads[s].token == only_token)) {
+			seen[n].token = threads[s].token;
+			seen[n].tid = threads[s].tid;
+			seen[n++].lwp = threads[s].lwp;
+		}
 	r2c_mutex_unlock(&table);
 	for (int i = 0; i < n; i++) {
 		if (r2c_thd_alive(seen[i].tid) != 0)
@@ -146,16 +184,44 @@ static int held_by(word_t token)
 	return n;
 }
 
-/* The calling thread's lwp, made on its first call. */
-static int thread_lwp(word_t token, word_t tid, struct lwp **lp)
+static int new_thread_lwp(word_t token, word_t tid, struct sp_thread **tp);
+
+/* The calling thread's entry, its lwp made on its first call, marked in a
+ * call (thread_idle() after it). */
+static int thread_lwp(word_t token, word_t tid, struct sp_thread **tp)
 {
 	r2c_mutex_lock(&table);
 	struct sp_thread *t = find(token, tid);
+	if (t)
+		atomic_store_explicit(&t->state, SP_IN_CALL, memory_order_relaxed);
 	r2c_mutex_unlock(&table);
 	if (t) {
-		*lp = t->lwp;
+		*tp = t;
 		return 0;
 	}
+	return new_thread_lwp(token, tid, tp);
+}
+
+/* The calling thread's call is over: if its process ended meanwhile, the
+ * lwp is the thread's to give back. */
+static void thread_idle(struct sp_thread *t)
+{
+	int busy = SP_IN_CALL;
+	if (atomic_compare_exchange_strong(&t->state, &busy, SP_IDLE))
+		return;
+	r2c_mutex_lock(&table);
+	struct lwp *l = t->lwp;
+	t->token = t->tid = 0;	/* lwp stays set: a tombstone for the probe */
+	atomic_store(&t->state, SP_IDLE);
+	r2c_mutex_unlock(&table);
+	release_lwp(l);
+}
+
+/* A new lwp of the client's process (made first if need be) for the
+ * calling thread, entered in the table in a call. The client's setup lock
+ * is held throughout, so its process cannot end in between. */
+static int new_thread_lwp(word_t token, word_t tid, struct sp_thread **tp)
+{
 	long ci = client_index(token);
 	if (ci < 0)
 		return EPERM;
@@ -164,9 +230,13 @@ static int thread_lwp(word_t token, word_t tid, struct lwp **lp)
 	r2c_mutex_unlock(&table);
 	if (mine >= SP_THREADS_PER_CLIENT && !reclaim_gone(token))
 		return EAGAIN;
+	struct sp_proc *p = &procs[ci];
+	r2c_mutex_lock(&p->setup);
 	int err = make_proc(ci);
-	if (err)
+	if (err) {
+		r2c_mutex_unlock(&p->setup);
 		return err;
+	}
 	*rk_ctx() = (struct rk_thread_ctx){ 0 };
 	rumpuser_hyp->hyp_schedule();
 	err = rumpuser_hyp->hyp_lwproc_newlwp(procs[ci].pid);
@@ -175,25 +245,86 @@ static int thread_lwp(word_t token, word_t tid, struct lwp **lp)
 		rumpuser_hyp->hyp_lwproc_switch(NULL);
 	rumpuser_hyp->hyp_unschedule();
 	*rk_ctx() = (struct rk_thread_ctx){ 0 };
-	if (err)
+	if (err) {
+		r2c_mutex_unlock(&p->setup);
 		return err;
+	}
 
 	for (int attempt = 0; attempt < 2; attempt++) {
 		r2c_mutex_lock(&table);
 		word_t s = slot_of(token, tid);
-		for (word_t n = 0; n < SP_THREADS; n++, s = (s + 1) & (SP_THREADS - 1))
-			if (!threads[s].token) {
-				threads[s] = (struct sp_thread){ token, tid, l };
+		for (word_t n = 0; n < SP_THREADS; n++, s = (s + 1) & (SP_THREADS - 1)) {
+			struct sp_thread *t = &threads[s];
+			if (!t->token) {
+				t->token = token;
+				t->tid = tid;
+				t->lwp = l;
+				atomic_store_explicit(&t->state, SP_IN_CALL, memory_order_relaxed);
 				r2c_mutex_unlock(&table);
-				*lp = l;
+				r2c_mutex_unlock(&p->setup);
+				*tp = t;
 				return 0;
 			}
+		}
 		r2c_mutex_unlock(&table);
 		if (!reclaim_gone(0))	/* full: the lwps of threads that are gone come back */
 			break;
 	}
+	r2c_mutex_unlock(&p->setup);
 	release_lwp(l);		/* no room: give it back */
 	return EAGAIN;
+}
+
+/* End client ci's process, if it has one: from now on its calls make a
+ * new one. What NetBSD still runs for it (a call in progress) keeps its
+ * lwp, and so the process, until it returns; nothing is freed under it. */
+static int end_proc(long ci)
+{
+	struct sp_proc *p = &procs[ci];
+	word_t token = r2c_env->clients[ci].token;
+	r2c_mutex_lock(&p->setup);
+	struct lwp *main = p->main;
+	if (!p->pid) {
+		r2c_mutex_unlock(&p->setup);
+		return 0;
+	}
+	p->pid = 0;
+	p->main = NULL;
+	/* Its threads' lwps leave the table: those in a call are marked for
+	 * their threads to release, the others are released here (a few at a
+	 * time, outside the table's lock). */
+	struct lwp *idle[16];
+	int n;
+	bool ordered_out = false;
+	do {
+		n = 0;
+		r2c_mutex_lock(&table);
+		for (word_t s = 0; s < SP_THREADS && n < (int)(sizeof(idle) / sizeof(idle[0])); s++) {
+			struct sp_thread *t = &threads[s];
+			int st = SP_IN_CALL;
+			if (t->token != token || atomic_compare_exchange_strong(&t->state, &st, SP_ENDED) ||
+			    st == SP_ENDED)
+				continue;
+			idle[n++] = t->lwp;
+			t->token = t->tid = 0;	/* lwp stays set: a tombstone for the probe */
+		}
+		r2c_mutex_unlock(&table);
+		if (!ordered_out) {
+			/* every lwp of the process but the first is told to exit: one
+			 * asleep in NetBSD (read on a pipe, poll) wakes with EINTR */
+			*rk_ctx() = (struct rk_thread_ctx){ .lwp = main };
+			rumpuser_hyp->hyp_schedule();
+			rumpuser_hyp->hyp_lwpexit();
+			rumpuser_hyp->hyp_unschedule();
+			*rk_ctx() = (struct rk_thread_ctx){ 0 };
+			ordered_out = true;
+		}
+		for (int i = 0; i < n; i++)
+			release_lwp(idle[i]);
+	} while (n == (int)(sizeof(idle) / sizeof(idle[0])));
+	release_lwp(main);	/* with the last lwp go the descriptors and the process */
+	r2c_mutex_unlock(&p->setup);
+	return 0;
 }
 
 /* The generic entry: a0 = NetBSD system call number, a1 = the client's
@@ -201,11 +332,13 @@ static int thread_lwp(word_t token, word_t tid, struct lwp **lp)
  * bytes (at most NB_SYSARGS_MAX slots). Answer: r0 = NetBSD errno (0 on
  * success), r1 = retval[0], r2 = retval[1]. */
 /* The calls a client may make through this entry: those the client
- * library wraps (lib/rkclient/syscall.h). NetBSD's own permission checks
- * decide who may do what with them (mount is for root clients only).
- * Calls that make no sense for a client component (fork, exec, exit:
- * see rk_proc_exit), or that act on the whole rump kernel beyond what
- * credentials guard (reboot, modctl, ktrace, ...), stay out. A number
+ * library wraps (lib/rkclient/syscall.h). A client runs with the
+ * credentials its composition gives it (unprivileged by default), so
+ * NetBSD's own checks refuse it mount, unmount and raw devices. Calls
+ * that make no sense for a client component (fork, exec; exit is rk's
+ * own, rk_proc_exit), or that act on the whole rump kernel beyond what
+ * credentials guard (reboot, modctl, settimeofday, ktrace, sysctl
+ * writes, ...), stay out. A number
  * outside the table, negative or past NetBSD's table included, is ENOSYS
  * before it reaches NetBSD, whose own check is signed. */
 static bool allowed(word_t num)
@@ -274,15 +407,16 @@ static word_t call(word_t num, word_t argp, word_t len, struct r2c_inv *inv)
 		return EINVAL;
 	if (len && r2c_copyin((const void *)argp, args, len))
 		return EFAULT;
-	struct lwp *l;
-	int err = thread_lwp(inv->token, inv->tid, &l);
+	struct sp_thread *t;
+	int err = thread_lwp(inv->token, inv->tid, &t);
 	if (err)
 		return (word_t)err;
-	*rk_ctx() = (struct rk_thread_ctx){ .lwp = l };
+	*rk_ctx() = (struct rk_thread_ctx){ .lwp = t->lwp };
 	rumpuser_hyp->hyp_schedule();
 	err = num == NB_SYS_mount ? client_mount(args, retval) : rumpuser_hyp->hyp_syscall((int)num, args, retval);
 	rumpuser_hyp->hyp_unschedule();
 	*rk_ctx() = (struct rk_thread_ctx){ 0 };
+	thread_idle(t);
 	inv->r1 = (word_t)retval[0];
 	inv->r2 = (word_t)retval[1];
 	if (err < 0)	/* NetBSD's internal ERESTART (-3), EJUSTRETURN (-2), ...: not for a client */
@@ -309,6 +443,64 @@ static word_t rk_thread_done(word_t a0, word_t a1, word_t a2, word_t a3, struct 
 }
 R2C_ENTRY(rk_thread_done);
 
+/* The booter says that client a0 (its token) has exited or faulted: its
+ * process goes. No client is granted this entry. */
+static word_t client_gone(word_t token, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a1, (void)a2, (void)a3;
+	if (inv->token != CINFO_BOOTER_TOKEN)
+		return (word_t)-EPERM;
+	if (!serving || rumpuser_stopped)
+		return (word_t)-EIO;
+	long ci = client_index(token);
+	if (ci < 0)
+		return (word_t)-ENOENT;
+	return (word_t)-end_proc(ci);
+}
+R2C_ENTRY(client_gone);
+
+/* The client's exit (NetBSD's exit is not passed to NetBSD): its process
+ * goes now, its threads in a call come back (EINTR if they were waiting),
+ * and its next call gets a new process, with a new pid and no
+ * descriptors. */
+static word_t rk_proc_exit(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3;
+	if (!serving || rumpuser_stopped)
+		return EIO;
+	long ci = client_index(inv->token);
+	if (ci < 0)
+		return EPERM;
+	return (word_t)end_proc(ci);
+}
+R2C_ENTRY(rk_proc_exit);
+
+/* Figures for tests and diagnostics (any client may read them): a0 =
+ * RK_COUNT_*; a1 = a client's component id for the per-client ones. */
+static word_t rk_counts(word_t what, word_t id, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a2, (void)a3, (void)inv;
+	if (!serving)
+		return (word_t)-EIO;
+	long ci = client_index(id);
+	long n = 0;
+	switch (what) {
+	case RK_COUNT_LWPS:
+		r2c_mutex_lock(&table);
+		n = id == (word_t)-1 ? SP_THREADS - held_by(0) : ci < 0 ? -ENOENT : held_by(id);
+		r2c_mutex_unlock(&table);
+		return (word_t)n;
+	case RK_COUNT_PID:
+		return ci < 0 ? (word_t)-ENOENT : (word_t)procs[ci].pid;
+	case RK_COUNT_PROCS:
+		return (word_t)rumpns_nprocs;
+	case RK_COUNT_HEAP:
+		return (word_t)r2c_heap_in_use();
+	}
+	return (word_t)-EINVAL;
+}
+R2C_ENTRY(rk_counts);
+
 void rk_sp_init(void)
 {
 	r2c_mutex_init(&table);
@@ -324,5 +516,8 @@ void rk_sp_init(void)
 	word_t nc = r2c_env->nclients ? r2c_env->nclients : 1;
 	long share = ((long)r2c_stack_count - 16) / (long)nc;
 	calls_max = share < 4 ? 4 : share > SP_CALLS_MAX ? SP_CALLS_MAX : (int)share;
+	for (word_t i = 0; i < r2c_env->nclients; i++)
+		if (!r2c_env->clients[i].uid)
+			r2c_printf("rk: client %s runs as root (uid=0)\n", r2c_env->clients[i].name);
 	serving = true;
 }

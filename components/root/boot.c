@@ -166,7 +166,8 @@ static int export_one(void *ctx, const char *name, size_t len, uint64_t ip)
 	struct export_walk *w = ctx;
 	struct cinfo *ci = bt[w->client].info;
 	size_t plen = sizeof(R2C_EXPORT_PREFIX) - 1;
-	if (len - plen == 8 && !memcmp(name + plen, "shutdown", 8))
+	if ((len - plen == 8 && !memcmp(name + plen, "shutdown", 8)) ||
+	    (len - plen == 11 && !memcmp(name + plen, "client_gone", 11)))
 		return 0;		/* the booter's alone */
 	if (ci->nimports == CINFO_IMPORTS)
 		boot_fail(3, "%s: more than %d imported entry points", cf.comps[w->client].name, CINFO_IMPORTS);
@@ -225,6 +226,8 @@ static void connect(int client, int server)
 	struct cinfo_client *c = &si->clients[si->nclients++];
 	c->token = (word_t)client;
 	memcpy(c->name, cf.comps[client].name, sizeof(c->name));
+	c->uid = cf.comps[client].uid;
+	c->gid = cf.comps[client].gid;
 	if (!bt[server].client_shm)
 		return;
 	if (ci->nshm == CINFO_SHM)
@@ -315,18 +318,102 @@ static void host_disk(int i)
 	r2c_printf("booter: %s: host disk %d, %luK at 0x%lx\n", d->name, d->hostdisk, bytes >> 10, hd.phys);
 }
 
+/* A client is gone: its first thread has ended (r2c_main returned), unless
+ * it is a server itself (a server's first thread may end once it is
+ * ready: it serves on its clients' threads), or it faulted. Each server
+ * it uses that exports `client_gone` (rk: the client's NetBSD process
+ * ends, its descriptors close) is told so, by invoking that entry with
+ * the booter's token and the client's token as a0. A thread of mine per
+ * client does it, never the scheduler thread, so a server that hangs
+ * there holds only that thread (and the shutdown waits for it at most
+ * CINFO_SHUTDOWN_S). One pass at a time per client; an event during a
+ * pass makes one more. */
+static word_t gone_slot[COMPOSE_MAX_COMPS];	/* my SINV to each server's client_gone (0: none) */
+static struct gone {
+	_Atomic int owed;		/* passes owed, the running one included */
+	struct r2c_thread closure;
+} gone[COMPOSE_MAX_COMPS];
+static _Atomic int gone_running;	/* threads telling servers */
+
+static bool tells_anyone(int c)
+{
+	for (int u = 0; u < cf.nuses; u++)
+		if (cf.uses[u].client == c && gone_slot[cf.uses[u].server])
+			return true;
+	return false;
+}
+
+static void tell_servers(void *arg)	/* on a thread of its own */
+{
+	int c = (int)(long)arg;
+	do {
+		for (int u = 0; u < cf.nuses; u++) {
+			int s = cf.uses[u].server;
+			if (cf.uses[u].client != c || !gone_slot[s])
+				continue;
+			struct r2c_ret r;
+			while ((r = r2c_invoke(gone_slot[s], (word_t)c, 0, 0, 0)).status == INV_NO_STACK)
+				r2c_yield();	/* its stacks are all taken for a moment */
+			if (r.status || r.r0)
+				r2c_printf("booter: %s: client_gone(%s) failed (status %ld, %ld)\n", cf.comps[s].name,
+					   cf.comps[c].name, r.status, (long)r.r0);
+		}
+	} while (atomic_fetch_sub(&gone[c].owed, 1) > 1);
+	atomic_fetch_sub(&gone_running, 1);
+}
+
+/* In the scheduler thread: component c is gone, tell its servers. */
+static long client_gone(void *arg)
+{
+	int c = (int)(long)arg;
+	if (!tells_anyone(c) || atomic_fetch_add(&gone[c].owed, 1))
+		return 0;	/* nobody to tell, or a pass under way makes one more */
+	gone[c].closure = (struct r2c_thread){ tell_servers, (void *)(long)c, false };
+	struct r2c_kthread kt;
+	long e = r2c_kthread_new(&mem, ROOT_SLOT_COMP, (word_t)r2c_thread_entry, (word_t)&gone[c].closure, &kt);
+	if (e > 0 && (e = sched_adopt(&kt, -1, cf.comps[c].prio, true)))
+		r2c_kthread_free(&mem, &kt);
+	if (e < 0) {
+		atomic_store(&gone[c].owed, 0);
+		r2c_printf("booter: no thread to tell %s's servers that it is gone (%ld)\n", cf.comps[c].name, e);
+		return e;
+	}
+	atomic_fetch_add(&gone_running, 1);
+	return 0;
+}
+
+static void thread_ended(int comp, word_t tid)	/* in the scheduler thread */
+{
+	if (comp >= cf.ncomps || tid != bt[comp].main.tid)
+		return;
+	for (int u = 0; u < cf.nuses; u++)
+		if (cf.uses[u].server == comp)
+			return;		/* a server: its first thread's end is no exit */
+	client_gone((void *)(long)comp);
+}
+
+static uint64_t gone_deadline;
+
+static bool servers_told(void)
+{
+	return !atomic_load(&gone_running) || r2c_tsc() > gone_deadline;
+}
+
 /* Every component's fault handler: the kernel has reported the fault;
- * the component has failed, which the halt's status will say. The
- * faulting thread unwinds to its caller (or ends). Runs on that thread. */
+ * the component has failed, which the halt's status will say, and its
+ * servers are told it is gone. The faulting thread unwinds to its caller
+ * (or ends). Runs on that thread. */
 static word_t booter_fault(word_t vec, word_t addr, word_t ip, word_t err, struct r2c_inv *inv)
 {
 	(void)err;
 	int i = (int)inv->token;
 	if (i < 0 || i >= cf.ncomps)
 		return 0;
-	if (atomic_fetch_add(&faults[i], 1) == 0)
+	if (atomic_fetch_add(&faults[i], 1) == 0) {
 		r2c_printf("booter: component %s failed (exception %lu at address 0x%lx, ip 0x%lx, thread %lu)\n",
 			   cf.comps[i].name, vec, addr, ip, inv->tid);
+		sched_call(inv->tid, client_gone, (void *)(long)i);
+	}
 	return 0;
 }
 R2C_ENTRY(booter_fault);
@@ -387,6 +474,10 @@ static bool shutdown_over(void)
 
 static bool shut_down(void)
 {
+	gone_deadline = r2c_tsc() + CINFO_SHUTDOWN_S * bi->tsc_hz;	/* servers learn of clients gone first */
+	sched_run(servers_told, gone_deadline);
+	if (atomic_load(&gone_running))
+		r2c_printf("booter: a server has not returned from client_gone in %d s\n", CINFO_SHUTDOWN_S);
 	struct r2c_kthread kt;
 	static struct r2c_thread closure = { shutdown_all, NULL, false };
 	long e = r2c_kthread_new(&mem, ROOT_SLOT_COMP, (word_t)r2c_thread_entry, (word_t)&closure, &kt);
@@ -482,6 +573,10 @@ int boot(void)
 	}
 	for (int u = 0; u < cf.nuses; u++)
 		connect(cf.uses[u].client, cf.uses[u].server);
+	for (int i = 0; i < cf.ncomps; i++)	/* only I may say a client is gone */
+		if (r2c_comp_export(&mem, &bt[i].c, "client_gone", CINFO_BOOTER_TOKEN, &gone_slot[i]))
+			gone_slot[i] = 0;
+	sched_on_thread_end(thread_ended);
 	for (int s = 0; s < cf.nshm; s++)
 		shared_region(&cf.shm[s]);
 	for (int i = 0; i < cf.ncomps; i++) {

@@ -325,11 +325,20 @@ bool sched_thread_ready(word_t tid)
 	return !t || t->ready || t->state != S_RUNNABLE;
 }
 
+static void (*on_thread_end)(int comp, word_t tid);
+
+void sched_on_thread_end(void (*fn)(int comp, word_t tid))
+{
+	on_thread_end = fn;
+}
+
 /* t has ended: its joiner goes on, and what it held comes back. A thread
  * others still hold a capability to (a notification) cannot give its
  * frame back: its record stays, dead, and keeps it accounted for. */
 static void ended(struct sthd *t)
 {
+	int comp = t->comp;
+	word_t tid = t->kt.tid;
 	stop(t, S_DEAD);
 	t->ready = true;
 	struct sthd *j = t->joiner ? by_tid(t->joiner) : NULL;
@@ -341,6 +350,8 @@ static void ended(struct sthd *t)
 		lent = NULL;
 	if (!r2c_kthread_free(&mem, &t->kt))
 		record_free(t);
+	if (on_thread_end && comp >= 0)
+		on_thread_end(comp, tid);
 }
 
 /* Carry out what t asked for when it yielded. */

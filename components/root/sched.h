@@ -41,6 +41,10 @@ int sched_dump_stuck(bool inside_only);
 /* Did the thread say SCHED_READY, block, or end? */
 bool sched_thread_ready(word_t tid);
 bool sched_thread_ended(word_t tid);
+/* fn(comp, tid) is called in the scheduler thread each time a thread of a
+ * component ends (exits or faults): the booter learns that a component's
+ * first thread has ended. fn must not block. */
+void sched_on_thread_end(void (*fn)(int comp, word_t tid));
 /* Entry point of the `sched` handler, for the SINVs the booter grants. */
 void *sched_entry(void);
 

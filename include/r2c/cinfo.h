@@ -39,6 +39,9 @@ struct cinfo_client {
 	word_t token;		/* what its invocations carry */
 	char name[16];
 	word_t vaddr, size;	/* the buffer it shares with this server */
+	word_t uid, gid;	/* who the client is (uid=, gid= of its composition
+				 * line; 0 is root): a rump kernel makes its NetBSD
+				 * process with these credentials */
 };
 
 struct cinfo {
@@ -81,6 +84,13 @@ _Static_assert(sizeof(struct cinfo) <= CINFO_PAGES * 4096, "struct cinfo outgrew
  * unmounts its file systems). No client is granted it. */
 #define CINFO_BOOTER_TOKEN	0xB0
 #define CINFO_SHUTDOWN_S	10	/* how long the booter waits for them all */
+/* When a client component is gone (its first thread has ended, or it has
+ * faulted), the booter invokes the entry point `client_gone` of each
+ * server it uses that exports one (R2C_ENTRY(client_gone)), with this
+ * token and the client's token in a0, on a thread of the booter's own: the
+ * server lets go of what it keeps for that client (rk ends its NetBSD
+ * process). No client is granted it. Before the shutdown the booter waits
+ * for these calls, at most CINFO_SHUTDOWN_S. */
 
 /* Scheduler operations (the a0 of an invocation of sched_slot). */
 enum sched_op {

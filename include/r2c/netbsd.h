@@ -29,7 +29,7 @@
 #define NB_SYS_getpid		20	/* retval[0] = pid, retval[1] = parent's pid */
 #define NB_SYS_unmount		22	/* path, flags */
 #define NB_SYS_setuid		23
-#define NB_SYS_getuid		24
+#define NB_SYS_getuid		24	/* retval[0] = real uid, retval[1] = effective uid */
 #define NB_SYS_geteuid		25
 #define NB_SYS_recvmsg		27
 #define NB_SYS_sendmsg		28
@@ -42,12 +42,12 @@
 #define NB_SYS_dup		41
 #define NB_SYS_pipe		42	/* retval[0], retval[1] = the read and write ends */
 #define NB_SYS_getegid		43
-#define NB_SYS_getgid		47
+#define NB_SYS_getgid		47	/* retval[0] = real gid, retval[1] = effective gid */
 #define NB_SYS_ioctl		54
 #define NB_SYS_symlink		57
 #define NB_SYS_readlink		58
 #define NB_SYS_umask		60
-#define NB_SYS_setgroups	80
+#define NB_SYS_setgroups	80	/* count, const gid_t * */
 #define NB_SYS_dup2		90
 #define NB_SYS_fcntl		92
 #define NB_SYS_fsync		95
@@ -95,6 +95,7 @@
 #define NB_SYS_dup3		454
 #define NB_SYS_paccept		456
 #define NB_SYS_NSYSENT		512
+#define NB_SYS_exit		1	/* never passed to NetBSD: rk_proc_exit ends a client's process */
 
 /* open(2) and fcntl(2) */
 #define NB_O_RDONLY	0x0000

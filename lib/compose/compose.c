@@ -315,6 +315,28 @@ static int set_hostdisk(struct parser *p, struct compose_comp *d, const char *va
 	return 0;
 }
 
+/* uid=N, gid=N: a decimal NetBSD user or group id, 0 to COMPOSE_ID_MAX */
+static int read_id(struct parser *p, const char *key, const char *value, uint32_t *out)
+{
+	const char *s = value;
+	uint64_t v;
+
+	if (!read_decimal(&s, &v) || *s || v > COMPOSE_ID_MAX)
+		return fail(p, "%s=%s: expected 0 to %u (0 is root)", key, value, COMPOSE_ID_MAX);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int set_uid(struct parser *p, struct compose_comp *d, const char *value)
+{
+	return read_id(p, "uid", value, &d->uid);
+}
+
+static int set_gid(struct parser *p, struct compose_comp *d, const char *value)
+{
+	return read_id(p, "gid", value, &d->gid);
+}
+
 static int set_halt(struct parser *p, struct compose_comp *d, const char *value)
 {
 	if (strcmp(value, "yes") && strcmp(value, "no"))
@@ -338,9 +360,11 @@ static const struct component_key component_keys[] = {
 	{ "halt", set_halt },
 	{ "hostdisk", set_hostdisk },
 	{ "cpu", set_cpu },
+	{ "uid", set_uid },
+	{ "gid", set_gid },
 };
 #define NKEYS ((int)(sizeof(component_keys) / sizeof(component_keys[0])))
-#define KEY_NAMES "image, mem, prio, disk, preload, arg, halt, hostdisk, cpu"
+#define KEY_NAMES "image, mem, prio, disk, preload, arg, halt, hostdisk, cpu, uid, gid"
 #define IMAGE_KEY 0	/* the one required key */
 
 static int find_key(const char *name)
@@ -406,6 +430,10 @@ static int parse_component(struct parser *p)
 			return -1;
 	if (!(seen & (1u << IMAGE_KEY)))
 		return fail(p, "component %s: image= is required", d->name);
+	if (!(seen & (1u << find_key("uid"))))
+		d->uid = COMPOSE_UID_BASE + (uint32_t)c->ncomps;
+	if (!(seen & (1u << find_key("gid"))))
+		d->gid = d->uid;
 	if (d->hostdisk >= 0 && d->preload[0])
 		return fail(p, "component %s: preload= and hostdisk= exclude each other "
 			    "(a host disk already holds its contents)", d->name);

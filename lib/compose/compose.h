@@ -20,6 +20,8 @@
 #define COMPOSE_NAME_MAX 15	/* component and shm names */
 #define COMPOSE_VALUE_MAX 47	/* image=, preload=, arg= */
 #define COMPOSE_HOSTDISKS 8	/* hostdisk=0 .. 7 */
+#define COMPOSE_ID_MAX	2147483647u	/* uid=, gid=: NetBSD's UID_MAX and GID_MAX */
+#define COMPOSE_UID_BASE 1000u	/* default uid: COMPOSE_UID_BASE + the component's index */
 
 /* cpu=PERCENT%[/PERIOD]: a share of the CPU per period (docs/composition.md) */
 #define COMPOSE_CPU_PERIOD_US	100000	/* the period when cpu= names none */
@@ -41,6 +43,10 @@ struct compose_comp {
 	int cpu_pct;		/* its threads may run this % of each period, 1..100
 				 * (100: no limit); servers 80 by default */
 	uint32_t cpu_period_us;	/* that period */
+	uint32_t uid, gid;	/* who it is to the servers it uses (a rump kernel's
+				 * NetBSD credentials): by default an unprivileged
+				 * uid of its own, COMPOSE_UID_BASE + its index in
+				 * the file, and gid = uid; 0 is root */
 	int line;
 };
 

@@ -193,6 +193,15 @@ void r2c_free(void *p)
 	r2c_mutex_unlock(&heap_lock);
 }
 
+size_t r2c_heap_in_use(void)
+{
+	struct heap_stats st;
+	r2c_mutex_lock(&heap_lock);
+	heap_stats(&heap, &st);
+	r2c_mutex_unlock(&heap_lock);
+	return st.bytes_in_use;
+}
+
 void r2c_component_start(word_t arg)
 {
 	const struct cinfo *ci = (const struct cinfo *)arg;

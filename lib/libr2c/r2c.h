@@ -230,6 +230,7 @@ void r2c_free(void *p);
  * more); freed with the same length. */
 void *r2c_alloc_pages(size_t len, size_t align);
 void r2c_free_pages(void *p, size_t len);
+size_t r2c_heap_in_use(void);		/* bytes of the heap given out now (leak checks) */
 
 /* --- threads, through the system scheduler --------------------------------- */
 

@@ -190,3 +190,29 @@ int getgid(void) { return (int)SYS0(getgid); }
 int getegid(void) { return (int)SYS0(getegid); }
 int gettimeofday(struct nb_timeval *tv, void *tz) { return (int)SYS2(gettimeofday, tv, tz); }
 int clock_gettime(int clock, struct nb_timespec *ts) { return (int)SYS2(clock_gettime, clock, ts); }
+
+/* Credentials, exit: rk entries of their own (include/r2c/rkproc.h) */
+static word_t exit_slot, counts_slot;
+
+int rk_proc_exit(void)
+{
+	if (!exit_slot)
+		exit_slot = r2c_import("rk_proc_exit");
+	struct r2c_ret r = exit_slot ? r2c_invoke(exit_slot, 0, 0, 0, 0) : (struct r2c_ret){ .r0 = ENOSYS };
+	int e = r.status ? EIO : (int)r.r0;
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+long rk_counts(int what, long id)
+{
+	if (!counts_slot)
+		counts_slot = r2c_import("rk_counts");
+	if (!counts_slot)
+		return -ENOSYS;
+	struct r2c_ret r = r2c_invoke(counts_slot, (word_t)what, (word_t)id, 0, 0);
+	return r.status ? -EIO : (long)r.r0;
+}

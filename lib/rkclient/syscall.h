@@ -118,4 +118,16 @@ int getegid(void);
 int gettimeofday(struct nb_timeval *tv, void *tz);
 int clock_gettime(int clock, struct nb_timespec *ts);
 
+/* credentials, exit */
+#include "r2c/rkproc.h"
+/* The client's exit, as far as rk goes: its NetBSD process ends (its
+ * descriptors close, its threads waiting in rk come back with EINTR)
+ * and its next call gets a new one, with a new pid and no descriptors.
+ * 0, or -1 with errno. NetBSD's own exit (NB_SYS_exit) is refused. */
+int rk_proc_exit(void);
+/* One of rk's figures (RK_COUNT_* in r2c/rkproc.h), for tests; id is a
+ * client's component id where the figure is per client: the figure, or
+ * -errno. */
+long rk_counts(int what, long id);
+
 #endif

@@ -312,6 +312,22 @@ static void test_defaults(void)
 	      "r=%d %s", r, err);
 }
 
+/* uid=, gid=: by default 1000 + the component's index, gid = uid */
+static void test_ids(void)
+{
+	int r = parse("component a image=a.elf\ncomponent b image=b.elf\ncomponent c image=c.elf uid=0\n"
+		      "component d image=d.elf uid=2147483647 gid=5\ncomponent e image=e.elf gid=0\n"
+		      "component f image=f.elf uid=007\n");
+	CHECK("compose.uid_default", r == 0 && c.comps[0].uid == 1000 && c.comps[0].gid == 1000 &&
+	      c.comps[1].uid == 1001 && c.comps[1].gid == 1001, "r=%d %s uid %u %u", r, err, c.comps[0].uid,
+	      c.comps[1].uid);
+	CHECK("compose.uid_root", r == 0 && c.comps[2].uid == 0 && c.comps[2].gid == 0, "r=%d %s", r, err);
+	CHECK("compose.uid_gid_given", r == 0 && c.comps[3].uid == 2147483647 && c.comps[3].gid == 5,
+	      "r=%d %s", r, err);
+	CHECK("compose.gid_alone", r == 0 && c.comps[4].uid == 1004 && c.comps[4].gid == 0, "r=%d %s", r, err);
+	CHECK("compose.uid_leading_zeros", r == 0 && c.comps[5].uid == 7 && c.comps[5].gid == 7, "r=%d %s", r, err);
+}
+
 /* cpu=: a leaf has no limit, a server 80% of 100 ms, unless cpu= says */
 static void test_cpu(void)
 {
@@ -471,6 +487,14 @@ static const struct bad_case bad_cases[] = {
 	{ "prio_huge", "component a image=a prio=99999999999999999999\n",
 	  "t.comp:1: prio=99999999999999999999" },
 	{ "halt_word", "component a image=a halt=1\n", "t.comp:1: halt=1: expected yes or no" },
+	{ "uid_negative", "component a image=a uid=-1\n", "t.comp:1: uid=-1: expected 0 to 2147483647 (0 is root)" },
+	{ "uid_too_big", "component a image=a uid=2147483648\n", "t.comp:1: uid=2147483648: expected 0 to" },
+	{ "uid_huge", "component a image=a uid=99999999999999999999999\n", "t.comp:1: uid=99999999999999999999999:" },
+	{ "uid_word", "component a image=a uid=root\n", "t.comp:1: uid=root: expected 0 to" },
+	{ "uid_suffix", "component a image=a uid=1K\n", "t.comp:1: uid=1K: expected 0 to" },
+	{ "gid_hex", "component a image=a gid=0x10\n", "t.comp:1: gid=0x10: expected 0 to 2147483647 (0 is root)" },
+	{ "uid_twice", "component a image=a uid=0 uid=0\n", "t.comp:1: uid= given twice" },
+	{ "uid_empty", "component a image=a uid=\n", "t.comp:1: uid=: empty value" },
 	{ "cpu_no_percent", "component a image=a cpu=30\n",
 	  "t.comp:1: cpu=30: expected PERCENT% or PERCENT%/PERIOD (such as 30% or 30%/20ms)" },
 	{ "cpu_word", "component a image=a cpu=half\n", "t.comp:1: cpu=half: expected PERCENT%" },
@@ -556,7 +580,7 @@ static void test_mistakes(void)
 	      "err=\"%s\"", err);
 	r = parse_as("default.comp", memory, strlen(memory));
 	CHECK("compose.error.unknown_key_exact", r == -1 && !strcmp(err,
-	      "default.comp:3: unknown key \"memory\" (expected image, mem, prio, disk, preload, arg, halt, hostdisk, cpu)"),
+	      "default.comp:3: unknown key \"memory\" (expected image, mem, prio, disk, preload, arg, halt, hostdisk, cpu, uid, gid)"),
 	      "err=\"%s\"", err);
 	r = parse("component a image=a mem=1Q\n");
 	CHECK("compose.error.output_cleared", r == -1 && c.ncomps == 0 && c.nuses == 0,
@@ -832,7 +856,7 @@ static uint32_t rnd(uint32_t n)
 
 static const char *const tokens[] = {
 	" ", "\t", "\n", "\r\n", "\r", "#", "=", "component ", "uses ", "shm ", "console", "hello",
-	"ramdisk", "image=", "mem=", "prio=", "disk=", "preload=", "arg=", "halt=yes", "4G", "5G",
+	"ramdisk", "image=", "mem=", "prio=", "disk=", "preload=", "arg=", "halt=yes", "uid=", "gid=", "4G", "5G",
 	"K", "M", "g", "0", "31", "32", "512", "99999999999999999999999", "abcdefghijklmnop",
 	"uses hello hello\n", "uses console hello\n", "component x image=x.elf\n", "shm s 4K hello console\n",
 };
@@ -923,6 +947,7 @@ int main(void)
 	test_default_example();
 	test_other_examples();
 	test_defaults();
+	test_ids();
 	test_cpu();
 	test_sizes();
 	test_mistakes();

@@ -1,0 +1,19 @@
+/*
+ * What rk (components/rk/sysproxy.c) and its clients (lib/rkclient)
+ * agree on beyond NetBSD's system calls: why a separate header is that
+ * these are rk's own entries, not NetBSD's interface. rk_proc_exit ends
+ * the calling client's NetBSD process (NetBSD's exit is never passed to
+ * NetBSD); rk_counts answers figures for tests and diagnostics, each
+ * RK_COUNT_* below, in r0 (negative: -errno).
+ */
+#ifndef R2C_RKPROC_H
+#define R2C_RKPROC_H
+
+enum rk_count {
+	RK_COUNT_LWPS = 0,	/* a1 = a client's component id (-1: all): lwps rk holds for its threads */
+	RK_COUNT_PID,		/* a1 = a client's component id: its process's pid (0: none now) */
+	RK_COUNT_PROCS,		/* NetBSD's process count (nprocs) */
+	RK_COUNT_HEAP,		/* bytes of rk's heap in use (the rump kernel's memory) */
+};
+
+#endif
