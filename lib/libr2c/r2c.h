@@ -196,9 +196,21 @@ long r2c_copyoutstr(const void *src, void *invoker_dst, size_t len, size_t *done
 
 extern const struct cinfo *r2c_env;	/* NULL unless the booter started us */
 extern struct r2c_mem r2c_self_mem;	/* my budget, mapped in my own space */
-word_t r2c_self(void);			/* thread id, also inside invocations */
-word_t r2c_stack_index(void);		/* which stack of the pool I run on */
-extern word_t r2c_stack_count;		/* stacks in the pool */
+extern char *r2c_stack_area;		/* the pool (R2C_STACK_POOL) */
+extern word_t r2c_stack_shift, r2c_stack_count, r2c_stack_tid[];
+/* Which stack of the pool I run on. Inline: it is on hot paths (the rump
+ * kernel's curlwp, every mutex operation through r2c_self). */
+static inline word_t r2c_stack_index(void)
+{
+	word_t sp;
+	__asm__("mov %%rsp, %0" : "=r"(sp));
+	return (sp - (word_t)r2c_stack_area) >> r2c_stack_shift;
+}
+/* My thread id, also inside invocations (the entry stubs record it). */
+static inline word_t r2c_self(void)
+{
+	return r2c_stack_tid[r2c_stack_index()];
+}
 word_t r2c_stacks_free(void);		/* how many are free now */
 /* The invocation I serve on this stack (its token says who invoked me),
  * or NULL on a thread's own stack. */
