@@ -10,10 +10,11 @@
  * A client component is a NetBSD process with a remote vmspace
  * (hyp_lwproc_rfork from pid 1, priv = its token), made on its first
  * call. Each client thread gets an lwp of its own in that process
- * (hyp_lwproc_newlwp) on its first call, kept by (token, tid): a thread
+ * (hyp_lwproc_newlwp) on its first call, kept by (client, tid): a thread
  * blocking in the rump kernel blocks nobody else, and no lock is held
- * across a system call (the table's lock covers only lookups). The lwp
- * is bound as the invoking thread's curlwp for the call.
+ * across a system call (the table's lock covers only changes to it; a
+ * call finds its lwp without it). The lwp is bound as the invoking
+ * thread's curlwp for the call.
  * A thread gives its lwp back with rk_thread_done; the lwps of threads
  * that ended without it are taken back when the table needs room (the
  * scheduler says which threads are gone), and one client holds at most
@@ -35,10 +36,25 @@ struct sp_proc {
 	struct lwp *main;	/* the process's first lwp, never used for calls */
 };
 
+/* A thread's entry, keyed by one word so that a lookup without the lock
+ * reads it whole: KEY(client index, tid). Entries change only under
+ * `table`: an insert stores lwp, then publishes key with release order;
+ * a removal clears key and keeps lwp (a tombstone: only a slot never
+ * used, lwp NULL, ends a probe). A lookup without the lock (find_own)
+ * is for the calling thread's own entry, which nobody else changes while
+ * the thread lives and calls: only the thread itself (its first call,
+ * rk_thread_done) and reclaim_gone (threads that are gone) add or remove
+ * entries of a tid, and slots never go back to unused, so the probe that
+ * found the entry's slot at insert still reaches it. */
 struct sp_thread {
-	word_t token, tid;	/* token 0: free */
-	struct lwp *lwp;
+	_Atomic word_t key;	/* 0: free */
+	_Atomic(struct lwp *) lwp;
 };
+/* The kernel's thread ids are 32 bits (r9 at an invocation is its
+ * zero-extended tid); a larger one would not fit the key and is refused. */
+#define KEY(ci, tid)	((word_t)((ci) + 1) << 32 | (tid))
+#define KEY_TID(key)	((key) & 0xffffffffu)
+#define KEY_CLIENT(key)	((long)((key) >> 32) - 1)
 
 static struct sp_proc procs[CINFO_CLIENTS];
 static _Atomic int in_flight[CINFO_CLIENTS];	/* calls of each client inside rk now */
@@ -47,31 +63,63 @@ static struct sp_thread threads[SP_THREADS];
 static struct r2c_mutex table;
 static bool serving;
 
+/* Client index by token, for the tokens the booter gives (component ids,
+ * small numbers): one load per call instead of a scan of the client list.
+ * -1: not a client. Filled once in rk_sp_init, before serving. */
+#define TOKENS_DIRECT	256
+static int8_t client_at[TOKENS_DIRECT];
+_Static_assert(CINFO_CLIENTS <= 127, "client_at holds a client index");
+
 static long client_index(word_t token)
 {
-	for (word_t i = 0; i < r2c_env->nclients; i++)
+	if (token < TOKENS_DIRECT)
+		return client_at[token];
+	for (word_t i = 0; i < r2c_env->nclients; i++)	/* a token past the table, if ever */
 		if (r2c_env->clients[i].token == token)
 			return (long)i;
 	return -1;
 }
 
-static word_t slot_of(word_t token, word_t tid)
+static word_t slot_of(word_t key)
 {
-	return (tid * 0x9e3779b97f4a7c15ull + token) >> 56 & (SP_THREADS - 1);
+	return key * 0x9e3779b97f4a7c15ull >> 56 & (SP_THREADS - 1);
 }
 
-/* The entry for (token, tid), or NULL. Called with the table locked. */
-static struct sp_thread *find(word_t token, word_t tid)
+/* The entry for key, or NULL. Called with the table locked. */
+static struct sp_thread *find(word_t key)
 {
-	word_t s = slot_of(token, tid);
+	word_t s = slot_of(key);
 	for (word_t n = 0; n < SP_THREADS; n++, s = (s + 1) & (SP_THREADS - 1)) {
 		struct sp_thread *t = &threads[s];
-		if (t->token == token && t->tid == tid)
+		word_t k = atomic_load_explicit(&t->key, memory_order_relaxed);
+		if (k == key)
 			return t;
-		if (!t->token && !t->lwp)	/* never used: the probe ends */
+		if (!k && !atomic_load_explicit(&t->lwp, memory_order_relaxed))	/* never used: the probe ends */
 			return NULL;
 	}
 	return NULL;
+}
+
+/* The calling thread's own lwp, or NULL, without the lock (see struct
+ * sp_thread for why that is safe). */
+static inline struct lwp *find_own(word_t key)
+{
+	word_t s = slot_of(key);
+	for (word_t n = 0; n < SP_THREADS; n++, s = (s + 1) & (SP_THREADS - 1)) {
+		struct sp_thread *t = &threads[s];
+		word_t k = atomic_load_explicit(&t->key, memory_order_acquire);
+		if (k == key)
+			return atomic_load_explicit(&t->lwp, memory_order_relaxed);
+		if (!k && !atomic_load_explicit(&t->lwp, memory_order_relaxed))
+			return NULL;
+	}
+	return NULL;
+}
+
+/* Free an entry (the table locked): the lwp stays, a tombstone for the probe. */
+static void clear(struct sp_thread *t)
+{
+	atomic_store_explicit(&t->key, 0, memory_order_relaxed);
 }
 
 /* The client's process, made from pid 1 on its first call. The calling
@@ -109,25 +157,29 @@ static void release_lwp(struct lwp *l)
 }
 
 /* Take back the lwps of client threads that have ended without saying
- * so (of one client, or of all with token 0); returns how many. */
-static int reclaim_gone(word_t only_token)
+ * so (of client ci, or of all with -1); returns how many. */
+static int reclaim_gone(long only_ci)
 {
-	static struct sp_thread seen[SP_THREADS];	/* under `reclaiming` */
+	static struct { word_t key; struct lwp *lwp; } seen[SP_THREADS];	/* under `reclaiming` */
 	static struct r2c_mutex reclaiming;
 	int n = 0, back = 0;
 	r2c_mutex_lock(&reclaiming);
 	r2c_mutex_lock(&table);
-	for (word_t s = 0; s < SP_THREADS; s++)
-		if (threads[s].token && (!only_token || threads[s].token == only_token))
-			seen[n++] = threads[s];
+	for (word_t s = 0; s < SP_THREADS; s++) {
+		word_t k = atomic_load_explicit(&threads[s].key, memory_order_relaxed);
+		if (k && (only_ci < 0 || KEY_CLIENT(k) == only_ci)) {
+			seen[n].key = k;
+			seen[n++].lwp = atomic_load_explicit(&threads[s].lwp, memory_order_relaxed);
+		}
+	}
 	r2c_mutex_unlock(&table);
 	for (int i = 0; i < n; i++) {
-		if (r2c_thd_alive(seen[i].tid) != 0)
+		if (r2c_thd_alive(KEY_TID(seen[i].key)) != 0)
 			continue;
 		r2c_mutex_lock(&table);
-		struct sp_thread *t = find(seen[i].token, seen[i].tid);
+		struct sp_thread *t = find(seen[i].key);
 		if (t)
-			t->token = t->tid = 0;	/* lwp stays set: a tombstone for the probe */
+			clear(t);
 		r2c_mutex_unlock(&table);
 		if (t) {
 			release_lwp(seen[i].lwp);
@@ -138,31 +190,25 @@ static int reclaim_gone(word_t only_token)
 	return back;
 }
 
-static int held_by(word_t token)
+static int held_by(long ci)
 {
 	int n = 0;
-	for (word_t s = 0; s < SP_THREADS; s++)
-		n += threads[s].token == token;
+	for (word_t s = 0; s < SP_THREADS; s++) {
+		word_t k = atomic_load_explicit(&threads[s].key, memory_order_relaxed);
+		n += k && KEY_CLIENT(k) == ci;
+	}
 	return n;
 }
 
-/* The calling thread's lwp, made on its first call. */
-static int thread_lwp(word_t token, word_t tid, struct lwp **lp)
+/* The calling thread's lwp, made on its first call (key = KEY(ci, tid)):
+ * what call() does when find_own finds none. Out of line, so that the
+ * call path stays small. */
+static __attribute__((noinline)) int thread_lwp(long ci, word_t key, struct lwp **lp)
 {
 	r2c_mutex_lock(&table);
-	struct sp_thread *t = find(token, tid);
+	int mine = held_by(ci);
 	r2c_mutex_unlock(&table);
-	if (t) {
-		*lp = t->lwp;
-		return 0;
-	}
-	long ci = client_index(token);
-	if (ci < 0)
-		return EPERM;
-	r2c_mutex_lock(&table);
-	int mine = held_by(token);
-	r2c_mutex_unlock(&table);
-	if (mine >= SP_THREADS_PER_CLIENT && !reclaim_gone(token))
+	if (mine >= SP_THREADS_PER_CLIENT && !reclaim_gone(ci))
 		return EAGAIN;
 	int err = make_proc(ci);
 	if (err)
@@ -180,16 +226,18 @@ static int thread_lwp(word_t token, word_t tid, struct lwp **lp)
 
 	for (int attempt = 0; attempt < 2; attempt++) {
 		r2c_mutex_lock(&table);
-		word_t s = slot_of(token, tid);
+		word_t s = slot_of(key);
 		for (word_t n = 0; n < SP_THREADS; n++, s = (s + 1) & (SP_THREADS - 1))
-			if (!threads[s].token) {
-				threads[s] = (struct sp_thread){ token, tid, l };
+			if (!atomic_load_explicit(&threads[s].key, memory_order_relaxed)) {
+				/* lwp first, then the key that makes the entry visible */
+				atomic_store_explicit(&threads[s].lwp, l, memory_order_relaxed);
+				atomic_store_explicit(&threads[s].key, key, memory_order_release);
 				r2c_mutex_unlock(&table);
 				*lp = l;
 				return 0;
 			}
 		r2c_mutex_unlock(&table);
-		if (!reclaim_gone(0))	/* full: the lwps of threads that are gone come back */
+		if (!reclaim_gone(-1))	/* full: the lwps of threads that are gone come back */
 			break;
 	}
 	release_lwp(l);		/* no room: give it back */
@@ -241,12 +289,12 @@ static bool allowed(word_t num)
 	return false;
 }
 
-static word_t call(word_t num, word_t argp, word_t len, struct r2c_inv *inv);
+static word_t call(word_t num, word_t argp, word_t len, long ci, struct r2c_inv *inv);
 
 static word_t rk_syscall(word_t num, word_t argp, word_t len, word_t a3, struct r2c_inv *inv)
 {
 	(void)a3;
-	inv->r1 = inv->r2 = 0;
+	/* inv->r1, r2 start at 0 (the entry stub clears them) */
 	if (!serving || rumpuser_stopped)
 		return EIO;
 	if (!allowed(num))
@@ -260,13 +308,13 @@ static word_t rk_syscall(word_t num, word_t argp, word_t len, word_t a3, struct 
 		atomic_fetch_sub(&in_flight[ci], 1);
 		return EAGAIN;
 	}
-	word_t r = call(num, argp, len, inv);
+	word_t r = call(num, argp, len, ci, inv);
 	atomic_fetch_sub(&in_flight[ci], 1);
 	return r;
 }
 R2C_ENTRY(rk_syscall);
 
-static word_t call(word_t num, word_t argp, word_t len, struct r2c_inv *inv)
+static word_t call(word_t num, word_t argp, word_t len, long ci, struct r2c_inv *inv)
 {
 	uint64_t args[NB_SYSARGS_MAX] = { 0 };
 	long retval[2] = { 0, 0 };
@@ -274,15 +322,18 @@ static word_t call(word_t num, word_t argp, word_t len, struct r2c_inv *inv)
 		return EINVAL;
 	if (len && r2c_copyin((const void *)argp, args, len))
 		return EFAULT;
-	struct lwp *l;
-	int err = thread_lwp(inv->token, inv->tid, &l);
-	if (err)
+	if (inv->tid >> 32)	/* see KEY */
+		return EINVAL;
+	word_t key = KEY(ci, inv->tid);
+	struct lwp *l = find_own(key);
+	int err;
+	if (__builtin_expect(!l, 0) && (err = thread_lwp(ci, key, &l)))
 		return (word_t)err;
-	*rk_ctx() = (struct rk_thread_ctx){ .lwp = l };
+	rk_ctx_bind(l);
 	rumpuser_hyp->hyp_schedule();
 	err = num == NB_SYS_mount ? client_mount(args, retval) : rumpuser_hyp->hyp_syscall((int)num, args, retval);
 	rumpuser_hyp->hyp_unschedule();
-	*rk_ctx() = (struct rk_thread_ctx){ 0 };
+	rk_ctx_bind(NULL);
 	inv->r1 = (word_t)retval[0];
 	inv->r2 = (word_t)retval[1];
 	if (err < 0)	/* NetBSD's internal ERESTART (-3), EJUSTRETURN (-2), ...: not for a client */
@@ -297,11 +348,14 @@ static word_t rk_thread_done(word_t a0, word_t a1, word_t a2, word_t a3, struct 
 	(void)a0, (void)a1, (void)a2, (void)a3;
 	if (!serving || rumpuser_stopped)
 		return EIO;
+	long ci = client_index(inv->token);
+	if (ci < 0 || inv->tid >> 32)
+		return 0;	/* it can have no lwp */
 	r2c_mutex_lock(&table);
-	struct sp_thread *t = find(inv->token, inv->tid);
-	struct lwp *l = t ? t->lwp : NULL;
+	struct sp_thread *t = find(KEY(ci, inv->tid));
+	struct lwp *l = t ? atomic_load_explicit(&t->lwp, memory_order_relaxed) : NULL;
 	if (t)
-		t->token = t->tid = 0;	/* lwp stays set: a tombstone for the probe */
+		clear(t);
 	r2c_mutex_unlock(&table);
 	if (l)
 		release_lwp(l);
@@ -311,6 +365,11 @@ R2C_ENTRY(rk_thread_done);
 
 void rk_sp_init(void)
 {
+	for (word_t t = 0; t < TOKENS_DIRECT; t++)
+		client_at[t] = -1;
+	for (word_t i = 0; i < r2c_env->nclients; i++)
+		if (r2c_env->clients[i].token < TOKENS_DIRECT)
+			client_at[r2c_env->clients[i].token] = (int8_t)i;
 	r2c_mutex_init(&table);
 	for (word_t i = 0; i < CINFO_CLIENTS; i++)
 		r2c_mutex_init(&procs[i].setup);
