@@ -289,14 +289,14 @@ static bool allowed(word_t num)
 	return false;
 }
 
-static word_t call(word_t num, word_t argp, word_t len, long ci, struct r2c_inv *inv);
+static word_t call(word_t num, word_t nregs, word_t a1, word_t a2, word_t a3, long ci, struct r2c_inv *inv);
 
-static word_t rk_syscall(word_t num, word_t argp, word_t len, word_t a3, struct r2c_inv *inv)
+static word_t rk_syscall(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
 {
-	(void)a3;
 	/* inv->r1, r2 start at 0 (the entry stub clears them) */
 	if (!serving || rumpuser_stopped)
 		return EIO;
+	word_t num = (uint32_t)a0;	/* a negative number (any bits above) is not allowed */
 	if (!allowed(num))
 		return ENOSYS;
 	long ci = client_index(inv->token);
@@ -308,20 +308,32 @@ static word_t rk_syscall(word_t num, word_t argp, word_t len, word_t a3, struct 
 		atomic_fetch_sub(&in_flight[ci], 1);
 		return EAGAIN;
 	}
-	word_t r = call(num, argp, len, ci, inv);
+	word_t r = call(num, a0 >> 32, a1, a2, a3, ci, inv);
 	atomic_fetch_sub(&in_flight[ci], 1);
 	return r;
 }
 R2C_ENTRY(rk_syscall);
 
-static word_t call(word_t num, word_t argp, word_t len, long ci, struct r2c_inv *inv)
+/* The arguments: with nregs (1 to NB_SYSARGS_REGS) the first slots are
+ * a1..a3 themselves, so a small call needs no copy; otherwise a1 points
+ * to the client's block of a2 bytes. Slots the client did not give are 0,
+ * whatever NetBSD then reads. */
+static word_t call(word_t num, word_t nregs, word_t a1, word_t a2, word_t a3, long ci, struct r2c_inv *inv)
 {
 	uint64_t args[NB_SYSARGS_MAX] = { 0 };
 	long retval[2] = { 0, 0 };
-	if (len > sizeof(args) || len % 8)
-		return EINVAL;
-	if (len && r2c_copyin((const void *)argp, args, len))
-		return EFAULT;
+	if (nregs) {
+		if (nregs > NB_SYSARGS_REGS)
+			return EINVAL;
+		args[0] = a1;
+		args[1] = nregs > 1 ? a2 : 0;
+		args[2] = nregs > 2 ? a3 : 0;
+	} else {
+		if (a2 > sizeof(args) || a2 % 8)
+			return EINVAL;
+		if (a2 && r2c_copyin((const void *)a1, args, a2))
+			return EFAULT;
+	}
 	if (inv->tid >> 32)	/* see KEY */
 		return EINVAL;
 	word_t key = KEY(ci, inv->tid);

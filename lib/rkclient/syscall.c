@@ -1,6 +1,7 @@
-/* See syscall.h. The client half of rk's system-call interface: builds
- * NetBSD's argument block on the caller's stack and passes its address;
- * rk copies the block in and the rump kernel copies whatever the
+/* See syscall.h. The client half of rk's system-call interface: passes
+ * up to NB_SYSARGS_REGS arguments in the invocation's registers, or
+ * builds NetBSD's argument block on the caller's stack and passes its
+ * address (rk copies the block in); the rump kernel copies whatever the
  * arguments point to. So there is no staging buffer and no lock here:
  * each thread calls on its own, with its own lwp inside rk, and its own
  * errno (indexed by the stack it runs on, one per thread). */
@@ -23,11 +24,13 @@ int rk_sys_init(const char *server)
 	return sys_slot && done_slot ? 0 : -ENOENT;
 }
 
-int rk_syscall_block(int num, const void *block, size_t bytes, long rv[2])
+/* rk_syscall's a0 is the number (a negative one stays out of the bits
+ * above, which say how many arguments come in registers). */
+static inline int invoke(int num, uint64_t in_regs, word_t a1, word_t a2, word_t a3, long rv[2])
 {
 	if (!sys_slot)
 		return ENOSYS;
-	struct r2c_ret r = r2c_invoke(sys_slot, (word_t)num, (word_t)block, bytes, 0);
+	struct r2c_ret r = r2c_invoke(sys_slot, (uint32_t)num | in_regs, a1, a2, a3);
 	if (r.status)
 		return r.status == INV_NO_STACK ? EAGAIN : EIO;
 	rv[0] = (long)r.r1;
@@ -35,20 +38,33 @@ int rk_syscall_block(int num, const void *block, size_t bytes, long rv[2])
 	return (int)r.r0;
 }
 
+int rk_syscall_block(int num, const void *block, size_t bytes, long rv[2])
+{
+	return invoke(num, 0, (word_t)block, bytes, 0, rv);
+}
+
 long rk_syscall(int num, int nargs, ...)
 {
-	uint64_t a[NB_SYSARGS_MAX] = { 0 };
 	long rv[2];
 	va_list ap;
+	int e;
 	if (nargs < 0 || nargs > NB_SYSARGS_MAX) {
 		errno = EINVAL;
 		return -1;
 	}
 	va_start(ap, nargs);
-	for (int i = 0; i < nargs; i++)
-		a[i] = va_arg(ap, uint64_t);
+	if (nargs <= NB_SYSARGS_REGS) {	/* no block: rk copies nothing in */
+		uint64_t r[NB_SYSARGS_REGS] = { 0, 0, 0 };
+		for (int i = 0; i < nargs; i++)
+			r[i] = va_arg(ap, uint64_t);
+		e = invoke(num, nargs ? NB_SYSARGS_IN_REGS(nargs) : 0, r[0], r[1], r[2], rv);
+	} else {
+		uint64_t a[NB_SYSARGS_MAX] = { 0 };
+		for (int i = 0; i < nargs; i++)
+			a[i] = va_arg(ap, uint64_t);
+		e = invoke(num, 0, (word_t)a, (word_t)nargs * 8, 0, rv);
+	}
 	va_end(ap);
-	int e = rk_syscall_block(num, a, (size_t)nargs * 8, rv);
 	if (e) {
 		errno = e;
 		return -1;
