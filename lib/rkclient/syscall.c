@@ -5,7 +5,6 @@
  * arguments point to. So there is no staging buffer and no lock here:
  * each thread calls on its own, with its own lwp inside rk, and its own
  * errno (indexed by the stack it runs on, one per thread). */
-#include <stdarg.h>
 #include "r2c.h"
 #include "rkclient/syscall.h"
 
@@ -43,28 +42,19 @@ int rk_syscall_block(int num, const void *block, size_t bytes, long rv[2])
 	return invoke(num, 0, (word_t)block, bytes, 0, rv);
 }
 
-long rk_syscall(int num, int nargs, ...)
+long rk_syscall_args(int num, const uint64_t a[1 + NB_SYSARGS_MAX])
 {
 	long rv[2];
-	va_list ap;
+	uint64_t nargs = a[0];
 	int e;
-	if (nargs < 0 || nargs > NB_SYSARGS_MAX) {
+	if (nargs > NB_SYSARGS_MAX) {
 		errno = EINVAL;
 		return -1;
 	}
-	va_start(ap, nargs);
-	if (nargs <= NB_SYSARGS_REGS) {	/* no block: rk copies nothing in */
-		uint64_t r[NB_SYSARGS_REGS] = { 0, 0, 0 };
-		for (int i = 0; i < nargs; i++)
-			r[i] = va_arg(ap, uint64_t);
-		e = invoke(num, nargs ? NB_SYSARGS_IN_REGS(nargs) : 0, r[0], r[1], r[2], rv);
-	} else {
-		uint64_t a[NB_SYSARGS_MAX] = { 0 };
-		for (int i = 0; i < nargs; i++)
-			a[i] = va_arg(ap, uint64_t);
-		e = invoke(num, 0, (word_t)a, (word_t)nargs * 8, 0, rv);
-	}
-	va_end(ap);
+	if (nargs <= NB_SYSARGS_REGS)	/* no block: rk copies nothing in */
+		e = invoke(num, nargs ? NB_SYSARGS_IN_REGS(nargs) : 0, a[1], a[2], a[3], rv);
+	else				/* the block is the array itself */
+		e = invoke(num, 0, (word_t)&a[1], nargs * 8, 0, rv);
 	if (e) {
 		errno = e;
 		return -1;
