@@ -289,6 +289,16 @@ static bool allowed(word_t num)
 	return false;
 }
 
+/* allowed() as a bitmap, made once in rk_sp_init: the switch above is
+ * the list to read and change, this is what a call tests (a load and a
+ * bit test instead of a compare tree that grows with the list). */
+static uint64_t allowed_bits[NB_SYS_NSYSENT / 64];
+
+static inline bool allowed_call(word_t num)
+{
+	return num < NB_SYS_NSYSENT && (allowed_bits[num / 64] >> (num % 64) & 1);
+}
+
 static word_t call(word_t num, word_t nregs, word_t a1, word_t a2, word_t a3, long ci, struct r2c_inv *inv);
 
 static word_t rk_syscall(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
@@ -297,7 +307,7 @@ static word_t rk_syscall(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_
 	if (!serving || rumpuser_stopped)
 		return EIO;
 	word_t num = (uint32_t)a0;	/* a negative number (any bits above) is not allowed */
-	if (!allowed(num))
+	if (!allowed_call(num))
 		return ENOSYS;
 	long ci = client_index(inv->token);
 	if (ci < 0)
@@ -341,11 +351,12 @@ static word_t call(word_t num, word_t nregs, word_t a1, word_t a2, word_t a3, lo
 	int err;
 	if (__builtin_expect(!l, 0) && (err = thread_lwp(ci, key, &l)))
 		return (word_t)err;
-	rk_ctx_bind(l);
+	struct rk_thread_ctx *ctx = rk_ctx();	/* this stack's, for the whole call */
+	*ctx = (struct rk_thread_ctx){ .lwp = l };
 	rumpuser_hyp->hyp_schedule();
 	err = num == NB_SYS_mount ? client_mount(args, retval) : rumpuser_hyp->hyp_syscall((int)num, args, retval);
 	rumpuser_hyp->hyp_unschedule();
-	rk_ctx_bind(NULL);
+	*ctx = (struct rk_thread_ctx){ 0 };
 	inv->r1 = (word_t)retval[0];
 	inv->r2 = (word_t)retval[1];
 	if (err < 0)	/* NetBSD's internal ERESTART (-3), EJUSTRETURN (-2), ...: not for a client */
@@ -377,6 +388,9 @@ R2C_ENTRY(rk_thread_done);
 
 void rk_sp_init(void)
 {
+	for (word_t n = 0; n < NB_SYS_NSYSENT; n++)
+		if (allowed(n))
+			allowed_bits[n / 64] |= 1ull << (n % 64);
 	for (word_t t = 0; t < TOKENS_DIRECT; t++)
 		client_at[t] = -1;
 	for (word_t i = 0; i < r2c_env->nclients; i++)

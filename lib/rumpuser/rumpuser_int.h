@@ -30,13 +30,6 @@ static inline struct rk_thread_ctx *rk_ctx(void)
 	return &rk_ctxs[i];
 }
 
-/* Bind l as the calling thread's curlwp, with no error pending (NULL:
- * none, as a thread that is about to leave has). */
-static inline void rk_ctx_bind(struct lwp *l)
-{
-	*rk_ctx() = (struct rk_thread_ctx){ .lwp = l };
-}
-
 /* Give up the virtual CPU before blocking, take it back after. */
 static inline int rk_unschedule(void *interlock)
 {
