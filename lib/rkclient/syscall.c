@@ -42,7 +42,8 @@ int rk_syscall_block(int num, const void *block, size_t bytes, long rv[2])
 	return invoke(num, 0, (word_t)block, bytes, 0, rv);
 }
 
-long rk_syscall_args(int num, const uint64_t a[1 + NB_SYSARGS_MAX])
+/* rk_syscall_args, inlined into the wrappers below (see rk_syscall there) */
+static inline __attribute__((always_inline)) long syscall_args(int num, const uint64_t a[1 + NB_SYSARGS_MAX])
 {
 	long rv[2];
 	uint64_t nargs = a[0];
@@ -61,6 +62,16 @@ long rk_syscall_args(int num, const uint64_t a[1 + NB_SYSARGS_MAX])
 	}
 	return rv[0];
 }
+
+long rk_syscall_args(int num, const uint64_t a[1 + NB_SYSARGS_MAX])
+{
+	return syscall_args(num, a);
+}
+
+/* The wrappers of this file inline the call: with the number and the
+ * argument count known, what is left is the invocation and the checks. */
+#undef rk_syscall
+#define rk_syscall(num, ...) syscall_args((num), (const uint64_t[1 + NB_SYSARGS_MAX]){ __VA_ARGS__ })
 
 void rk_thread_done(void)
 {
