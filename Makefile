@@ -160,11 +160,12 @@ $(PROFILE_PLUGIN): tools/profile-plugin/r2cprof.c tools/profile-plugin/qemu_plug
 	$(HOST_CC) $(WARN) -D_GNU_SOURCE -O2 -fPIC -shared -o $@ $<
 
 # Where the instructions go: make profile COMPOSE=compose/X.comp [MARK=start[,stop]]
-# [RUN_CMDLINE=...] [TOP=n]; KTEST=1 boots the kernel test image instead
+# [RUN_CMDLINE=...] [TOP=n] [DISK=file]; KTEST=1 boots the kernel test image instead
 # (make profile KTEST=1 RUN_CMDLINE="bench accel=icount"). Always TCG -icount.
+# DISK is host disk 0, used as it is (give a copy: the guest writes to it).
 profile: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG)) $(PROFILE_PLUGIN)
 	tools/profile --plugin $(PROFILE_PLUGIN) --mem $(QEMU_MEM) $(if $(MARK),--mark $(MARK)) $(if $(TOP),--top $(TOP)) \
-		--cmdline "$(RUN_CMDLINE)" --log $(OUT)/profile.log $(OUT)/kernel.elf \
+		$(if $(DISK),--disk $(DISK)) --cmdline "$(RUN_CMDLINE)" --log $(OUT)/profile.log $(OUT)/kernel.elf \
 		$(if $(KTEST),$(KTEST_MODULES),$(MODULES) $(COMPOSE))
 
 # The host's check of FFS images the guest wrote (Debian has no FFS fsck).
@@ -187,7 +188,7 @@ $(OUT)/host/rump-posix-bench: bench/rump_posix.c include/r2c/fsbench.h
 		-Wl,--whole-archive $(foreach l,$(RK_POSIX_LIBS),$(RUMPKERNEL_POSIX)/lib/lib$(l).a) -Wl,--no-whole-archive \
 		$(RUMPKERNEL_POSIX)/lib/librumpuser.a -lpthread -ldl -lrt
 
-bench: all $(EXT2_IMG) $(OUT)/host/pipe-pingpong $(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),$(FFS_BENCH_IMG)) \
+bench: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG)) $(OUT)/host/pipe-pingpong $(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),$(FFS_BENCH_IMG)) \
 		$(if $(RUMPKERNEL_POSIX),$(OUT)/host/rump-posix-bench)
 	tools/run-bench --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf \
 		--modules "$(MODULES)" --ktest-modules "$(KTEST_MODULES)" --pipe $(OUT)/host/pipe-pingpong \

@@ -8,44 +8,57 @@
  * through the direct map (SMAP stays on: the kernel never dereferences a
  * user address). Every page is checked before a byte moves, so a refused
  * call wrote nothing; one call moves at most SELF_COPY_MAX bytes, so it
- * never holds the CPU for long (libraries loop).
+ * never holds the CPU for long (libraries loop). The check keeps each
+ * page's address in the direct map and the copy uses it, so every page
+ * is walked once (a walk is most of a small copy's cost).
  */
 #include "include/obj.h"
 
+/* Pages a range of at most SELF_COPY_MAX bytes can touch. */
+#define COPY_PAGES (SELF_COPY_MAX / PAGE_SIZE + 1)
+
 static word_t min3(word_t a, word_t b, word_t c) { return a < b ? (a < c ? a : c) : (b < c ? b : c); }
 
-/* Every page of [va, va + len) of c is there (and writable for `write`). */
-static bool range_ok(struct comp *c, word_t va, word_t len, bool write)
+/* Every page of [va, va + len) of c is there (and writable for `write`):
+ * page[i] is the kernel's address of the i-th one. */
+static bool range_ok(struct comp *c, word_t va, word_t len, bool write, char **page)
 {
 	if (len == 0)
 		return true;
 	if (va >= USER_TOP || len > USER_TOP - va)
 		return false;
 	for (word_t p = va & ~(PAGE_SIZE - 1); p < va + len; p += PAGE_SIZE)
-		if (!pgtbl_user_ptr(c, p, write))
+		if (!(*page++ = pgtbl_user_ptr(c, p, write)))
 			return false;
 	return true;
 }
 
-/* Both ranges already checked. */
-static void move(struct comp *fc, word_t from, struct comp *tc, word_t to, word_t len)
+/* Both ranges already checked: their pages from range_ok. */
+static void move(char **fp, word_t from, char **tp, word_t to, word_t len)
 {
+	word_t fo = from & (PAGE_SIZE - 1), too = to & (PAGE_SIZE - 1);	/* offsets in *fp, *tp */
 	while (len) {
-		word_t n = min3(len, PAGE_SIZE - (from & (PAGE_SIZE - 1)), PAGE_SIZE - (to & (PAGE_SIZE - 1)));
-		memmove(pgtbl_user_ptr(tc, to, true), pgtbl_user_ptr(fc, from, false), n);
-		from += n, to += n, len -= n;
+		word_t n = min3(len, PAGE_SIZE - fo, PAGE_SIZE - too);
+		memmove(*tp + too, *fp + fo, n);
+		len -= n;
+		if ((fo += n) == PAGE_SIZE)
+			fp++, fo = 0;
+		if ((too += n) == PAGE_SIZE)
+			tp++, too = 0;
 	}
 }
 
 /* Length of the string at va in c with its NUL; bound + 1 if the first
- * `bound` bytes hold none; 0 if a page it reaches is bad. */
-static word_t str_len(struct comp *c, word_t va, word_t bound)
+ * `bound` bytes hold none; 0 if a page it reaches is bad. page[] as
+ * range_ok leaves it, for the pages it read. */
+static word_t str_len(struct comp *c, word_t va, word_t bound, char **page)
 {
 	word_t n = 0;
 	while (n < bound) {
 		const char *p = pgtbl_user_ptr(c, va + n, false);
 		if (!p)
 			return 0;
+		*page++ = (char *)p - ((va + n) & (PAGE_SIZE - 1));
 		word_t chunk = PAGE_SIZE - ((va + n) & (PAGE_SIZE - 1));
 		chunk = chunk < bound - n ? chunk : bound - n;
 		for (word_t i = 0; i < chunk; i++)
@@ -66,18 +79,28 @@ long self_copy(struct thread *t, word_t op, struct regs *r)
 	bool in = op == SELF_COPY_IN || op == SELF_COPY_IN_STR;
 	struct comp *from = in ? t->inv[t->depth - 1].comp : t->comp;
 	struct comp *to = in ? t->comp : t->inv[t->depth - 1].comp;
+	bool str = op == SELF_COPY_IN_STR || op == SELF_COPY_OUT_STR;
+	if (!str && len && ((src ^ (src + len - 1)) | (dst ^ (dst + len - 1))) < PAGE_SIZE) {
+		/* one page on each side (argument blocks, most structures): two walks, no loops */
+		char *f = pgtbl_user_ptr(from, src, false), *d = pgtbl_user_ptr(to, dst, true);
+		if (!f || !d)
+			return -EFAULT;
+		memmove(d, f, len);
+		return 0;
+	}
 	long ret = 0;
-	if (op == SELF_COPY_IN_STR || op == SELF_COPY_OUT_STR) {
-		word_t n = str_len(from, src, len);
+	char *fp[COPY_PAGES], *tp[COPY_PAGES];
+	if (str) {
+		word_t n = str_len(from, src, len, fp);
 		if (n == 0)
 			return -EFAULT;
 		ret = n > len ? -ENAMETOOLONG : (long)n;
 		len = n > len ? len : n;
-	} else if (!range_ok(from, src, len, false)) {
+	} else if (!range_ok(from, src, len, false, fp)) {
 		return -EFAULT;
 	}
-	if (!range_ok(to, dst, len, true))
+	if (!range_ok(to, dst, len, true, tp))
 		return -EFAULT;
-	move(from, src, to, dst, len);
+	move(fp, src, tp, dst, len);
 	return ret;
 }

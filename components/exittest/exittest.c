@@ -231,9 +231,14 @@ static void watch_one(const char *who)
 	}
 	fmt_snprintf(what, sizeof(what), "%s_lock_held", who);
 	check(what, e == EAGAIN, "%s: errno %d after %d ms", lock, e, ms);
-	fd = open(lock, NB_O_RDONLY, 0);
-	long n = fd < 0 ? -1 : read(fd, id, sizeof(id) - 1);
-	close(fd);
+	long n = -1;	/* its id: the holder writes it just after taking the lock */
+	for (ms = 0; ms < WAIT_MS && n <= 0; ms += 10) {
+		fd = open(lock, NB_O_RDONLY, 0);
+		n = fd < 0 ? -1 : read(fd, id, sizeof(id) - 1);
+		close(fd);
+		if (n <= 0)
+			sleep_ms(10);
+	}
 	long cid = -1;
 	if (n > 0) {
 		cid = 0;

@@ -3,13 +3,15 @@
  * next door, through NetBSD's system calls (rk's generic entry
  * rk_syscall, lib/rkclient/syscall.h). arg=TYPE:DEVICE:DIR says what to
  * mount. Figures, printed as "bench:" lines for tools/run-bench: the null
- * system call round trip (app -> rk -> getpid -> back), sequential write
+ * system call round trip (app -> rk -> getpid -> back), a small call
+ * with three arguments (in registers, and in a block rk copies in),
+ * sequential write
  * of 64 MiB in 64 KiB calls ending with fsync, sequential read of it
  * back, and creating 2,000 files of 100 bytes (create, write, close).
  * Measured with the TSC; the same operations as bench/rump_posix.c runs
  * on Linux. With a fourth field ":instructions" (a boot under QEMU's
- * -icount, where the TSC ticks once per instruction) the null call and
- * one 64 KiB write and read call, in instructions.
+ * -icount, where the TSC ticks once per instruction) the null and small
+ * calls and one 64 KiB write and read call, in instructions.
  */
 #include "r2c.h"
 #include "rkclient/syscall.h"
@@ -55,19 +57,41 @@ static bool instructions(void)	/* under -icount: a TSC tick is an instruction, a
 	return !strcmp(mode, "instructions");
 }
 
-static void bench_getpid(void)
+static long null_call(void)
+{
+	return getpid();
+}
+
+/* A small call with arguments, which NetBSD refuses at once (EBADF):
+ * what passing them costs, in registers (as the library does for up to
+ * three) and in a block rk copies in from the client. */
+static long read_regs(void)
+{
+	char b[1];
+	return read(-1, b, 0);
+}
+
+static long read_block(void)
+{
+	char b[1];
+	uint64_t args[3] = { (uint64_t)-1, (uint64_t)b, 0 };
+	long rv[2];
+	return rk_syscall_block(NB_SYS_read, args, sizeof(args), rv);
+}
+
+/* what: the figure's name */
+static void bench_call(long (*call)(void), const char *what)
 {
 	uint64_t per_call[GETPID_BATCHES];
 	for (int b = 0; b < GETPID_BATCHES; b++) {
 		uint64_t t0 = r2c_tsc();
 		for (int i = 0; i < GETPID_BATCH; i++)
-			getpid();
+			call();
 		per_call[b] = ns_since(t0) / GETPID_BATCH;
 	}
 	sort(per_call, GETPID_BATCHES);
-	r2c_printf("bench: null system call app -> rk (getpid through rk_syscall) round trip: %lu %s "
-		   "(median of %d batches of %d)  [ACCEL]\n", per_call[GETPID_BATCHES / 2],
-		   instructions() ? "instructions" : "ns", GETPID_BATCHES, GETPID_BATCH);
+	r2c_printf("bench: %s round trip: %lu %s (median of %d batches of %d)  [ACCEL]\n", what,
+		   per_call[GETPID_BATCHES / 2], instructions() ? "instructions" : "ns", GETPID_BATCHES, GETPID_BATCH);
 }
 
 /* One 64 KiB call at a time, each timed: writes to a new file, then
@@ -174,7 +198,9 @@ void r2c_main(word_t arg)
 	mkdir(dir, 0755);
 	if (rk_mount_disk(type, dev, dir, 0))
 		return (void)fail("mount");
-	bench_getpid();
+	bench_call(null_call, "null system call app -> rk (getpid through rk_syscall)");
+	bench_call(read_regs, "small call app -> rk (read(-1, buf, 0), 3 arguments in registers)");
+	bench_call(read_block, "small call app -> rk (read(-1, buf, 0), 3 arguments in a block rk copies)");
 	if (instructions())
 		bench_calls();
 	else if (bench_big() == 0)

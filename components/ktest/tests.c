@@ -769,6 +769,11 @@ static void test_copy(void)
 	CHECK_EQ("copy.str_in", r2c_call(cp_x, SELF_COPY_IN_STR, mine, x, 64), (long)sizeof(hello));
 	CHECK_EQ("copy.str_in_data", r2c_call(sum_x, 0, sizeof(hello), 0, 0), (long)fnv(cbuf, sizeof(hello)));
 	CHECK_EQ("copy.str_exact_bound", r2c_call(cp_x, SELF_COPY_IN_STR, mine, x, sizeof(hello)), (long)sizeof(hello));
+	/* across a page boundary, at other offsets on the two sides */
+	memset(cbuf + 4000, 'q', 200);
+	cbuf[4200] = 0;
+	CHECK_EQ("copy.str_crosses_page", r2c_call(cp_x, SELF_COPY_IN_STR, mine + 4000, x + 4050, 512), 201);
+	CHECK_EQ("copy.str_crosses_page_data", r2c_call(sum_x, 4050, 201, 0, 0), (long)fnv(cbuf + 4000, 201));
 	r2c_call(buf_x, 1, 0, 0, 0);
 	memset(cbuf, 'x', 100);
 	CHECK_EQ("copy.str_no_nul", r2c_call(cp_x, SELF_COPY_IN_STR, mine, x, 50), -ENAMETOOLONG);
@@ -1173,7 +1178,7 @@ static void test_fuzz(void)
 		  fuzz_before[firstbad] >> 32, fuzz_before[firstbad] & 0xFFFFFFFF);
 }
 
-#define KTEST_CHECKS 269
+#define KTEST_CHECKS 271
 
 int run_tests(void)
 {

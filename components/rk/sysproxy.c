@@ -10,10 +10,11 @@
  * A client component is a NetBSD process with a remote vmspace
  * (hyp_lwproc_rfork from pid 1, priv = its token), made on its first
  * call. Each client thread gets an lwp of its own in that process
- * (hyp_lwproc_newlwp) on its first call, kept by (token, tid): a thread
+ * (hyp_lwproc_newlwp) on its first call, kept by (client, tid): a thread
  * blocking in the rump kernel blocks nobody else, and no lock is held
- * across a system call (the table's lock covers only lookups). The lwp
- * is bound as the invoking thread's curlwp for the call.
+ * across a system call (the table's lock covers only changes to it; a
+ * call finds its lwp without it). The lwp is bound as the invoking
+ * thread's curlwp for the call.
  * A thread gives its lwp back with rk_thread_done; the lwps of threads
  * that ended without it are taken back when the table needs room (the
  * scheduler says which threads are gone), and one client holds at most
@@ -44,15 +45,32 @@ struct sp_proc {
 	struct lwp *main;	/* the process's first lwp, never used for calls */
 };
 
-/* An entry's state: its lwp is idle, in a call of its thread, or in a
- * call while its process ended (that thread releases it afterwards). */
-enum { SP_IDLE, SP_IN_CALL, SP_ENDED };
-
+/* A thread's entry: one word, so that a lookup without the lock reads it
+ * whole and one compare-and-swap changes it, holding KEY(client index,
+ * tid) and the state of its lwp: idle, in a call of its thread, or in a
+ * call while its process ended (that thread then releases the lwp). An
+ * insert (under `table`) stores lwp, then publishes the word with
+ * release order; a removal sets the word to 0 and keeps lwp (a tombstone:
+ * only a slot never used, lwp NULL, ends a probe), so the probe that found
+ * a slot at insert still reaches it. The calling thread finds its own
+ * entry without the lock (enter_own) and takes it from idle to in a call
+ * by compare-and-swap of the whole word; removals of entries of live
+ * threads (end_proc, rk_thread_done) swap from idle to 0 the same way, so
+ * exactly one side wins and no lwp is released under a running call. */
 struct sp_thread {
-	word_t token, tid;	/* token 0: free */
-	struct lwp *lwp;
-	_Atomic int state;
+	_Atomic word_t word;	/* 0: free */
+	_Atomic(struct lwp *) lwp;
 };
+enum { SP_IDLE, SP_IN_CALL, SP_ENDED };
+/* The kernel's thread ids are 32 bits (r9 at an invocation is its
+ * zero-extended tid); a larger one would not fit the key and is refused. */
+#define KEY(ci, tid)		((word_t)((ci) + 1) << 32 | (tid))
+#define KEY_TID(key)		((key) & 0xffffffffu)
+#define KEY_CLIENT(key)		((long)((key) >> 32) - 1)
+#define ENTRY(key, state)	((key) | (word_t)(state) << 40)
+#define ENTRY_KEY(w)		((w) & ~(3ull << 40))
+#define ENTRY_STATE(w)		((int)((w) >> 40 & 3))
+_Static_assert(CINFO_CLIENTS < 255, "a client index + 1 fits KEY's 8 bits below the state");
 
 static struct sp_proc procs[CINFO_CLIENTS];
 static _Atomic int in_flight[CINFO_CLIENTS];	/* calls of each client inside rk now */
@@ -61,32 +79,71 @@ static struct sp_thread threads[SP_THREADS];
 static struct r2c_mutex table;
 static bool serving;
 
+/* Client index by token, for the tokens the booter gives (component ids,
+ * small numbers): one load per call instead of a scan of the client list.
+ * -1: not a client. Filled once in rk_sp_init, before serving. */
+#define TOKENS_DIRECT	256
+static int8_t client_at[TOKENS_DIRECT];
+_Static_assert(CINFO_CLIENTS <= 127, "client_at holds a client index");
 
 static long client_index(word_t token)
 {
-	for (word_t i = 0; i < r2c_env->nclients; i++)
+	if (token < TOKENS_DIRECT)
+		return client_at[token];
+	for (word_t i = 0; i < r2c_env->nclients; i++)	/* a token past the table, if ever */
 		if (r2c_env->clients[i].token == token)
 			return (long)i;
 	return -1;
 }
 
-static word_t slot_of(word_t token, word_t tid)
+static word_t slot_of(word_t key)
 {
-	return (tid * 0x9e3779b97f4a7c15ull + token) >> 56 & (SP_THREADS - 1);
+	return key * 0x9e3779b97f4a7c15ull >> 56 & (SP_THREADS - 1);
 }
 
-/* The entry for (token, tid), or NULL. Called with the table locked. */
-static struct sp_thread *find(word_t token, word_t tid)
+/* The entry for key, or NULL. Called with the table locked. */
+static struct sp_thread *find(word_t key)
 {
-	word_t s = slot_of(token, tid);
+	word_t s = slot_of(key);
 	for (word_t n = 0; n < SP_THREADS; n++, s = (s + 1) & (SP_THREADS - 1)) {
 		struct sp_thread *t = &threads[s];
-		if (t->token == token && t->tid == tid)
+		word_t w = atomic_load_explicit(&t->word, memory_order_relaxed);
+		if (w && ENTRY_KEY(w) == key)
 			return t;
-		if (!t->token && !t->lwp)	/* never used: the probe ends */
+		if (!w && !atomic_load_explicit(&t->lwp, memory_order_relaxed))	/* never used: the probe ends */
 			return NULL;
 	}
 	return NULL;
+}
+
+/* The calling thread's own entry, taken from idle to in a call, or NULL
+ * (none, or not idle: the slow path sorts it out), without the lock (see
+ * struct sp_thread for why that is safe). */
+static inline struct sp_thread *enter_own(word_t key)
+{
+	word_t s = slot_of(key);
+	for (word_t n = 0; n < SP_THREADS; n++, s = (s + 1) & (SP_THREADS - 1)) {
+		struct sp_thread *t = &threads[s];
+		word_t w = atomic_load_explicit(&t->word, memory_order_acquire);
+		if (w && ENTRY_KEY(w) == key) {
+			word_t idle = ENTRY(key, SP_IDLE);
+			return atomic_compare_exchange_strong_explicit(&t->word, &idle, ENTRY(key, SP_IN_CALL),
+								       memory_order_acquire, memory_order_relaxed) ? t : NULL;
+		}
+		if (!w && !atomic_load_explicit(&t->lwp, memory_order_relaxed))
+			return NULL;
+	}
+	return NULL;
+}
+
+/* Remove an idle entry: its lwp, or NULL if it was not idle (its thread is
+ * in a call, or the entry went meanwhile). */
+static struct lwp *take_idle(struct sp_thread *t, word_t key)
+{
+	word_t idle = ENTRY(key, SP_IDLE);
+	if (!atomic_compare_exchange_strong(&t->word, &idle, 0))
+		return NULL;
+	return atomic_load_explicit(&t->lwp, memory_order_relaxed);
 }
 
 /* The new process of client ci, its only lwp current, takes the client's
@@ -144,31 +201,29 @@ static void release_lwp(struct lwp *l)
 }
 
 /* Take back the lwps of client threads that have ended without saying
- * so (of one client, or of all with token 0); returns how many. */
-static int reclaim_gone(word_t only_token)
+ * so (of client ci, or of all with -1); returns how many. */
+static int reclaim_gone(long only_ci)
 {
-	static struct { word_t token, tid; struct lwp *lwp; } seen[SP_THREADS];	/* under `reclaiming` */
+	static word_t seen[SP_THREADS];	/* under `reclaiming` */
 	static struct r2c_mutex reclaiming;
 	int n = 0, back = 0;
 	r2c_mutex_lock(&reclaiming);
 	r2c_mutex_lock(&table);
-	for (word_t s = 0; s < SP_THREADS; s++)
-		if (threads[s].token && (!only_token || threads[s].token == only_token)) {
-			seen[n].token = threads[s].token;
-			seen[n].tid = threads[s].tid;
-			seen[n++].lwp = threads[s].lwp;
-		}
+	for (word_t s = 0; s < SP_THREADS; s++) {
+		word_t k = ENTRY_KEY(atomic_load_explicit(&threads[s].word, memory_order_relaxed));
+		if (k && (only_ci < 0 || KEY_CLIENT(k) == only_ci))
+			seen[n++] = k;
+	}
 	r2c_mutex_unlock(&table);
 	for (int i = 0; i < n; i++) {
-		if (r2c_thd_alive(seen[i].tid) != 0)
+		if (r2c_thd_alive(KEY_TID(seen[i])) != 0)
 			continue;
 		r2c_mutex_lock(&table);
-		struct sp_thread *t = find(seen[i].token, seen[i].tid);
-		if (t)
-			t->token = t->tid = 0;	/* lwp stays set: a tombstone for the probe */
+		struct sp_thread *t = find(seen[i]);
+		struct lwp *l = t ? take_idle(t, seen[i]) : NULL;
 		r2c_mutex_unlock(&table);
-		if (t) {
-			release_lwp(seen[i].lwp);
+		if (l) {
+			release_lwp(l);
 			back++;
 		}
 	}
@@ -176,43 +231,49 @@ static int reclaim_gone(word_t only_token)
 	return back;
 }
 
-static int held_by(word_t token)
+/* Entries of client ci (-1: of all clients). */
+static int held_by(long ci)
 {
 	int n = 0;
-	for (word_t s = 0; s < SP_THREADS; s++)
-		n += threads[s].token == token;
+	for (word_t s = 0; s < SP_THREADS; s++) {
+		word_t k = ENTRY_KEY(atomic_load_explicit(&threads[s].word, memory_order_relaxed));
+		n += k && (ci < 0 || KEY_CLIENT(k) == ci);
+	}
 	return n;
 }
 
-static int new_thread_lwp(word_t token, word_t tid, struct sp_thread **tp);
+static int new_thread_lwp(long ci, word_t key, struct sp_thread **tp);
 
-/* The calling thread's entry, its lwp made on its first call, marked in a
- * call (thread_idle() after it). */
-static int thread_lwp(word_t token, word_t tid, struct sp_thread **tp)
+/* The calling thread's entry in a call when enter_own found none: its lwp
+ * made on its first call (key = KEY(ci, tid)). Out of line, so that the
+ * call path stays small. */
+static __attribute__((noinline)) int thread_lwp(long ci, word_t key, struct sp_thread **tp)
 {
 	r2c_mutex_lock(&table);
-	struct sp_thread *t = find(token, tid);
-	if (t)
-		atomic_store_explicit(&t->state, SP_IN_CALL, memory_order_relaxed);
+	struct sp_thread *t = find(key);
+	word_t idle = ENTRY(key, SP_IDLE);
+	bool mine = t && atomic_compare_exchange_strong(&t->word, &idle, ENTRY(key, SP_IN_CALL));
 	r2c_mutex_unlock(&table);
-	if (t) {
+	if (mine) {
 		*tp = t;
 		return 0;
 	}
-	return new_thread_lwp(token, tid, tp);
+	if (t)		/* in a call already: not a thread's own call */
+		return EAGAIN;
+	return new_thread_lwp(ci, key, tp);
 }
 
 /* The calling thread's call is over: if its process ended meanwhile, the
  * lwp is the thread's to give back. */
-static void thread_idle(struct sp_thread *t)
+static inline void thread_idle(struct sp_thread *t, word_t key)
 {
-	int busy = SP_IN_CALL;
-	if (atomic_compare_exchange_strong(&t->state, &busy, SP_IDLE))
+	word_t busy = ENTRY(key, SP_IN_CALL);
+	if (atomic_compare_exchange_strong_explicit(&t->word, &busy, ENTRY(key, SP_IDLE), memory_order_release,
+						    memory_order_relaxed))
 		return;
-	r2c_mutex_lock(&table);
-	struct lwp *l = t->lwp;
-	t->token = t->tid = 0;	/* lwp stays set: a tombstone for the probe */
-	atomic_store(&t->state, SP_IDLE);
+	r2c_mutex_lock(&table);		/* SP_ENDED: only this thread changes it now */
+	struct lwp *l = atomic_load_explicit(&t->lwp, memory_order_relaxed);
+	atomic_store_explicit(&t->word, 0, memory_order_relaxed);	/* lwp stays: a tombstone */
 	r2c_mutex_unlock(&table);
 	release_lwp(l);
 }
@@ -220,15 +281,12 @@ static void thread_idle(struct sp_thread *t)
 /* A new lwp of the client's process (made first if need be) for the
  * calling thread, entered in the table in a call. The client's setup lock
  * is held throughout, so its process cannot end in between. */
-static int new_thread_lwp(word_t token, word_t tid, struct sp_thread **tp)
+static int new_thread_lwp(long ci, word_t key, struct sp_thread **tp)
 {
-	long ci = client_index(token);
-	if (ci < 0)
-		return EPERM;
 	r2c_mutex_lock(&table);
-	int mine = held_by(token);
+	int mine = held_by(ci);
 	r2c_mutex_unlock(&table);
-	if (mine >= SP_THREADS_PER_CLIENT && !reclaim_gone(token))
+	if (mine >= SP_THREADS_PER_CLIENT && !reclaim_gone(ci))
 		return EAGAIN;
 	struct sp_proc *p = &procs[ci];
 	r2c_mutex_lock(&p->setup);
@@ -252,14 +310,13 @@ static int new_thread_lwp(word_t token, word_t tid, struct sp_thread **tp)
 
 	for (int attempt = 0; attempt < 2; attempt++) {
 		r2c_mutex_lock(&table);
-		word_t s = slot_of(token, tid);
+		word_t s = slot_of(key);
 		for (word_t n = 0; n < SP_THREADS; n++, s = (s + 1) & (SP_THREADS - 1)) {
 			struct sp_thread *t = &threads[s];
-			if (!t->token) {
-				t->token = token;
-				t->tid = tid;
-				t->lwp = l;
-				atomic_store_explicit(&t->state, SP_IN_CALL, memory_order_relaxed);
+			if (!atomic_load_explicit(&t->word, memory_order_relaxed)) {
+				/* lwp first, then the word that makes the entry visible */
+				atomic_store_explicit(&t->lwp, l, memory_order_relaxed);
+				atomic_store_explicit(&t->word, ENTRY(key, SP_IN_CALL), memory_order_release);
 				r2c_mutex_unlock(&table);
 				r2c_mutex_unlock(&p->setup);
 				*tp = t;
@@ -267,7 +324,7 @@ static int new_thread_lwp(word_t token, word_t tid, struct sp_thread **tp)
 			}
 		}
 		r2c_mutex_unlock(&table);
-		if (!reclaim_gone(0))	/* full: the lwps of threads that are gone come back */
+		if (!reclaim_gone(-1))	/* full: the lwps of threads that are gone come back */
 			break;
 	}
 	r2c_mutex_unlock(&p->setup);
@@ -281,7 +338,6 @@ static int new_thread_lwp(word_t token, word_t tid, struct sp_thread **tp)
 static int end_proc(long ci)
 {
 	struct sp_proc *p = &procs[ci];
-	word_t token = r2c_env->clients[ci].token;
 	r2c_mutex_lock(&p->setup);
 	struct lwp *main = p->main;
 	if (!p->pid) {
@@ -291,8 +347,8 @@ static int end_proc(long ci)
 	p->pid = 0;
 	p->main = NULL;
 	/* Its threads' lwps leave the table: those in a call are marked for
-	 * their threads to release, the others are released here (a few at a
-	 * time, outside the table's lock). */
+	 * their threads to release, the idle ones are released here (a few at
+	 * a time, outside the table's lock). */
 	struct lwp *idle[16];
 	int n;
 	bool ordered_out = false;
@@ -301,12 +357,16 @@ static int end_proc(long ci)
 		r2c_mutex_lock(&table);
 		for (word_t s = 0; s < SP_THREADS && n < (int)(sizeof(idle) / sizeof(idle[0])); s++) {
 			struct sp_thread *t = &threads[s];
-			int st = SP_IN_CALL;
-			if (t->token != token || atomic_compare_exchange_strong(&t->state, &st, SP_ENDED) ||
-			    st == SP_ENDED)
+			word_t w = atomic_load_explicit(&t->word, memory_order_relaxed);
+			if (!w || KEY_CLIENT(ENTRY_KEY(w)) != ci || ENTRY_STATE(w) == SP_ENDED)
 				continue;
-			idle[n++] = t->lwp;
-			t->token = t->tid = 0;	/* lwp stays set: a tombstone for the probe */
+			struct lwp *l = NULL;
+			if (ENTRY_STATE(w) == SP_IN_CALL ?
+			    !atomic_compare_exchange_strong(&t->word, &w, ENTRY(ENTRY_KEY(w), SP_ENDED)) :
+			    !(l = take_idle(t, ENTRY_KEY(w))))
+				s--;	/* its thread entered or left a call meanwhile: again */
+			else if (l)
+				idle[n++] = l;
 		}
 		r2c_mutex_unlock(&table);
 		if (!ordered_out) {
@@ -374,15 +434,25 @@ static bool allowed(word_t num)
 	return false;
 }
 
-static word_t call(word_t num, word_t argp, word_t len, struct r2c_inv *inv);
+/* allowed() as a bitmap, made once in rk_sp_init: the switch above is
+ * the list to read and change, this is what a call tests (a load and a
+ * bit test instead of a compare tree that grows with the list). */
+static uint64_t allowed_bits[NB_SYS_NSYSENT / 64];
 
-static word_t rk_syscall(word_t num, word_t argp, word_t len, word_t a3, struct r2c_inv *inv)
+static inline bool allowed_call(word_t num)
 {
-	(void)a3;
-	inv->r1 = inv->r2 = 0;
+	return num < NB_SYS_NSYSENT && (allowed_bits[num / 64] >> (num % 64) & 1);
+}
+
+static word_t call(word_t num, word_t nregs, word_t a1, word_t a2, word_t a3, long ci, struct r2c_inv *inv);
+
+static word_t rk_syscall(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	/* inv->r1, r2 start at 0 (the entry stub clears them) */
 	if (!serving || rumpuser_stopped)
 		return EIO;
-	if (!allowed(num))
+	word_t num = (uint32_t)a0;	/* a negative number (any bits above) is not allowed */
+	if (!allowed_call(num))
 		return ENOSYS;
 	long ci = client_index(inv->token);
 	if (ci < 0)
@@ -393,30 +463,46 @@ static word_t rk_syscall(word_t num, word_t argp, word_t len, word_t a3, struct 
 		atomic_fetch_sub(&in_flight[ci], 1);
 		return EAGAIN;
 	}
-	word_t r = call(num, argp, len, inv);
+	word_t r = call(num, a0 >> 32, a1, a2, a3, ci, inv);
 	atomic_fetch_sub(&in_flight[ci], 1);
 	return r;
 }
 R2C_ENTRY(rk_syscall);
 
-static word_t call(word_t num, word_t argp, word_t len, struct r2c_inv *inv)
+/* The arguments: with nregs (1 to NB_SYSARGS_REGS) the first slots are
+ * a1..a3 themselves, so a small call needs no copy; otherwise a1 points
+ * to the client's block of a2 bytes. Slots the client did not give are 0,
+ * whatever NetBSD then reads. */
+static word_t call(word_t num, word_t nregs, word_t a1, word_t a2, word_t a3, long ci, struct r2c_inv *inv)
 {
 	uint64_t args[NB_SYSARGS_MAX] = { 0 };
 	long retval[2] = { 0, 0 };
-	if (len > sizeof(args) || len % 8)
+	if (nregs) {
+		if (nregs > NB_SYSARGS_REGS)
+			return EINVAL;
+		args[0] = a1;
+		args[1] = nregs > 1 ? a2 : 0;
+		args[2] = nregs > 2 ? a3 : 0;
+	} else {
+		if (a2 > sizeof(args) || a2 % 8)
+			return EINVAL;
+		if (a2 && r2c_copyin((const void *)a1, args, a2))
+			return EFAULT;
+	}
+	if (inv->tid >> 32)	/* see KEY */
 		return EINVAL;
-	if (len && r2c_copyin((const void *)argp, args, len))
-		return EFAULT;
-	struct sp_thread *t;
-	int err = thread_lwp(inv->token, inv->tid, &t);
-	if (err)
+	word_t key = KEY(ci, inv->tid);
+	struct sp_thread *t = enter_own(key);
+	int err;
+	if (__builtin_expect(!t, 0) && (err = thread_lwp(ci, key, &t)))
 		return (word_t)err;
-	*rk_ctx() = (struct rk_thread_ctx){ .lwp = t->lwp };
+	struct rk_thread_ctx *ctx = rk_ctx();	/* this stack's, for the whole call */
+	*ctx = (struct rk_thread_ctx){ .lwp = atomic_load_explicit(&t->lwp, memory_order_relaxed) };
 	rumpuser_hyp->hyp_schedule();
 	err = num == NB_SYS_mount ? client_mount(args, retval) : rumpuser_hyp->hyp_syscall((int)num, args, retval);
 	rumpuser_hyp->hyp_unschedule();
-	*rk_ctx() = (struct rk_thread_ctx){ 0 };
-	thread_idle(t);
+	*ctx = (struct rk_thread_ctx){ 0 };
+	thread_idle(t, key);
 	inv->r1 = (word_t)retval[0];
 	inv->r2 = (word_t)retval[1];
 	if (err < 0)	/* NetBSD's internal ERESTART (-3), EJUSTRETURN (-2), ...: not for a client */
@@ -431,11 +517,13 @@ static word_t rk_thread_done(word_t a0, word_t a1, word_t a2, word_t a3, struct 
 	(void)a0, (void)a1, (void)a2, (void)a3;
 	if (!serving || rumpuser_stopped)
 		return EIO;
+	long ci = client_index(inv->token);
+	if (ci < 0 || inv->tid >> 32)
+		return 0;	/* it can have no lwp */
+	word_t key = KEY(ci, inv->tid);
 	r2c_mutex_lock(&table);
-	struct sp_thread *t = find(inv->token, inv->tid);
-	struct lwp *l = t ? t->lwp : NULL;
-	if (t)
-		t->token = t->tid = 0;	/* lwp stays set: a tombstone for the probe */
+	struct sp_thread *t = find(key);
+	struct lwp *l = t ? take_idle(t, key) : NULL;
 	r2c_mutex_unlock(&table);
 	if (l)
 		release_lwp(l);
@@ -487,7 +575,7 @@ static word_t rk_counts(word_t what, word_t id, word_t a2, word_t a3, struct r2c
 	switch (what) {
 	case RK_COUNT_LWPS:
 		r2c_mutex_lock(&table);
-		n = id == (word_t)-1 ? SP_THREADS - held_by(0) : ci < 0 ? -ENOENT : held_by(id);
+		n = id == (word_t)-1 ? held_by(-1) : ci < 0 ? -ENOENT : held_by(ci);
 		r2c_mutex_unlock(&table);
 		return (word_t)n;
 	case RK_COUNT_PID:
@@ -503,6 +591,14 @@ R2C_ENTRY(rk_counts);
 
 void rk_sp_init(void)
 {
+	for (word_t n = 0; n < NB_SYS_NSYSENT; n++)
+		if (allowed(n))
+			allowed_bits[n / 64] |= 1ull << (n % 64);
+	for (word_t t = 0; t < TOKENS_DIRECT; t++)
+		client_at[t] = -1;
+	for (word_t i = 0; i < r2c_env->nclients; i++)
+		if (r2c_env->clients[i].token < TOKENS_DIRECT)
+			client_at[r2c_env->clients[i].token] = (int8_t)i;
 	r2c_mutex_init(&table);
 	for (word_t i = 0; i < CINFO_CLIENTS; i++)
 		r2c_mutex_init(&procs[i].setup);

@@ -95,7 +95,7 @@ static void check_fault(const char *name, long r)
 void r2c_main(word_t arg)
 {
 	(void)arg;
-	r2c_plan(39);
+	r2c_plan(42);
 	if (rk_sys_init("rk")) {
 		r2c_printf("sptest: no rk_syscall entry\n");
 		return;
@@ -174,6 +174,20 @@ void r2c_main(word_t arg)
 	/* the argument block itself: rk's own copy says EFAULT */
 	e = rk_syscall_block(NB_SYS_close, (void *)0x400000000000ull, 8, rv);
 	CHECK_EQ("sp.argblock_unmapped", e, EFAULT);
+	/* arguments in registers (what the library does for up to three):
+	 * more than NB_SYSARGS_REGS is EINVAL; the same call through a block
+	 * and through registers does the same */
+	word_t sys = r2c_import_from("rk", "rk_syscall");
+	struct r2c_ret rr = r2c_invoke(sys, NB_SYS_getpid | NB_SYSARGS_IN_REGS(NB_SYSARGS_REGS + 1), 0, 0, 0);
+	r2c_check("sp.regs_too_many", rr.status == 0 && rr.r0 == EINVAL, "status %ld, errno %lu", rr.status, rr.r0);
+	fd = open("/tmp/sp-file", NB_O_RDONLY, 0);
+	uint64_t read_args[3] = { (uint64_t)fd, (uint64_t)back, 8 };
+	e = rk_syscall_block(NB_SYS_read, read_args, sizeof(read_args), rv);
+	r2c_check("sp.block_read", e == 0 && rv[0] == 8 && !memcmp(back, block, 8), "errno %d, read %ld", e, rv[0]);
+	rr = r2c_invoke(sys, NB_SYS_read | NB_SYSARGS_IN_REGS(3), (word_t)fd, (word_t)back, 8);
+	r2c_check("sp.regs_read", rr.status == 0 && rr.r0 == 0 && rr.r1 == 8 && !memcmp(back, block + 8, 8),
+		  "status %ld, errno %lu, read %lu", rr.status, rr.r0, rr.r1);
+	close(fd);
 
 	/* threads come and go: each one's lwp goes back */
 	churn(churner);

@@ -13,6 +13,11 @@
 #include <stdint.h>
 
 #define NB_SYSARGS_MAX	8
+/* rk_syscall's a0 is the number, or the number | NB_SYSARGS_IN_REGS(n):
+ * then the first n (1 to NB_SYSARGS_REGS) slots are a1..a3 themselves and
+ * there is no block to copy (docs/rumpkernel.md). */
+#define NB_SYSARGS_REGS	3
+#define NB_SYSARGS_IN_REGS(n)	((uint64_t)(n) << 32)
 
 /* System-call numbers (sys/syscall.h). Where NetBSD kept an old
  * number for compatibility, this is the current one (__stat50, ...). */

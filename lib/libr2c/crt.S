@@ -18,9 +18,18 @@
 
 /* Claim a free stack of the pool (a bitmap of as many words as the pool
  * needs): its index in r11. \t and rsp (not a stack yet) are scratch;
- * jumps to \fail when every stack is taken. */
+ * jumps to \fail when every stack is taken. The first word is tried
+ * alone first: one of the first 64 stacks is almost always free, and
+ * every invocation comes through here (its bits past the pool's end are
+ * set, so a small pool needs no bound). */
 .macro CLAIM_STACK t, fail
-	xor %r11d, %r11d	/* the first index of the word looked at */
+	mov r2c_stack_bitmap(%rip), %r11
+	not %r11
+	bsf %r11, %r11
+	jz 4f			/* the first 64 taken: the others */
+	lock bts %r11, r2c_stack_bitmap(%rip)
+	jnc 3f
+4:	xor %r11d, %r11d	/* the first index of the word looked at */
 1:	cmp r2c_stack_count(%rip), %r11
 	jae \fail
 	lea r2c_stack_bitmap(%rip), %rsp
@@ -49,8 +58,7 @@
 	imul r2c_stack_size(%rip), %rax
 	add r2c_stack_area(%rip), %rax
 	mov %rax, %rsp
-	lea r2c_stack_tid(%rip), %rax
-	mov %rsi, (%rax,%r11,8)	/* who runs on it: rsi = thread id */
+	mov %rsi, r2c_stack_tid(,%r11,8)	/* who runs on it: rsi = thread id (components are linked low) */
 	push %r11
 	pushq $R2C_STACK_THREAD	/* under the index: what the stack serves */
 	sub $16, %rsp		/* keeps the SysV 16-byte alignment */
@@ -71,8 +79,7 @@
 	imul r2c_stack_size(%rip), %r10
 	add r2c_stack_area(%rip), %r10
 	mov %r10, %rsp
-	lea r2c_stack_tid(%rip), %r10
-	mov %r9, (%r10,%r11,8)	/* who runs on it: r9 = thread id */
+	mov %r9, r2c_stack_tid(,%r11,8)	/* who runs on it: r9 = thread id */
 	push %r11
 	pushq $R2C_STACK_INV	/* under the index: what the stack serves */
 	sub $R2C_INV_SIZE, %rsp

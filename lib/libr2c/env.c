@@ -16,17 +16,6 @@ struct r2c_mem r2c_self_mem;
 static struct r2c_slots slots;
 static struct heap heap;
 static word_t heap_next, heap_mapped, heap_limit;	/* handed out, mapped, end */
-extern char *r2c_stack_area;
-extern word_t r2c_stack_shift, r2c_stack_tid[];
-
-/* A hot path (the rump kernel's curlwp): a shift, not a division. */
-word_t r2c_stack_index(void)
-{
-	word_t sp;
-	__asm__("mov %%rsp, %0" : "=r"(sp));
-	return (sp - (word_t)r2c_stack_area) >> r2c_stack_shift;
-}
-
 const struct r2c_inv *r2c_inv_self(void)
 {
 	word_t i = r2c_stack_index();
@@ -48,11 +37,6 @@ word_t r2c_stacks_free(void)
 		for (word_t free = ~r2c_stack_bitmap[w]; free; free &= free - 1)
 			n++;
 	return n;
-}
-
-word_t r2c_self(void)
-{
-	return r2c_stack_tid[r2c_stack_index()];
 }
 
 int r2c_arg_fields(const char *arg, char (*out)[R2C_ARG_FIELD], int n)

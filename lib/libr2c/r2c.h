@@ -49,7 +49,18 @@ static inline long r2c_op(word_t slot, word_t op, word_t a0, word_t a1, word_t a
  * both ways), so r2c_sys declares xmm0-15 clobbered. */
 static inline struct r2c_ret r2c_invoke(word_t slot, word_t a0, word_t a1, word_t a2, word_t a3)
 {
-	return r2c_sys(slot, 0, a0, a1, a2, a3, 0, 0);
+	/* r2c_sys without r8, r9: an invocation takes nothing from them (the
+	 * kernel gives the server the token and thread id there), and they
+	 * come back 0, so they are only outputs here. */
+	register word_t rax __asm__("rax") = R2C_SYSCALL(slot, 0);
+	register word_t rdi __asm__("rdi") = a0, rsi __asm__("rsi") = a1, rdx __asm__("rdx") = a2;
+	register word_t r10 __asm__("r10") = a3, r8 __asm__("r8"), r9 __asm__("r9");
+	__asm__ volatile("syscall"
+			 : "+r"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "=r"(r8), "=r"(r9)
+			 :: "rcx", "r11", "memory",
+			    "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
+			    "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+	return (struct r2c_ret){ (long)rax, rdi, rsi, rdx };
 }
 
 /* Convenience: the kernel's status if the invocation failed, else the
@@ -196,9 +207,21 @@ long r2c_copyoutstr(const void *src, void *invoker_dst, size_t len, size_t *done
 
 extern const struct cinfo *r2c_env;	/* NULL unless the booter started us */
 extern struct r2c_mem r2c_self_mem;	/* my budget, mapped in my own space */
-word_t r2c_self(void);			/* thread id, also inside invocations */
-word_t r2c_stack_index(void);		/* which stack of the pool I run on */
-extern word_t r2c_stack_count;		/* stacks in the pool */
+extern char *r2c_stack_area;		/* the pool (R2C_STACK_POOL) */
+extern word_t r2c_stack_shift, r2c_stack_count, r2c_stack_tid[];
+/* Which stack of the pool I run on. Inline: it is on hot paths (the rump
+ * kernel's curlwp, every mutex operation through r2c_self). */
+static inline word_t r2c_stack_index(void)
+{
+	word_t sp;
+	__asm__("mov %%rsp, %0" : "=r"(sp));
+	return (sp - (word_t)r2c_stack_area) >> r2c_stack_shift;
+}
+/* My thread id, also inside invocations (the entry stubs record it). */
+static inline word_t r2c_self(void)
+{
+	return r2c_stack_tid[r2c_stack_index()];
+}
 word_t r2c_stacks_free(void);		/* how many are free now */
 /* The invocation I serve on this stack (its token says who invoked me),
  * or NULL on a thread's own stack. */

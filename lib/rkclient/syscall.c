@@ -1,10 +1,10 @@
-/* See syscall.h. The client half of rk's system-call interface: builds
- * NetBSD's argument block on the caller's stack and passes its address;
- * rk copies the block in and the rump kernel copies whatever the
+/* See syscall.h. The client half of rk's system-call interface: passes
+ * up to NB_SYSARGS_REGS arguments in the invocation's registers, or
+ * builds NetBSD's argument block on the caller's stack and passes its
+ * address (rk copies the block in); the rump kernel copies whatever the
  * arguments point to. So there is no staging buffer and no lock here:
  * each thread calls on its own, with its own lwp inside rk, and its own
  * errno (indexed by the stack it runs on, one per thread). */
-#include <stdarg.h>
 #include "r2c.h"
 #include "rkclient/syscall.h"
 
@@ -23,11 +23,13 @@ int rk_sys_init(const char *server)
 	return sys_slot && done_slot ? 0 : -ENOENT;
 }
 
-int rk_syscall_block(int num, const void *block, size_t bytes, long rv[2])
+/* rk_syscall's a0 is the number (a negative one stays out of the bits
+ * above, which say how many arguments come in registers). */
+static inline int invoke(int num, uint64_t in_regs, word_t a1, word_t a2, word_t a3, long rv[2])
 {
 	if (!sys_slot)
 		return ENOSYS;
-	struct r2c_ret r = r2c_invoke(sys_slot, (word_t)num, (word_t)block, bytes, 0);
+	struct r2c_ret r = r2c_invoke(sys_slot, (uint32_t)num | in_regs, a1, a2, a3);
 	if (r.status)
 		return r.status == INV_NO_STACK ? EAGAIN : EIO;
 	rv[0] = (long)r.r1;
@@ -35,26 +37,41 @@ int rk_syscall_block(int num, const void *block, size_t bytes, long rv[2])
 	return (int)r.r0;
 }
 
-long rk_syscall(int num, int nargs, ...)
+int rk_syscall_block(int num, const void *block, size_t bytes, long rv[2])
 {
-	uint64_t a[NB_SYSARGS_MAX] = { 0 };
+	return invoke(num, 0, (word_t)block, bytes, 0, rv);
+}
+
+/* rk_syscall_args, inlined into the wrappers below (see rk_syscall there) */
+static inline __attribute__((always_inline)) long syscall_args(int num, const uint64_t a[1 + NB_SYSARGS_MAX])
+{
 	long rv[2];
-	va_list ap;
-	if (nargs < 0 || nargs > NB_SYSARGS_MAX) {
+	uint64_t nargs = a[0];
+	int e;
+	if (nargs > NB_SYSARGS_MAX) {
 		errno = EINVAL;
 		return -1;
 	}
-	va_start(ap, nargs);
-	for (int i = 0; i < nargs; i++)
-		a[i] = va_arg(ap, uint64_t);
-	va_end(ap);
-	int e = rk_syscall_block(num, a, (size_t)nargs * 8, rv);
+	if (nargs <= NB_SYSARGS_REGS)	/* no block: rk copies nothing in */
+		e = invoke(num, nargs ? NB_SYSARGS_IN_REGS(nargs) : 0, a[1], a[2], a[3], rv);
+	else				/* the block is the array itself */
+		e = invoke(num, 0, (word_t)&a[1], nargs * 8, 0, rv);
 	if (e) {
 		errno = e;
 		return -1;
 	}
 	return rv[0];
 }
+
+long rk_syscall_args(int num, const uint64_t a[1 + NB_SYSARGS_MAX])
+{
+	return syscall_args(num, a);
+}
+
+/* The wrappers of this file inline the call: with the number and the
+ * argument count known, what is left is the invocation and the checks. */
+#undef rk_syscall
+#define rk_syscall(num, ...) syscall_args((num), (const uint64_t[1 + NB_SYSARGS_MAX]){ __VA_ARGS__ })
 
 void rk_thread_done(void)
 {

@@ -19,8 +19,15 @@ int *rk_errno_loc(void);
 #define errno (*rk_errno_loc())
 
 /* System call num with nargs 8-byte arguments (each cast to uint64_t):
- * retval[0], or -1 with errno set. */
-long rk_syscall(int num, int nargs, ...);
+ * retval[0], or -1 with errno set. A macro, so that no va_list is built
+ * on the way: nargs and the arguments become an array on the caller's
+ * stack (slots not given are 0; more than NB_SYSARGS_MAX do not compile),
+ * and rk_syscall_args passes up to NB_SYSARGS_REGS of them in registers
+ * and more as the block rk copies in. */
+#define rk_syscall(num, ...) \
+	rk_syscall_args((num), (const uint64_t[1 + NB_SYSARGS_MAX]){ __VA_ARGS__ })
+/* a[0] = nargs, a[1..nargs] = the arguments */
+long rk_syscall_args(int num, const uint64_t a[1 + NB_SYSARGS_MAX]);
 /* The raw form: block is the argument block (bytes a multiple of 8);
  * answers NetBSD's errno (0: success) with retval[0..1] in rv; a failed
  * invocation (rk faulted, no stack free, ...) is EIO, EAGAIN when rk had

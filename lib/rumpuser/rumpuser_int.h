@@ -17,7 +17,18 @@ struct rk_thread_ctx {
 	struct lwp *lwp;
 	int error;
 };
-struct rk_thread_ctx *rk_ctx(void);
+extern struct rk_thread_ctx rk_ctxs[R2C_STACKS_MAX];
+_Noreturn void rk_off_pool(void);
+
+/* Inline, with the stack index computed in place: curlwp is asked for
+ * several times in every system call the rump kernel runs. */
+static inline struct rk_thread_ctx *rk_ctx(void)
+{
+	word_t i = r2c_stack_index();
+	if (__builtin_expect(i >= R2C_STACKS_MAX, 0))	/* every way into a component takes a pool stack */
+		rk_off_pool();
+	return &rk_ctxs[i];
+}
 
 /* Give up the virtual CPU before blocking, take it back after. */
 static inline int rk_unschedule(void *interlock)

@@ -6,16 +6,12 @@
 #define RK_THREAD_PRIO 16
 #define RK_STACKS_KEPT 8	/* a kernel thread never takes the last stacks: client calls need them */
 
-static struct rk_thread_ctx ctx[R2C_STACKS_MAX];
+struct rk_thread_ctx rk_ctxs[R2C_STACKS_MAX];
 
-struct rk_thread_ctx *rk_ctx(void)
+void rk_off_pool(void)
 {
-	word_t i = r2c_stack_index();
-	if (i >= R2C_STACKS_MAX) {	/* every way into a component takes a pool stack */
-		r2c_printf("rumpuser: a thread off the stack pool\n");
-		r2c_exit();
-	}
-	return &ctx[i];
+	r2c_printf("rumpuser: a thread off the stack pool\n");
+	r2c_exit();
 }
 
 struct start { void *(*f)(void *); void *arg; };

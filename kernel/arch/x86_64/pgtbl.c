@@ -168,6 +168,8 @@ void *pgtbl_user_ptr(struct comp *c, word_t va, bool write)
 	word_t need = PTE_P | PTE_U | (write ? PTE_W : 0), e = 0, *t = pa2va(c->pml4);
 	if (va >= USER_TOP)
 		return NULL;
+	/* unrolled: every page of every copy to or from an invoker is walked here */
+#pragma GCC unroll 4
 	for (int l = 4; l >= 1; l--) {
 		e = t[idx(va, l)];
 		if ((e & need) != need || (l > 1 && (e & PTE_PS)))
