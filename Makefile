@@ -187,7 +187,7 @@ $(OUT)/host/rump-posix-bench: bench/rump_posix.c include/r2c/fsbench.h
 		-Wl,--whole-archive $(foreach l,$(RK_POSIX_LIBS),$(RUMPKERNEL_POSIX)/lib/lib$(l).a) -Wl,--no-whole-archive \
 		$(RUMPKERNEL_POSIX)/lib/librumpuser.a -lpthread -ldl -lrt
 
-bench: all $(EXT2_IMG) $(OUT)/host/pipe-pingpong $(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),$(FFS_BENCH_IMG)) \
+bench: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG)) $(OUT)/host/pipe-pingpong $(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),$(FFS_BENCH_IMG)) \
 		$(if $(RUMPKERNEL_POSIX),$(OUT)/host/rump-posix-bench)
 	tools/run-bench --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf \
 		--modules "$(MODULES)" --ktest-modules "$(KTEST_MODULES)" --pipe $(OUT)/host/pipe-pingpong \
