@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # /init of the Linux guest of `make bench` (tools/linux-guest builds the
 # initramfs around it): runs the reference workloads on Debian's kernel in
 # the same QEMU as rump2cos, one step at a time with a progress line, then
