@@ -188,12 +188,30 @@ $(OUT)/host/rump-posix-bench: bench/rump_posix.c include/r2c/fsbench.h
 		-Wl,--whole-archive $(foreach l,$(RK_POSIX_LIBS),$(RUMPKERNEL_POSIX)/lib/lib$(l).a) -Wl,--no-whole-archive \
 		$(RUMPKERNEL_POSIX)/lib/librumpuser.a -lpthread -ldl -lrt
 
+# The Linux guest of make bench (tools/linux-guest): the same workloads as
+# static programs for its initramfs, the rump kernel's among them when
+# RUMPKERNEL_POSIX is given (its dynamic-linker walk replaced, see
+# bench/rump_static.c).
+LINUX_BENCH := $(OUT)/linux/linux-bench
+LINUX_RUMP  := $(OUT)/linux/rump-posix-bench
+$(LINUX_BENCH): bench/linux_bench.c include/r2c/fsbench.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(WARN) -O2 -D_GNU_SOURCE -Iinclude -static -o $@ $<
+$(LINUX_RUMP): bench/rump_posix.c bench/rump_static.c include/r2c/fsbench.h
+	@mkdir -p $(dir $@)
+	@test -f $(RUMPKERNEL_POSIX)/lib/librumpuser.a || { echo "RUMPKERNEL_POSIX=$(RUMPKERNEL_POSIX): no lib/librumpuser.a (a rump kernel with POSIX hypercalls is needed)" >&2; exit 1; }
+	$(HOST_CC) $(WARN) -O2 -D_GNU_SOURCE -Iinclude -I$(RUMPKERNEL_POSIX)/include -static -o $@ \
+		bench/rump_posix.c bench/rump_static.c \
+		-Wl,--whole-archive $(foreach l,$(RK_POSIX_LIBS),$(RUMPKERNEL_POSIX)/lib/lib$(l).a) -Wl,--no-whole-archive \
+		$(RUMPKERNEL_POSIX)/lib/librumpuser.a -lpthread -lrt
+
 bench: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG)) $(OUT)/host/pipe-pingpong $(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),$(FFS_BENCH_IMG)) \
-		$(if $(RUMPKERNEL_POSIX),$(OUT)/host/rump-posix-bench)
+		$(if $(RUMPKERNEL_POSIX),$(OUT)/host/rump-posix-bench $(LINUX_RUMP)) $(LINUX_BENCH)
 	tools/run-bench --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf \
 		--modules "$(MODULES)" --ktest-modules "$(KTEST_MODULES)" --pipe $(OUT)/host/pipe-pingpong \
 		$(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),--ffs-image $(FFS_BENCH_IMG)) $(if $(RUMPKERNEL),--rk) \
-		$(if $(RUMPKERNEL_POSIX),--posix $(OUT)/host/rump-posix-bench)
+		$(if $(RUMPKERNEL_POSIX),--posix $(OUT)/host/rump-posix-bench --linux-rump $(LINUX_RUMP)) \
+		--linux-bench $(LINUX_BENCH)
 
 # Ring-0 code size (the kernel proper, without shared library code).
 kernel-lines:

@@ -9,10 +9,15 @@
  * was (the rump kernel makes and frees a temporary lwp each call), and
  * from a process of its own (rump_pub_lwproc_rfork), as rk gives each
  * client; the file-system figures are taken in that process.
- *   rump-posix-bench IMAGE
+ *   rump-posix-bench [--instructions] [--tag TEXT] IMAGE
  *   rump-posix-bench --null-calls N [bound]   only N null calls, quietly:
  *       for counting instructions under valgrind (tools/run-bench)
+ * Also built static for the Linux guest of make bench (tools/linux-guest),
+ * where --instructions measures with the TSC, which ticks once per
+ * instruction under QEMU's -icount shift=0 (as components/fsbench does),
+ * and --tag names the machine in the printed lines.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -20,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/types.h>
+#include <x86intrin.h>
 #include <rump/rump.h>
 #include <rump/rump_syscalls.h>
 #include <rump/rumpdefs.h>
@@ -27,9 +33,14 @@
 #include "r2c/fsbench.h"
 
 static char chunk[CHUNK];
+static bool instructions;		/* --instructions: TSC ticks, one per instruction under -icount */
+static const char *tag = "host Linux";	/* --tag */
 
+/* Nanoseconds, or with --instructions TSC ticks. */
 static uint64_t now_ns(void)
 {
+	if (instructions)
+		return __rdtsc();
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
@@ -37,8 +48,12 @@ static uint64_t now_ns(void)
 
 static void print_rate(const char *what, uint64_t bytes, uint64_t ns)
 {
+	if (instructions) {
+		printf("bench: %s: %lu instructions per call  [%s]\n", what, (unsigned long)(ns / (bytes / CHUNK)), tag);
+		return;
+	}
 	uint64_t tenths = ns ? bytes * 10000 / ns : 0;
-	printf("bench: %s: %lu.%lu MB/s  [host Linux]\n", what, (unsigned long)(tenths / 10), (unsigned long)(tenths % 10));
+	printf("bench: %s: %lu.%lu MB/s  [%s]\n", what, (unsigned long)(tenths / 10), (unsigned long)(tenths % 10), tag);
 }
 
 static void die(const char *what, int e)
@@ -63,8 +78,9 @@ static void null_calls(const char *how)
 		per_call[b] = (now_ns() - t0) / GETPID_BATCH;
 	}
 	qsort(per_call, GETPID_BATCHES, sizeof(per_call[0]), cmp);
-	printf("bench: null system call rump_sys_getpid in-process, %s: %lu ns (median of %d batches of %d)  "
-	       "[host Linux]\n", how, (unsigned long)per_call[GETPID_BATCHES / 2], GETPID_BATCHES, GETPID_BATCH);
+	printf("bench: null system call rump_sys_getpid in-process, %s: %lu %s (median of %d batches of %d)  "
+	       "[%s]\n", how, (unsigned long)per_call[GETPID_BATCHES / 2], instructions ? "instructions" : "ns",
+	       GETPID_BATCHES, GETPID_BATCH, tag);
 }
 
 int main(int argc, char **argv)
@@ -78,8 +94,15 @@ int main(int argc, char **argv)
 			rump_sys_getpid();
 		return 0;
 	}
+	for (; argc > 2 && !strncmp(argv[1], "--", 2); argc--, argv++)
+		if (!strcmp(argv[1], "--instructions"))
+			instructions = true;
+		else if (!strcmp(argv[1], "--tag") && argc > 3)
+			tag = argv[2], argc--, argv++;
+		else
+			break;
 	if (argc != 2) {
-		fprintf(stderr, "usage: rump-posix-bench IMAGE | --null-calls N [bound]\n");
+		fprintf(stderr, "usage: rump-posix-bench [--instructions] [--tag TEXT] IMAGE | --null-calls N [bound]\n");
 		return 2;
 	}
 	if ((e = rump_init()))
@@ -132,8 +155,12 @@ int main(int argc, char **argv)
 		rump_sys_close(fd);
 	}
 	uint64_t ns = now_ns() - t0;
-	printf("bench: FFS create + write 100 B + close, %d files: %lu files/s  [host Linux]\n", SMALL_FILES,
-	       (unsigned long)(ns ? (uint64_t)SMALL_FILES * 1000000000u / ns : 0));
+	if (instructions)
+		printf("bench: FFS create + write 100 B + close, %d files: %lu instructions per file  [%s]\n",
+		       SMALL_FILES, (unsigned long)(ns / SMALL_FILES), tag);
+	else
+		printf("bench: FFS create + write 100 B + close, %d files: %lu files/s  [%s]\n", SMALL_FILES,
+		       (unsigned long)(ns ? (uint64_t)SMALL_FILES * 1000000000u / ns : 0), tag);
 	if (rump_sys_unmount("/mnt", 0) < 0)
 		die("unmount", errno);
 	return 0;

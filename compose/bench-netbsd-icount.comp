@@ -1,6 +1,5 @@
-# The null system call into rk counted in instructions (make bench runs it
-# under QEMU -icount, where the TSC ticks once per instruction). fsbench
-# mounts the disk: uid=0.
+# fsbench counted in instructions (make bench runs it under QEMU -icount,
+# where the TSC ticks once per instruction). fsbench mounts the disk: uid=0.
 component console image=console.elf mem=1M   prio=2
 component rd0     image=ramdisk.elf mem=2M   prio=4  hostdisk=0
 component rk      image=rk.elf      mem=240M prio=8  arg=rd0
