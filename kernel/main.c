@@ -213,6 +213,7 @@ void kmain(uint32_t magic, uint32_t info)
 	frame_init(top, boot_alloc_va);
 	cpu_init();
 	lapic_init();
+	ioapic_init();
 
 	paddr_t cpa = boot_alloc(COMP_FRAMES * PAGE_SIZE);
 	struct comp *root = pa2va(cpa);

@@ -89,8 +89,8 @@ long untyped_op(struct thread *t, struct cap *ut, word_t op, struct regs *r)
 {
 	long err;
 	struct cap *dst;
-	if (op == UT_INFO) {
-		r->rdi = ut->d0 << PAGE_SHIFT;
+	if (op == UT_INFO) {	/* physical addresses are for whoever may build with the range */
+		r->rdi = ut->rights & RIGHT_ADMIN ? ut->d0 << PAGE_SHIFT : 0;
 		return (long)ut->d1;
 	}
 	if (op == UT_FRAME) {
