@@ -32,12 +32,19 @@ static void update(int line)
 	unmasked = (unmasked & ~(1u << line)) | (uint32_t)on << line;
 }
 
+/* At the grant: the function's line, routed (masked) in its trigger mode
+ * from now on, so that the line's level is followed even while masked. */
 int irq_line(word_t bdf)
 {
 	uint32_t r = pci_in(bdf, 0x3C);
 	if (!(r >> 8 & 0xFF) || (r & 0xFF) == 0xFF)
 		return -1;	/* no interrupt pin, or no line assigned */
-	return ioapic_pci_line(r & 0xFF);
+	int line = ioapic_pci_line(r & 0xFF);
+	if (line >= 0 && !(routed & 1u << line)) {
+		ioapic_route(line, VEC_IRQ0 + line);
+		routed |= 1u << line;
+	}
+	return line;
 }
 
 long irq_bind(int dev, int line, struct thread *rcv)
@@ -50,12 +57,8 @@ long irq_bind(int dev, int line, struct thread *rcv)
 	if (s->rcv)
 		obj_put(s->rcv);
 	*s = (struct src){ line, false, rcv };
-	if (rcv && !(routed & 1u << line)) {
-		ioapic_route(line, VEC_IRQ0 + line);
-		routed |= 1u << line;
-	}
 	update(line);
-	return line;
+	return rcv ? line : 0;
 }
 
 long irq_ack(int dev)

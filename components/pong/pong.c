@@ -85,6 +85,21 @@ static word_t pong_wake(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_i
 }
 R2C_ENTRY(pong_wake);
 
+/* A byte in from port a0, or a1 out to it when a2 != 0 (the port may
+ * well not be granted here: the kernel tests' I/O port grants). */
+static word_t pong_port(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a3, (void)inv;
+	uint16_t port = (uint16_t)a0;
+	uint8_t v = (uint8_t)a1;
+	if (a2)
+		__asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port));
+	else
+		__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return a2 ? 0 : v;
+}
+R2C_ENTRY(pong_port);
+
 static word_t pong_ud(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
 {
 	(void)a0, (void)a1, (void)a2, (void)a3, (void)inv;

@@ -233,9 +233,10 @@ enum pcidev_op {
 				 * was at the grant */
 	PCIDEV_BAR,		/* a0 = BAR 0..5 -> bytes it decodes (0: none);
 				 * rdi = its address, rsi = PCIDEV_BAR_* flags */
-	PCIDEV_IRQ_BIND,	/* a0 = ASND slot (0: unbind): the interrupt line
-				 * becomes sends through it -> the line (GSI); -ENXIO
-				 * when the function has none */
+	PCIDEV_IRQ_BIND,	/* a0 = ASND slot: the interrupt line becomes sends
+				 * through it, masked from each until PCIDEV_IRQ_ACK
+				 * -> the line (GSI), -ENXIO when the function has
+				 * none; a0 = 0: unbind -> 0 */
 	PCIDEV_IRQ_ACK,		/* the holder serviced the device: unmask the line */
 	PCIDEV_DMA_ADDR,	/* a0 = a virtual address of my own (RAM, not device
 				 * memory) -> its physical address (DMA) */
