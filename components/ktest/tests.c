@@ -122,6 +122,7 @@ static void test_caps(void)
 	/* A frame holding a kernel object can never be mapped. */
 	long c = r2c_frame_alloc(&mem, COMP_FRAMES);
 	CHECK_EQ("ut.retype_comp", r2c_op(ROOT_SLOT_UNTYPED, UT_RETYPE, (word_t)c, CAP_COMP, s, 0, 0, 0), 0);
+	CHECK_EQ("ut.frame_type_comp", r2c_op(ROOT_SLOT_UNTYPED, UT_FRAME, (word_t)c, 0, 0, 0, 0, 0), FRAME_COMP);
 	CHECK_EQ("ut.map_kernel_object", r2c_map_frame(&mem, ROOT_SLOT_COMP, SCRATCH_VA + 0x4000, (word_t)c, 0), -EBUSY);
 	CHECK_EQ("ut.map_kernel_object_tail", r2c_map_frame(&mem, ROOT_SLOT_COMP, SCRATCH_VA + 0x4000, (word_t)c + 2, 0), -EBUSY);
 	CHECK_EQ("ut.retype_twice", r2c_op(ROOT_SLOT_UNTYPED, UT_RETYPE, (word_t)c, CAP_COMP, s2, 0, 0, 0), -EBUSY);
@@ -1172,7 +1173,7 @@ static void test_fuzz(void)
 		  fuzz_before[firstbad] >> 32, fuzz_before[firstbad] & 0xFFFFFFFF);
 }
 
-#define KTEST_CHECKS 353
+#define KTEST_CHECKS 354
 
 int run_tests(void)
 {

@@ -79,7 +79,8 @@ enum frame_type {		/* the numbers UT_FRAME reports (abi.h) */
 	F_UNTYPED = FRAME_UNTYPED,	/* free, in some untyped range */
 	F_USER = FRAME_USER,		/* user memory; refs = mappings */
 	F_PGTBL = FRAME_PGTBL,		/* page-table page; refs = 1 while linked */
-	F_COMP = FRAME_COMP,		/* first frame of a component; refs = references */
+	F_COMPONENT = FRAME_COMP,	/* first frame of a component; refs = references (not F_COMP:
+				 * asm.h has that name for an offset) */
 	F_COMP_TAIL = FRAME_COMP_TAIL,	/* the component's other frames */
 	F_THD = FRAME_THD,		/* a thread; refs = references */
 	F_BOOT = FRAME_BOOT,		/* given at boot to the root, never returned */
