@@ -157,9 +157,10 @@ static void test_config(word_t nic, word_t cap)
 	CHECK_EQ("pcicfg.command_written", machine_read(nic, 0x04) & 0x7, 3);
 }
 
-/* pongD: a component of its own, to show ports are its holder's only. */
-static struct r2c_comp pd;
-static word_t port_d, copy_d;
+/* pongD: a component of its own, to show ports are its holder's only;
+ * pongE invokes it. */
+static struct r2c_comp pd, pe;
+static word_t port_d, copy_d, after_e;
 
 static long d_in(word_t port) { return r2c_call(port_d, port, 0, 0, 0); }
 
@@ -182,6 +183,10 @@ static void test_ports(word_t nic, word_t nic2, word_t io)
 	expect_fault("pongD");
 	CHECK_EQ("ports.component_only_its_own", d_in(io + VIO_MAC + 5), INV_FAULTED);
 	CHECK_EQ("ports.root_again", inb(io + VIO_MAC + 5), MAC0);
+	expect_fault("pongD");
+	CHECK_EQ("ports.not_the_invokers", d_in(io + VIO_MAC + 5), INV_FAULTED);	/* entered from the root, its owner */
+	expect_fault("pongE");
+	CHECK_EQ("ports.not_the_invoked", r2c_call(after_e, io2 + VIO_MAC + 5, 0, 0, 0), INV_FAULTED);
 	CHECK_EQ("ports.component_again", d_in(io2 + VIO_MAC + 5), MAC0 + 1);
 	expect_fault("pongD");
 	CHECK_EQ("ports.past_its_bar", d_in(io2 + 32), INV_FAULTED);
@@ -307,7 +312,8 @@ void test_pci(void)
 	if (nic == NONE || nic2 == NONE)
 		return;
 	if (load("pong.elf", "pongD", &pd) || r2c_comp_export(&mem, &pd, "pong_port", 0, &port_d) ||
-	    r2c_comp_export(&mem, &pd, "pong_copy", 0, &copy_d))
+	    r2c_comp_export(&mem, &pd, "pong_copy", 0, &copy_d) || load("pong.elf", "pongE", &pe) ||
+	    r2c_comp_export(&mem, &pe, "pong_port_after", 0, &after_e) || r2c_grant(pe.slot, port_d, PONG_SLOT_NEXT, RIGHT_READ))
 		return;
 	word_t cap = r2c_slot_alloc(&mem), cap2 = r2c_slot_alloc(&mem);
 	test_grant(nic, nic2, cap, cap2);

@@ -1173,7 +1173,7 @@ static void test_fuzz(void)
 		  fuzz_before[firstbad] >> 32, fuzz_before[firstbad] & 0xFFFFFFFF);
 }
 
-#define KTEST_CHECKS 354
+#define KTEST_CHECKS 356
 
 int run_tests(void)
 {

@@ -100,6 +100,18 @@ static word_t pong_port(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_i
 }
 R2C_ENTRY(pong_port);
 
+/* Port a0 read by the next component (PONG_SLOT_NEXT: its pong_port),
+ * then by me: what I may use must not depend on whom I invoked. */
+static word_t pong_port_after(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a1, (void)a2, (void)a3, (void)inv;
+	long r = r2c_call(PONG_SLOT_NEXT, a0, 0, 0, 0);
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"((uint16_t)a0));
+	return r < 0 ? (word_t)r : v;
+}
+R2C_ENTRY(pong_port_after);
+
 static word_t pong_ud(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
 {
 	(void)a0, (void)a1, (void)a2, (void)a3, (void)inv;
