@@ -125,13 +125,17 @@ COMPOSE ?= $(if $(RUMPKERNEL),compose/rk.comp,compose/default.comp)
 RUN_CMDLINE ?=
 QEMU_RUN := tools/qemu-run --accel $(ACCEL) --mem $(QEMU_MEM)
 
+# NET=PORT: a virtio-net device on QEMU's user network (restrict=on),
+# 127.0.0.1:PORT on the host forwarded to the guest's port 80.
 run: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG))
-	$(QEMU_RUN) --cmdline "$(RUN_CMDLINE)" $(OUT)/kernel.elf $(MODULES) $(COMPOSE)
+	$(QEMU_RUN) $(if $(NET),--net $(NET)) --cmdline "$(RUN_CMDLINE)" $(OUT)/kernel.elf $(MODULES) $(COMPOSE)
 
 # The kernel tests on the console (RUN_CMDLINE=bench: the kernel
-# benchmarks, kdemo: the two-component demo).
+# benchmarks, kdemo: the two-component demo), with the two virtio-net
+# devices they drive: one transmits into QEMU's restricted user network,
+# with no port forwarded; one is alone on a hub (no traffic).
 ktest: all
-	$(QEMU_RUN) --cmdline "$(or $(RUN_CMDLINE),ktest)" $(OUT)/kernel.elf $(KTEST_MODULES)
+	$(QEMU_RUN) --net none --net-hub 1 --cmdline "$(or $(RUN_CMDLINE),ktest)" $(OUT)/kernel.elf $(KTEST_MODULES)
 
 gdb: all $(EXT2_IMG)
 	@echo "QEMU waits for gdb on :1234: gdb $(OUT)/kernel.elf -ex 'target remote :1234'"

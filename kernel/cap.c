@@ -48,6 +48,8 @@ void cap_install(struct cap *dst, const struct cap *src, unsigned rights)
 
 void cap_clear(struct cap *c)
 {
+	if (c->type == CAP_PCIDEV)	/* the one capability to a device: give the device back */
+		pcidev_release(c);
 	if (c->obj)
 		obj_put(c->obj);
 	memset(c, 0, sizeof(*c));

@@ -4,28 +4,29 @@
  * driver in the kernel. Device memory is only ever a memory BAR of a PCI
  * function, read by the kernel itself, never an address user level names:
  * so no capability can cover RAM, the interrupt controllers or the PCIe
- * configuration window. Configuration space stays read-only to user
- * level. Still, a device's registers may let their holder start DMA
- * (there is no IOMMU), so MACHINE ADMIN and DEVMEM are ring-0 authority,
- * and a DEVMEM capability cannot be copied on.
+ * configuration window. Configuration space is read-only to user level
+ * here; a driver writes its own device's through a PCIDEV capability
+ * (pcidev.c), which uses the BAR probe below. Still, a device's registers
+ * may let their holder start DMA (there is no IOMMU), so MACHINE ADMIN
+ * and DEVMEM are ring-0 authority, and a DEVMEM capability cannot be
+ * copied on.
  */
 #include "include/obj.h"
 #include "arch/x86_64/cpu.h"
 
 #define PCI_ADDRESS	0xCF8
 #define PCI_DATA	0xCFC
-#define PCI_CMD_MEMORY	0x2
 #define IRQCHIP_START	0xFEC00000ull	/* I/O APIC up to the local APIC's end */
 #define IRQCHIP_END	0xFEF00000ull
 #define MSR_APIC_BASE	0x1B
 
-static uint32_t pci_in(word_t bdf, word_t reg)
+uint32_t pci_in(word_t bdf, word_t reg)
 {
 	outl(PCI_ADDRESS, 0x80000000u | (uint32_t)bdf << 8 | (uint32_t)reg);
 	return inl(PCI_DATA);
 }
 
-static void pci_out(word_t bdf, word_t reg, uint32_t v)
+void pci_out(word_t bdf, word_t reg, uint32_t v)
 {
 	outl(PCI_ADDRESS, 0x80000000u | (uint32_t)bdf << 8 | (uint32_t)reg);
 	outl(PCI_DATA, v);
@@ -39,12 +40,11 @@ long pci_config_read(struct regs *r)
 	return pci_in(bdf, reg);
 }
 
-struct bar { paddr_t base; uint64_t bytes; bool prefetchable; };
-
-/* Memory BAR `bar` of an ordinary (header type 0) function: where it is
- * and how much it decodes, found the standard way (write ones, read the
- * mask) with decoding off meanwhile and everything put back. */
-static long pci_bar(word_t bdf, word_t bar, struct bar *out)
+/* BAR `bar` of an ordinary (header type 0) function: where it is and
+ * how much it decodes, found the standard way (write ones, read the
+ * mask) with its decoding off meanwhile and everything put back. An I/O
+ * BAR decodes 16-bit port numbers. */
+long pci_bar(word_t bdf, word_t bar, struct bar *out)
 {
 	if (bdf > 0xFFFF || bar > 5)
 		return -EINVAL;
@@ -57,14 +57,14 @@ static long pci_bar(word_t bdf, word_t bar, struct bar *out)
 			return -EINVAL;
 	}
 	uint32_t lo = pci_in(bdf, reg);
-	bool wide = (lo & 6) == 4;
-	if ((lo & 1) || (wide && bar == 5))
-		return -EINVAL;		/* an I/O BAR */
+	bool io = lo & 1, wide = !io && (lo & 6) == 4;
+	if (wide && bar == 5)
+		return -EINVAL;
 	uint32_t cmd = pci_in(bdf, 0x04) & 0xFFFF;	/* not the status bits: they clear on a 1 */
 	uint32_t hi = wide ? pci_in(bdf, reg + 4) : 0;
-	pci_out(bdf, 0x04, cmd & ~PCI_CMD_MEMORY);
+	pci_out(bdf, 0x04, cmd & ~(io ? PCI_CMD_IO : PCI_CMD_MEMORY));
 	pci_out(bdf, reg, 0xFFFFFFFFu);
-	uint64_t mask = pci_in(bdf, reg) & ~0xFull;
+	uint64_t mask = pci_in(bdf, reg) & (io ? ~0x3ull : ~0xFull);
 	pci_out(bdf, reg, lo);
 	if (wide) {
 		pci_out(bdf, reg + 4, 0xFFFFFFFFu);
@@ -72,11 +72,15 @@ static long pci_bar(word_t bdf, word_t bar, struct bar *out)
 		pci_out(bdf, reg + 4, hi);
 	}
 	pci_out(bdf, 0x04, cmd);
+	if (io)
+		mask &= 0xFFFF;
 	if (!mask)
 		return -EINVAL;		/* not implemented */
-	if (!wide)
+	if (io)
+		mask |= ~0xFFFFull;
+	else if (!wide)
 		mask |= 0xFFFFFFFF00000000ull;
-	*out = (struct bar){ ((uint64_t)hi << 32 | lo) & ~0xFull, ~mask + 1, lo & 8 };
+	*out = (struct bar){ ((uint64_t)hi << 32 | lo) & (io ? 0xFFFCull : ~0xFull), ~mask + 1, lo & 8 && !io, io, wide };
 	return 0;
 }
 
@@ -84,7 +88,7 @@ long pci_bar_size(struct regs *r)
 {
 	struct bar b;
 	long err = pci_bar(r->rdi, r->rsi, &b);
-	return err ? err : (long)b.bytes;
+	return err ? err : b.io ? -EINVAL : (long)b.bytes;
 }
 
 static paddr_t phys_limit(void)
@@ -104,6 +108,8 @@ long devmem_create(struct comp *me, struct regs *r)
 	struct bar b;
 	if ((err = pci_bar(r->rsi, r->rdx, &b)))
 		return err;
+	if (b.io)
+		return -EINVAL;
 	paddr_t end = b.base + b.bytes, lapic = rdmsr(MSR_APIC_BASE) & ~0xFFFull;
 	if (!(pci_in(r->rsi, 0x04) & PCI_CMD_MEMORY) || !b.base || b.bytes < PAGE_SIZE || end < b.base ||
 	    end > phys_limit())

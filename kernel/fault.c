@@ -4,7 +4,8 @@
  * vector, address, instruction pointer and error code as arguments. The
  * handler may fix the cause and resume the instruction; otherwise the
  * thread unwinds to whoever invoked the faulting component, which sees
- * INV_FAULTED, or ends if it has no caller. The kernel reports every fault.
+ * INV_FAULTED, or ends if it has no caller. The kernel reports every fault
+ * (an in/out of a port the component was not granted: with the port).
  */
 #include "include/obj.h"
 #include "arch/x86_64/cpu.h"
@@ -27,8 +28,9 @@ static void report(struct comp *c, struct thread *t, struct regs *r, word_t addr
 	}
 	c->faults_reported++;
 	const char *n = exc_name[r->vec & 31] ? exc_name[r->vec & 31] : "exception";
-	printk("kernel: fault in component %s (thread %u): %s, address 0x%lx, ip 0x%lx, error 0x%lx%s\n",
-	       c->name, t->tid, n, addr, r->rip, r->err,
+	bool port = r->vec == 13 && io_fault_port(c, r) >= 0;
+	printk("kernel: fault in component %s (thread %u): %s, %s 0x%lx, ip 0x%lx, error 0x%lx%s\n",
+	       c->name, t->tid, n, port ? "I/O port" : "address", addr, r->rip, r->err,
 	       c->faults_reported == FAULT_REPORTS_MAX ? " (further faults here not reported)" : "");
 }
 
@@ -53,6 +55,9 @@ struct thread *fault_unwind(struct thread *t, struct regs *r)
 struct thread *fault_raise(struct thread *t, struct regs *r, word_t addr)
 {
 	struct comp *c = t->comp;
+	int port = r->vec == 13 ? io_fault_port(c, r) : -1;
+	if (port >= 0)
+		addr = (word_t)port;	/* an in/out of a port it was not granted */
 	report(c, t, r, addr);
 	if (c->fault.type != CAP_SINV || t->in_fault || t->depth == INV_DEPTH_MAX ||
 	    ((struct comp *)c->fault.obj)->retired)

@@ -213,13 +213,14 @@ void kmain(uint32_t magic, uint32_t info)
 	frame_init(top, boot_alloc_va);
 	cpu_init();
 	lapic_init();
+	ioapic_init();
 
 	paddr_t cpa = boot_alloc(COMP_FRAMES * PAGE_SIZE);
 	struct comp *root = pa2va(cpa);
 	char name[16] = { 0 };
 	copy_str(name, sizeof(name), mod_names[0]);
 	comp_init(root, cpa + COMP_TABLE_BYTES, name);
-	boot_frame(cpa, F_COMP);
+	boot_frame(cpa, F_COMPONENT);
 	for (int i = 1; i < COMP_FRAMES; i++)
 		boot_frame(cpa + i * PAGE_SIZE, F_COMP_TAIL);
 	word_t entry;

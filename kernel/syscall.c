@@ -1,7 +1,8 @@
 /*
  * The kernel's entries from C: the system call ("invoke slot c with
  * operation op"; the two hot cases, return and invoke, are tested first),
- * user traps, and interrupts that arrive while the CPU idles.
+ * user traps (a #GP may be an in/out of a component's own ports, see
+ * ioport.c), and interrupts that arrive while the CPU idles.
  */
 #include "include/obj.h"
 #include "arch/x86_64/cpu.h"
@@ -42,6 +43,9 @@ struct regs *syscall_handler(struct regs *r)
 	case CAP_MACHINE:
 		r->rax = machine_op(t, c, op, r);
 		break;
+	case CAP_PCIDEV:
+		r->rax = pcidev_op(t, c, op, r);
+		break;
 	default:
 		r->rax = -EBADF;
 	}
@@ -65,6 +69,10 @@ struct regs *trap_handler(struct regs *r)
 	struct thread *t = cpu0.current, *next = t;
 	if (r->vec == VEC_TIMER)
 		next = timer_fire(t);
+	else if (r->vec >= VEC_IRQ0 && r->vec < VEC_IRQ0 + IRQ_LINES)
+		next = irq_fire(t, (int)(r->vec - VEC_IRQ0));
+	else if (r->vec == 13 && io_claim(t->comp))
+		;		/* an in/out of its own ports: retried with the bitmap its */
 	else if (unlikely(r->rip == (word_t)syscall_entry))
 		syscall_broken(r);
 	else if (r->vec == 2 || r->vec == 18)
@@ -80,6 +88,10 @@ void kernel_trap_handler(struct regs *r)
 {
 	if (r->vec == VEC_TIMER && cpu0.idle) {
 		timer_fire(NULL);
+		return;
+	}
+	if (r->vec >= VEC_IRQ0 && r->vec < VEC_IRQ0 + IRQ_LINES && cpu0.idle) {
+		irq_fire(NULL, (int)(r->vec - VEC_IRQ0));
 		return;
 	}
 	if (r->vec >= 32) {

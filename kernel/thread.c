@@ -92,8 +92,9 @@ static struct thread *idle(void)
 	cpu0.idle = true;
 	cpu0.idle_wake = NULL;
 	while (!cpu0.idle_wake) {
-		if (!timer_armed())
-			panic("every thread is blocked and no timer is armed: nothing can run again");
+		if (!timer_armed() && !irq_armed())
+			panic("every thread is blocked, no timer is armed and no interrupt line is open: "
+			      "nothing can run again");
 		cpu_idle_wait();
 	}
 	cpu0.idle = false;
@@ -251,6 +252,17 @@ struct thread *self_op(struct thread *t, word_t op, struct regs *r)
 		return t;
 	case SELF_NO_STACK:
 		return inv_no_stack(t, r);
+	case SELF_ASND_CREATE: {	/* in my own table only: a client's thread passing through is not mine */
+		long err;
+		struct cap *dst = t->depth ? NULL : cap_slot_free(t->comp, r->rdi, &err);
+		if (!dst) {
+			r->rax = t->depth ? -EPERM : err;
+			return t;
+		}
+		*dst = (struct cap){ .type = CAP_ASND, .rights = RIGHT_ALL, .obj = t };
+		obj_get(t);
+		return t;
+	}
 	case SELF_COPY_IN:
 	case SELF_COPY_OUT:
 	case SELF_COPY_IN_STR:

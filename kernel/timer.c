@@ -82,10 +82,13 @@ long machine_op(struct thread *t, struct cap *c, word_t op, struct regs *r)
 	case MACHINE_DEVMEM:
 	case MACHINE_PCI_READ:
 	case MACHINE_PCI_BAR_SIZE:
+	case MACHINE_PCIDEV:
 		if (!(c->rights & RIGHT_ADMIN))
 			return -EPERM;
 		if (op == MACHINE_DEVMEM)
 			return devmem_create(t->comp, r);
+		if (op == MACHINE_PCIDEV)
+			return pcidev_grant(t->comp, r);
 		return op == MACHINE_PCI_READ ? pci_config_read(r) : pci_bar_size(r);
 	}
 	return -EINVAL;

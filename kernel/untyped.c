@@ -20,7 +20,7 @@ static long retype_comp(struct cap *ut, word_t first, struct cap *dst, struct re
 	memset(c, 0, COMP_TABLE_BYTES);
 	word_t name[2] = { r->r10, r->r8 };
 	comp_init(c, pa + COMP_TABLE_BYTES, (const char *)name);
-	frame_of(pa)->type = F_COMP;
+	frame_of(pa)->type = F_COMPONENT;
 	for (int i = 1; i < COMP_FRAMES; i++)
 		frame_of(pa + i * PAGE_SIZE)->type = F_COMP_TAIL;
 	*dst = (struct cap){ .type = CAP_COMP, .rights = RIGHT_ALL, .obj = c };
@@ -73,7 +73,7 @@ static long free_frame(struct cap *ut, word_t idx)
 			return -EBUSY;
 		thread_destroy(pa2va(pa));
 		break;
-	case F_COMP:
+	case F_COMPONENT:
 		comp_destroy(pa2va(pa));
 		for (int i = 1; i < COMP_FRAMES; i++)
 			frame_of(pa + i * PAGE_SIZE)->type = F_UNTYPED;
@@ -89,8 +89,8 @@ long untyped_op(struct thread *t, struct cap *ut, word_t op, struct regs *r)
 {
 	long err;
 	struct cap *dst;
-	if (op == UT_INFO) {
-		r->rdi = ut->d0 << PAGE_SHIFT;
+	if (op == UT_INFO) {	/* physical addresses are for whoever may build with the range */
+		r->rdi = ut->rights & RIGHT_ADMIN ? ut->d0 << PAGE_SHIFT : 0;
 		return (long)ut->d1;
 	}
 	if (op == UT_FRAME) {

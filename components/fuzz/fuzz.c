@@ -1,6 +1,7 @@
 /*
  * fuzz: one million random system calls (slot, operation, arguments) on a
- * victim component, an untyped range, an invocation and a send, from a
+ * victim component, an untyped range, an invocation, a send and a PCI
+ * device (its configuration, its line bound to random end-points), from a
  * thread the root schedules. Whatever the calls do, the kernel must keep
  * running and the thread must come back to report. Then it releases what
  * it made (the root checks every frame of the range comes back).
@@ -30,7 +31,7 @@ static word_t pick_slot(void)
 	if (r < 5)
 		return next();				/* anything, mostly out of range */
 	if (r < 10)
-		return 250 + next() % 10;		/* around the table's end */
+		return FUZZ_TABLE_SLOTS - 8 + next() % 10;	/* around the table's end (1,021) */
 	word_t s;
 	do
 		s = next() % FUZZ_SLOTS;
@@ -86,7 +87,7 @@ void r2c_main(word_t seed)
 	word_t token = 0, errors = 0, ok = 0, name[2] = { 0, 0 };
 	memcpy(name, FUZZ_COMP_NAME, sizeof(FUZZ_COMP_NAME));
 	for (word_t i = 0; i < FUZZ_CALLS; i++) {
-		word_t slot = pick_slot(), op = next() % 12, a[6];
+		word_t slot = pick_slot(), op = next() % 13, a[6];
 		if (slot == CAP_SELF && op == SELF_EXIT)
 			op = SELF_TID;
 		for (int k = 0; k < 6; k++)
@@ -109,7 +110,8 @@ void r2c_main(word_t seed)
 			continue;
 		}
 		ok++;
-		if (slot != CAP_SELF && op == UT_RETYPE && a[2] < FUZZ_TABLE_SLOTS) {
+		if (slot != CAP_SELF && slot != FUZZ_SLOT_PCI && op == UT_RETYPE && a[2] != CAP_SELF &&
+		    a[2] < FUZZ_TABLE_SLOTS) {	/* (PCIDEV_READ, op 0 too, answers a register) */
 			thread_slot[a[2]] |= r.status > 0;	/* a thread id */
 			comps_made += r.status == 0 && a[1] == CAP_COMP;
 		}

@@ -10,6 +10,7 @@ enum fuzz_slot {
 	FUZZ_SLOT_ECHO,		/* SINV: pong_echo */
 	FUZZ_SLOT_ASND,		/* ASND: to its own thread */
 	FUZZ_SLOT_REPORT,	/* SINV: root's report handler: never fuzzed */
+	FUZZ_SLOT_PCI,		/* PCIDEV: a virtio-net device, without DMA */
 	FUZZ_SLOT_FIRST_FREE,
 	FUZZ_SLOTS = 96,	/* slots it draws from (plus out-of-range ones) */
 };
@@ -17,7 +18,7 @@ enum fuzz_slot {
 /* Every component the fuzzer can make fault has this name: the victim,
  * and every component it creates (it forces the name). */
 #define FUZZ_COMP_NAME "fuzzvictim"
-#define FUZZ_TABLE_SLOTS 256	/* at least a capability table's size */
+#define FUZZ_TABLE_SLOTS 1024	/* at least a capability table's size (1,021) */
 #define FUZZ_CALLS 1000000
 
 #endif

@@ -8,6 +8,11 @@
 const struct bootinfo *bi;
 struct r2c_mem mem;
 
+void expect_fault(const char *comp)
+{
+	r2c_printf("EXPECT-FAULT %s\n", comp);
+}
+
 const struct boot_module *module(const char *name)
 {
 	return r2c_boot_module(bi, name);

@@ -23,7 +23,13 @@ long dispatch(word_t thd_slot);			/* with a fresh token */
 long thread_new(void (*fn)(void *), void *arg, word_t *slot);	/* tid */
 long thread_start_in(const struct r2c_comp *c, word_t arg, word_t *slot);	/* tid */
 
+/* A kernel fault report in `comp` follows on purpose: say so first, one
+ * line per report, so the test runner can tell it from an accident. */
+void expect_fault(const char *comp);
+
 int run_tests(void);
+void test_pci(void);		/* pci.c: what a user-level driver gets */
+word_t find_nic(int n);		/* the n-th virtio-net function on bus 0, or ~0 */
 void run_bench(const char *accel);
 
 #endif

@@ -21,13 +21,6 @@ static word_t frame(void)
 	return f < 0 ? (word_t)-1 : (word_t)f;
 }
 
-/* A kernel fault report in `comp` follows on purpose: say so first, one
- * line per report, so the test runner can tell it from an accident. */
-static void expect_fault(const char *comp)
-{
-	r2c_printf("EXPECT-FAULT %s\n", comp);
-}
-
 /* Run thread `thd` until a timer tick preempts it (it must neither end nor
  * block first). The dispatch carries the token read before the tick was
  * armed, so a tick that comes before the thread runs (a host that stalls
@@ -129,6 +122,7 @@ static void test_caps(void)
 	/* A frame holding a kernel object can never be mapped. */
 	long c = r2c_frame_alloc(&mem, COMP_FRAMES);
 	CHECK_EQ("ut.retype_comp", r2c_op(ROOT_SLOT_UNTYPED, UT_RETYPE, (word_t)c, CAP_COMP, s, 0, 0, 0), 0);
+	CHECK_EQ("ut.frame_type_comp", r2c_op(ROOT_SLOT_UNTYPED, UT_FRAME, (word_t)c, 0, 0, 0, 0, 0), FRAME_COMP);
 	CHECK_EQ("ut.map_kernel_object", r2c_map_frame(&mem, ROOT_SLOT_COMP, SCRATCH_VA + 0x4000, (word_t)c, 0), -EBUSY);
 	CHECK_EQ("ut.map_kernel_object_tail", r2c_map_frame(&mem, ROOT_SLOT_COMP, SCRATCH_VA + 0x4000, (word_t)c + 2, 0), -EBUSY);
 	CHECK_EQ("ut.retype_twice", r2c_op(ROOT_SLOT_UNTYPED, UT_RETYPE, (word_t)c, CAP_COMP, s2, 0, 0, 0), -EBUSY);
@@ -1124,6 +1118,9 @@ static void test_fuzz(void)
 	long tid = thread_start_in(&fz, 12345, &t);
 	r2c_op(t, THD_ASND_CREATE, (a = r2c_slot_alloc(&mem)), 0, 0, 0, 0, 0);
 	r2c_grant(fz.slot, a, FUZZ_SLOT_ASND, RIGHT_ALL);
+	word_t nic = find_nic(1);
+	CHECK_EQ("fuzz.device", r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCIDEV, fz.slot, FUZZ_SLOT_PCI, nic,
+				       RIGHT_READ | RIGHT_WRITE, 0, 0), 0);
 
 	/* Schedule it with a 1 ms tick until it ends, waking it when it blocks. */
 	uint64_t ms = bi->tsc_hz / 1000, t0 = r2c_tsc();
@@ -1155,6 +1152,9 @@ static void test_fuzz(void)
 	for (word_t i = 1; i < FUZZ_TABLE_SLOTS; i++)
 		r2c_op(fz.slot, COMP_CAP_DELETE, i, 0, 0, 0, 0, 0);
 	r2c_op(ROOT_SLOT_COMP, COMP_CAP_DELETE, victim, 0, 0, 0, 0, 0);
+	word_t dev = r2c_slot_alloc(&mem);
+	CHECK_EQ("fuzz.device_given_back", r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCIDEV, 0, dev, nic, RIGHT_READ, 0, 0), 0);
+	r2c_slot_delete(&mem, dev);
 	int passes = 0;
 	bool progress = true;
 	while (progress && passes++ < 64) {
@@ -1178,7 +1178,7 @@ static void test_fuzz(void)
 		  fuzz_before[firstbad] >> 32, fuzz_before[firstbad] & 0xFFFFFFFF);
 }
 
-#define KTEST_CHECKS 271
+#define KTEST_CHECKS 358
 
 int run_tests(void)
 {
@@ -1187,6 +1187,7 @@ int run_tests(void)
 	test_memory_map();
 	test_caps();
 	test_devices();
+	test_pci();
 	test_components();
 	test_boundary();
 	test_faults();

@@ -85,6 +85,33 @@ static word_t pong_wake(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_i
 }
 R2C_ENTRY(pong_wake);
 
+/* A byte in from port a0, or a1 out to it when a2 != 0 (the port may
+ * well not be granted here: the kernel tests' I/O port grants). */
+static word_t pong_port(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a3, (void)inv;
+	uint16_t port = (uint16_t)a0;
+	uint8_t v = (uint8_t)a1;
+	if (a2)
+		__asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port));
+	else
+		__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return a2 ? 0 : v;
+}
+R2C_ENTRY(pong_port);
+
+/* Port a0 read by the next component (PONG_SLOT_NEXT: its pong_port),
+ * then by me: what I may use must not depend on whom I invoked. */
+static word_t pong_port_after(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a1, (void)a2, (void)a3, (void)inv;
+	long r = r2c_call(PONG_SLOT_NEXT, a0, 0, 0, 0);
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"((uint16_t)a0));
+	return r < 0 ? (word_t)r : v;
+}
+R2C_ENTRY(pong_port_after);
+
 static word_t pong_ud(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
 {
 	(void)a0, (void)a1, (void)a2, (void)a3, (void)inv;

@@ -7,6 +7,7 @@ enum pong_slot {
 	PONG_SLOT_CONSOLE = 1,	/* MACHINE, print only */
 	PONG_SLOT_NEXT,		/* SINV: pong_echo of another component (pong_nest) */
 	PONG_SLOT_SELF,		/* SINV: its own pong_recurse */
+	PONG_SLOT_DEV,		/* PCIDEV: a device granted to it (the kernel tests' ports) */
 };
 
 enum pong_role {

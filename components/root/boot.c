@@ -399,6 +399,58 @@ static bool servers_told(void)
 	return !atomic_load(&gone_running) || r2c_tsc() > gone_deadline;
 }
 
+/* pci=VENDOR:DEVICE[/N]: that function to component i alone (the kernel
+ * makes the PCIDEV capability in its table: configuration space, line,
+ * DMA, and its I/O BARs' ports open to it), its memory BARs mapped from
+ * COMP_PCI_BASE; cinfo's pci says what it got. */
+static void pci_device(int i)
+{
+	struct compose_comp *d = &cf.comps[i];
+	struct cinfo_pci *p = &bt[i].info->pci;
+	word_t bdf, va = COMP_PCI_BASE, at = 0;
+	char bars[160] = "";
+	if (!d->pci)
+		return;
+	if (pci_find(d->pci_vendor, d->pci_device, d->pci_index, &bdf))
+		boot_fail(2, "%s:%d: %s: pci=%04x:%04x/%d: the machine has no such device", cf_name, d->line, d->name,
+			  d->pci_vendor, d->pci_device, d->pci_index);
+	if (bt[i].next_slot >= bi->captbl_slots)
+		boot_fail(3, "%s:%d: component %s: its capability table is full", cf_name, d->line, d->name);
+	p->slot = bt[i].next_slot++;
+	long e = r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCIDEV, bt[i].c.slot, p->slot, bdf,
+			RIGHT_READ | RIGHT_WRITE | RIGHT_DMA, 0, 0);
+	if (e)
+		boot_fail(3, "%s:%d: %s: pci=%04x:%04x/%d: the kernel refused it (%ld)", cf_name, d->line, d->name,
+			  d->pci_vendor, d->pci_device, d->pci_index, e);
+	p->bdf = bdf;
+	p->id = d->pci_vendor | (word_t)d->pci_device << 16;
+	for (word_t b = 0; b < 6; b++) {
+		long size = r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_BAR_SIZE, bdf, b, 0, 0, 0, 0);
+		word_t slot = my_slot();
+		if (size < 4096 || r2c_op(ROOT_SLOT_MACHINE, MACHINE_DEVMEM, slot, bdf, b, 0, 0, 0)) {
+			r2c_slot_free(&mem, slot);	/* no memory BAR, or none a page may map */
+			continue;
+		}
+		word_t lo = (word_t)r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_READ, bdf, 0x10 + 4 * b, 0, 0, 0, 0);
+		word_t hi = (lo & 6) == 4 ? (word_t)r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_READ, bdf, 0x14 + 4 * b, 0, 0, 0, 0) : 0;
+		p->bar[b] = (struct cinfo_pci_bar){ (hi << 32 | lo) & ~0xFul, (word_t)size, va };
+		for (word_t off = 0; off < (word_t)size; off += 4096) {
+			while ((e = r2c_op(bt[i].c.slot, COMP_MAP_DEVMEM, va + off, slot, off / 4096, MAP_WRITE, 0, 0)) == -ENXIO)
+				add_table(i, va + off);
+			if (e)
+				boot_fail(3, "%s: cannot map its device's memory (%ld)", d->name, e);
+		}
+		r2c_slot_delete(&mem, slot);	/* the mappings stay; I keep no right to the device */
+		if (at < sizeof(bars))
+			at += (word_t)fmt_snprintf(bars + at, sizeof(bars) - at, ", memory 0x%lx (%luK)", p->bar[b].phys,
+						   (word_t)size >> 10);
+		va += R2C_PAGE_UP((word_t)size) + 4096;
+	}
+	word_t line = (word_t)r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_READ, bdf, 0x3C, 0, 0, 0, 0) & 0xFF;
+	r2c_printf("booter: %s: PCI %02lx:%02lx.%lu (%04x:%04x), interrupt %lu%s\n", d->name, bdf >> 8, bdf >> 3 & 31,
+		   bdf & 7, d->pci_vendor, d->pci_device, line, bars);
+}
+
 /* Every component's fault handler: the kernel has reported the fault;
  * the component has failed, which the halt's status will say, and its
  * servers are told it is gone. The faulting thread unwinds to its caller
@@ -566,6 +618,7 @@ int boot(void)
 			ci->machine_slot = grant(i, ROOT_SLOT_MACHINE, RIGHT_READ);
 		preload(i);
 		host_disk(i);
+		pci_device(i);
 		word_t f = my_slot();	/* its faults come to me */
 		long e = r2c_op(ROOT_SLOT_COMP, COMP_SINV_CREATE, (word_t)r2c_export_booter_fault, (word_t)i, f, 0, 0, 0);
 		if (e || (e = r2c_op(bt[i].c.slot, COMP_SET_FAULT, f, 0, 0, 0, 0, 0)) || (e = r2c_slot_delete(&mem, f)))

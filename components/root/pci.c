@@ -1,9 +1,11 @@
 /*
- * Host disks: the machine's ivshmem devices (QEMU's inter-VM shared
- * memory: a host file appearing as a PCI memory BAR), numbered in slot
- * order on PCI bus 0. tools/qemu-run --disk FILE adds them in the order
- * given; a RAM disk with hostdisk=N gets device N mapped as its blocks,
- * so what the guest writes lands in FILE.
+ * Finding PCI functions for the booter. Host disks: the machine's ivshmem
+ * devices (QEMU's inter-VM shared memory: a host file appearing as a PCI
+ * memory BAR), numbered in slot order on PCI bus 0. tools/qemu-run --disk
+ * FILE adds them in the order given; a RAM disk with hostdisk=N gets
+ * device N mapped as its blocks, so what the guest writes lands in FILE.
+ * And a composition's pci=VENDOR:DEVICE/N: the N-th function with those
+ * ids in bus order (bus 0, and the buses behind its bridges).
  */
 #include "root.h"
 
@@ -14,6 +16,34 @@
 static word_t pci_read(word_t bdf, word_t reg)
 {
 	return (word_t)r2c_op(ROOT_SLOT_MACHINE, MACHINE_PCI_READ, bdf, reg, 0, 0, 0, 0);
+}
+
+/* The n-th function with this id on `bus` or behind its bridges (n counts
+ * down as they are passed), or -ENODEV. */
+static long find_on(word_t bus, word_t id, int *n, word_t *bdf, int depth)
+{
+	for (word_t dev = 0; dev < 32; dev++) {
+		word_t fns = pci_read(bus << 8 | dev << 3, 0x0C) >> 23 & 1 ? 8 : 1;	/* multi-function */
+		for (word_t fn = 0; fn < fns; fn++) {
+			word_t f = bus << 8 | dev << 3 | fn, v = pci_read(f, 0x00);
+			if ((v & 0xFFFF) == 0xFFFF)
+				continue;
+			if (v == id && (*n)-- == 0) {
+				*bdf = f;
+				return 0;
+			}
+			word_t sec = pci_read(f, 0x18) >> 8 & 0xFF;
+			if ((pci_read(f, 0x08) >> 16) == 0x0604 && sec > bus && depth < 8 &&
+			    !find_on(sec, id, n, bdf, depth + 1))
+				return 0;	/* a PCI-to-PCI bridge: its secondary bus */
+		}
+	}
+	return -ENODEV;
+}
+
+long pci_find(word_t vendor, word_t device, int n, word_t *bdf)
+{
+	return find_on(0, vendor | device << 16, &n, bdf, 0);
 }
 
 long hostdisk_find(int n, struct hostdisk *out)

@@ -15,6 +15,9 @@ const struct boot_module *module(const char *name);
  * that is and how big. */
 struct hostdisk { word_t bdf, bar, phys, bytes; };
 long hostdisk_find(int n, struct hostdisk *out);
+/* The n-th PCI function (0 first, in bus order) with these ids: its
+ * bus << 8 | device << 3 | function in *bdf, or -ENODEV. */
+long pci_find(word_t vendor, word_t device, int n, word_t *bdf);
 
 /* The booter's halt status (QEMU's exit status is status << 1 | 1):
  * 0 the composition ended as it says and nothing failed; 2 a malformed

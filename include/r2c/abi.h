@@ -60,6 +60,9 @@ enum cap_type {
 	CAP_TIMER,	/* the one-shot timer */
 	CAP_MACHINE,	/* console output, halt, device discovery */
 	CAP_DEVMEM,	/* physical pages of a device (never RAM) the holder may map */
+	CAP_PCIDEV,	/* one PCI function, granted to one component: its
+			 * configuration space, the ports of its I/O BARs, its
+			 * interrupt line */
 	CAP_TYPE_MAX
 };
 
@@ -71,7 +74,9 @@ enum cap_type {
 				 * machine: create devmem, read PCI config */
 #define RIGHT_GRANT	0x10u	/* may be copied to another table */
 #define RIGHT_HALT	0x20u	/* machine: halt */
-#define RIGHT_ALL	0x3fu
+#define RIGHT_DMA	0x40u	/* pcidev: turn on bus mastering and learn physical
+				 * addresses (without an IOMMU: ring-0 authority) */
+#define RIGHT_ALL	0x7fu
 
 /* Operations on slot 0 (the calling thread); need no capability. */
 enum self_op {
@@ -94,6 +99,8 @@ enum self_op {
 	 * bytes hold no NUL (then exactly those a2 bytes were copied). */
 	SELF_COPY_IN_STR,
 	SELF_COPY_OUT_STR,
+	SELF_ASND_CREATE,	/* a0 = slot: a send capability to my own end-point,
+				 * in my own table (not inside an invocation: -EPERM) */
 	SELF_OP_MAX
 };
 #define RCV_NONBLOCK 1
@@ -131,7 +138,8 @@ enum untyped_op {
 	UT_DERIVE,	/* a0 = first frame, a1 = count, a2 = result slot:
 			 * a capability to a sub-range */
 	UT_FREE,	/* a0 = frame index: return an unreferenced frame */
-	UT_INFO,	/* -> number of frames; rdi = base physical address */
+	UT_INFO,	/* -> number of frames; rdi = base physical address
+			 * (with ADMIN; else 0: see PCIDEV_DMA_ADDR) */
 	UT_FRAME,	/* a0 = frame index -> its type (enum frame_kind);
 			 * rdi = its reference count (needs no ADMIN) */
 };
@@ -206,7 +214,37 @@ enum machine_op {
 				 * a1 = register (dword-aligned, < 256) -> value */
 	MACHINE_PCI_BAR_SIZE,	/* a0 = as above, a1 = BAR 0..5 -> bytes decoded
 				 * by that memory BAR (the BAR is left as it was) */
+	MACHINE_PCIDEV,		/* a0 = COMP slot of the holder (0: me), a1 = slot in
+				 * the holder's table, a2 = PCI function (as above),
+				 * a3 = rights (READ, WRITE, DMA): a PCIDEV capability
+				 * for that function (header type 0), not copyable;
+				 * -EBUSY while another holds one for it */
 };
+
+/* A PCIDEV capability: one function the kernel found and granted. Its
+ * I/O BARs' ports (0x1000 and up) are open to the holder's in/out
+ * instructions; every other port faults. */
+enum pcidev_op {
+	PCIDEV_READ = 0,	/* a0 = register (dword-aligned, < 256) -> value (READ) */
+	PCIDEV_WRITE,		/* a0 = register, a1 = value (WRITE): -EPERM for a
+				 * value that moves a BAR or the expansion ROM, changes
+				 * the interrupt line, turns on bus mastering without
+				 * DMA, or turns on decoding when a BAR is not where it
+				 * was at the grant */
+	PCIDEV_BAR,		/* a0 = BAR 0..5 -> bytes it decodes (0: none);
+				 * rdi = its address, rsi = PCIDEV_BAR_* flags */
+	PCIDEV_IRQ_BIND,	/* a0 = ASND slot: the interrupt line becomes sends
+				 * through it, masked from each until PCIDEV_IRQ_ACK
+				 * -> the line (GSI), -ENXIO when the function has
+				 * none; a0 = 0: unbind -> 0 */
+	PCIDEV_IRQ_ACK,		/* the holder serviced the device: unmask the line */
+	PCIDEV_DMA_ADDR,	/* a0 = a virtual address of my own (RAM, not device
+				 * memory) -> its physical address (DMA) */
+};
+#define PCIDEV_BAR_IO		0x1	/* ports, open to the holder */
+#define PCIDEV_BAR_MEM		0x2
+#define PCIDEV_BAR_64		0x4	/* a 64-bit memory BAR: the next BAR is its upper half */
+#define PCIDEV_BAR_PREFETCH	0x8
 #define MACHINE_PUTS_MAX 40
 
 /* Fault handler invocation (a COMP_SET_FAULT sinv): a0 = fault vector,

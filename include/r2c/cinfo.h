@@ -2,8 +2,8 @@
  * What the booter tells each component it starts: a read-only page at
  * CINFO_VADDR with its name, its memory, the capability slots of the
  * interfaces it may invoke (by name, so no slot number is ever hard-coded
- * in a component), its shared-memory regions and, for servers, the
- * buffers each client shares with it.
+ * in a component), its shared-memory regions, for servers the buffers
+ * each client shares with it, and the PCI device it was granted.
  */
 #ifndef R2C_CINFO_H
 #define R2C_CINFO_H
@@ -21,6 +21,7 @@
 #define COMP_SHM_BASE	0x10000000ull	/* shared regions, in booter order */
 #define COMP_MODULE_BASE 0x40000000ull	/* preloaded file, read-only */
 #define COMP_DISK_BASE	0x50000000ull	/* a RAM disk's blocks */
+#define COMP_PCI_BASE	0x4000000000ull	/* a granted device's memory BARs, in BAR order */
 
 struct cinfo_import {
 	char server[16];	/* component that serves it */
@@ -42,6 +43,19 @@ struct cinfo_client {
 	word_t uid, gid;	/* who the client is (uid=, gid= of its composition
 				 * line; 0 is root): a rump kernel makes its NetBSD
 				 * process with these credentials */
+};
+
+/* pci=VENDOR:DEVICE[/N]: the function, its PCIDEV capability (configuration
+ * space, interrupt line, DMA addresses; the ports of its I/O BARs are open
+ * to this component), and where the booter mapped each memory BAR. */
+struct cinfo_pci {
+	word_t slot;		/* PCIDEV capability; 0: no device */
+	word_t bdf;		/* bus << 8 | device << 3 | function */
+	word_t id;		/* vendor | device << 16 */
+	struct cinfo_pci_bar {
+		word_t phys, size;	/* a memory BAR (0: an I/O BAR or none: PCIDEV_BAR says) */
+		word_t vaddr;		/* where it is mapped here */
+	} bar[6];
 };
 
 struct cinfo {
@@ -70,6 +84,7 @@ struct cinfo {
 	struct cinfo_shm shm[CINFO_SHM];
 	word_t nclients;
 	struct cinfo_client clients[CINFO_CLIENTS];
+	struct cinfo_pci pci;
 };
 _Static_assert(sizeof(struct cinfo) <= CINFO_PAGES * 4096, "struct cinfo outgrew its pages");
 

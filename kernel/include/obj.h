@@ -33,7 +33,9 @@ struct comp {
 	uint8_t needs_flush;	/* a mapping was removed while not loaded */
 	uint8_t retired;	/* COMP_RETIRE: invocations get INV_GONE */
 	uint32_t nslots;
-	uint32_t faults_reported, faults_quiet;
+	uint16_t faults_reported;
+	uint16_t iomap;		/* the TSS's I/O map base while it runs (ioport.c) */
+	uint32_t faults_quiet;
 	struct cap fault;	/* SINV to its fault handler, or empty */
 	struct cap slots[];
 };
@@ -77,7 +79,8 @@ enum frame_type {		/* the numbers UT_FRAME reports (abi.h) */
 	F_UNTYPED = FRAME_UNTYPED,	/* free, in some untyped range */
 	F_USER = FRAME_USER,		/* user memory; refs = mappings */
 	F_PGTBL = FRAME_PGTBL,		/* page-table page; refs = 1 while linked */
-	F_COMP = FRAME_COMP,		/* first frame of a component; refs = references */
+	F_COMPONENT = FRAME_COMP,	/* first frame of a component; refs = references (not F_COMP:
+				 * asm.h has that name for an offset) */
 	F_COMP_TAIL = FRAME_COMP_TAIL,	/* the component's other frames */
 	F_THD = FRAME_THD,		/* a thread; refs = references */
 	F_BOOT = FRAME_BOOT,		/* given at boot to the root, never returned */
@@ -143,5 +146,28 @@ long machine_op(struct thread *t, struct cap *c, word_t op, struct regs *r);
 long devmem_create(struct comp *me, struct regs *r);
 long pci_config_read(struct regs *r);
 long pci_bar_size(struct regs *r);
+
+/* PCI functions granted to components (pcidev.c), their interrupt lines
+ * (irq.c) and I/O ports (arch/x86_64/ioport.c). */
+#define PCI_CMD_IO	0x1
+#define PCI_CMD_MEMORY	0x2
+#define PCI_CMD_MASTER	0x4
+#define PCIDEV_MAX	16	/* functions granted at once */
+struct bar { paddr_t base; uint64_t bytes; bool prefetchable, io, wide; };
+uint32_t pci_in(word_t bdf, word_t reg);
+void pci_out(word_t bdf, word_t reg, uint32_t v);
+long pci_bar(word_t bdf, word_t bar, struct bar *out);
+long pcidev_grant(struct comp *me, struct regs *r);
+long pcidev_op(struct thread *t, struct cap *c, word_t op, struct regs *r);
+void pcidev_release(struct cap *c);
+int irq_line(word_t bdf);			/* the function's interrupt line, -1 none */
+long irq_bind(int dev, int line, struct thread *rcv);	/* rcv NULL: unbind */
+long irq_ack(int dev);
+struct thread *irq_fire(struct thread *cur, int line);
+bool irq_armed(void);				/* a line may still interrupt */
+long io_open(struct comp *c, uint16_t base, uint16_t len);
+void io_close(struct comp *c, uint16_t base, uint16_t len);
+bool io_claim(struct comp *c);
+int io_fault_port(struct comp *c, const struct regs *r);
 
 #endif

@@ -337,6 +337,38 @@ static int set_gid(struct parser *p, struct compose_comp *d, const char *value)
 	return read_id(p, "gid", value, &d->gid);
 }
 
+static int hex_digit(char c)
+{
+	return is_digit(c) ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* 1 to 4 hexadecimal digits at *s, moved past them; false when none or more. */
+static bool read_hex_id(const char **s, uint16_t *out)
+{
+	unsigned v = 0, n = 0;
+
+	for (; hex_digit(**s) >= 0; (*s)++, n++)
+		v = v << 4 | (unsigned)hex_digit(**s);
+	*out = (uint16_t)v;
+	return n >= 1 && n <= 4;
+}
+
+/* pci=VENDOR:DEVICE or pci=VENDOR:DEVICE/N (# would start a comment) */
+static int set_pci(struct parser *p, struct compose_comp *d, const char *value)
+{
+	const char *s = value;
+
+	d->pci_index = 0;
+	if (!read_hex_id(&s, &d->pci_vendor) || *s++ != ':' || !read_hex_id(&s, &d->pci_device) ||
+	    (*s && (*s != '/' || !is_digit(s[1]) || s[2] || s[1] - '0' > COMPOSE_PCI_INDEX_MAX)))
+		return fail(p, "pci=%s: expected VENDOR:DEVICE or VENDOR:DEVICE/N (hexadecimal ids such as "
+			    "1af4:1000, N 0 to %d)", value, COMPOSE_PCI_INDEX_MAX);
+	if (*s)
+		d->pci_index = s[1] - '0';
+	d->pci = true;
+	return 0;
+}
+
 static int set_halt(struct parser *p, struct compose_comp *d, const char *value)
 {
 	if (strcmp(value, "yes") && strcmp(value, "no"))
@@ -362,9 +394,10 @@ static const struct component_key component_keys[] = {
 	{ "cpu", set_cpu },
 	{ "uid", set_uid },
 	{ "gid", set_gid },
+	{ "pci", set_pci },
 };
 #define NKEYS ((int)(sizeof(component_keys) / sizeof(component_keys[0])))
-#define KEY_NAMES "image, mem, prio, disk, preload, arg, halt, hostdisk, cpu, uid, gid"
+#define KEY_NAMES "image, mem, prio, disk, preload, arg, halt, hostdisk, cpu, uid, gid, pci"
 #define IMAGE_KEY 0	/* the one required key */
 
 static int find_key(const char *name)
@@ -437,10 +470,16 @@ static int parse_component(struct parser *p)
 	if (d->hostdisk >= 0 && d->preload[0])
 		return fail(p, "component %s: preload= and hostdisk= exclude each other "
 			    "(a host disk already holds its contents)", d->name);
-	for (int j = 0; j < c->ncomps; j++)
-		if (d->hostdisk >= 0 && c->comps[j].hostdisk == d->hostdisk)
+	for (int j = 0; j < c->ncomps; j++) {
+		const struct compose_comp *o = &c->comps[j];
+		if (d->hostdisk >= 0 && o->hostdisk == d->hostdisk)
 			return fail(p, "component %s: hostdisk=%d is %s's already (line %d)", d->name, d->hostdisk,
-				    c->comps[j].name, c->comps[j].line);
+				    o->name, o->line);
+		if (d->pci && o->pci && o->pci_vendor == d->pci_vendor && o->pci_device == d->pci_device &&
+		    o->pci_index == d->pci_index)
+			return fail(p, "component %s: pci=%04x:%04x/%d is %s's already (line %d)", d->name,
+				    d->pci_vendor, d->pci_device, d->pci_index, o->name, o->line);
+	}
 	c->ncomps++;
 	return 0;
 }

@@ -22,6 +22,7 @@
 #define COMPOSE_HOSTDISKS 8	/* hostdisk=0 .. 7 */
 #define COMPOSE_ID_MAX	2147483647u	/* uid=, gid=: NetBSD's UID_MAX and GID_MAX */
 #define COMPOSE_UID_BASE 1000u	/* default uid: COMPOSE_UID_BASE + the component's index */
+#define COMPOSE_PCI_INDEX_MAX 7	/* pci=VENDOR:DEVICE/N, N = 0 .. 7 */
 
 /* cpu=PERCENT%[/PERIOD]: a share of the CPU per period (docs/composition.md) */
 #define COMPOSE_CPU_PERIOD_US	100000	/* the period when cpu= names none */
@@ -38,6 +39,9 @@ struct compose_comp {
 	uint64_t disk;		/* RAM disk bytes, a multiple of 512; 0 none */
 	char preload[COMPOSE_VALUE_MAX + 1];	/* boot module copied to the disk; "" none */
 	int hostdisk;		/* the disk is the machine's host disk N; -1 none */
+	bool pci;		/* pci=: a PCI function granted to it alone */
+	uint16_t pci_vendor, pci_device;
+	int pci_index;		/* the N-th function with those ids, in bus order (0 first) */
 	char arg[COMPOSE_VALUE_MAX + 1];	/* "" none */
 	bool halt;		/* the system halts once every halt=yes component ended */
 	int cpu_pct;		/* its threads may run this % of each period, 1..100

@@ -186,6 +186,24 @@ size_t r2c_heap_in_use(void)
 	return st.bytes_in_use;
 }
 
+long r2c_frames_take(word_t n)
+{
+	r2c_mutex_lock(&heap_lock);
+	long f = r2c_frame_alloc(&r2c_self_mem, n);
+	r2c_mutex_unlock(&heap_lock);
+	return f;
+}
+
+long r2c_frames_map(word_t first, word_t n, word_t va)
+{
+	long e = 0;
+	r2c_mutex_lock(&heap_lock);	/* page tables come from the budget too */
+	for (word_t i = 0; i < n && !e; i++)
+		e = r2c_map_frame(&r2c_self_mem, r2c_self_mem.self_slot, va + i * 4096, first + i, MAP_WRITE);
+	r2c_mutex_unlock(&heap_lock);
+	return e;
+}
+
 void r2c_component_start(word_t arg)
 {
 	const struct cinfo *ci = (const struct cinfo *)arg;

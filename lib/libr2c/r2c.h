@@ -254,6 +254,13 @@ void r2c_free(void *p);
 void *r2c_alloc_pages(size_t len, size_t align);
 void r2c_free_pages(void *p, size_t len);
 size_t r2c_heap_in_use(void);		/* bytes of the heap given out now (leak checks) */
+/* Frames of my budget for device DMA, under the heap's lock (the heap
+ * takes frames and page tables from the same budget): n in a row, not
+ * mapped (physically contiguous: a budget is one range) -> the first
+ * one's index or -ENOMEM; and frames [first, first + n) mapped writable
+ * at va (not zeroed if they were mapped before) -> 0 or -errno. */
+long r2c_frames_take(word_t n);
+long r2c_frames_map(word_t first, word_t n, word_t va);
 
 /* --- threads, through the system scheduler --------------------------------- */
 

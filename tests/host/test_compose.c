@@ -177,6 +177,8 @@ static bool same_composition(const struct composition *x, const struct compositi
 		if (strcmp(a->name, b->name) || strcmp(a->image, b->image) || a->mem != b->mem ||
 		    a->prio != b->prio || a->disk != b->disk || strcmp(a->preload, b->preload) ||
 		    strcmp(a->arg, b->arg) || a->halt != b->halt || a->hostdisk != b->hostdisk || a->line != b->line ||
+		    a->pci != b->pci || a->pci_vendor != b->pci_vendor || a->pci_device != b->pci_device ||
+		    a->pci_index != b->pci_index ||
 		    a->cpu_pct != b->cpu_pct || a->cpu_period_us != b->cpu_period_us || x->order[i] != y->order[i])
 			return false;
 	}
@@ -303,6 +305,14 @@ static void test_defaults(void)
 	r = parse("component d image=ramdisk.elf disk=32M hostdisk=7\n");
 	CHECK("compose.hostdisk", r == 0 && c.comps[0].hostdisk == 7 && c.comps[0].disk == 32 * MiB,
 	      "r=%d %s", r, err);
+	r = parse("component n image=n.elf pci=1af4:1000\ncomponent m image=n.elf pci=1AF4:1000/3\n"
+		  "component k image=k.elf pci=8086:7\n");
+	CHECK("compose.pci", r == 0 && c.comps[0].pci && c.comps[0].pci_vendor == 0x1af4 &&
+	      c.comps[0].pci_device == 0x1000 && c.comps[0].pci_index == 0 && c.comps[1].pci &&
+	      c.comps[1].pci_vendor == 0x1af4 && c.comps[1].pci_index == 3 && c.comps[2].pci_vendor == 0x8086 &&
+	      c.comps[2].pci_device == 7, "r=%d %s", r, err);
+	r = parse("component n image=n.elf\n");
+	CHECK("compose.pci_default_none", r == 0 && !c.comps[0].pci, "r=%d %s", r, err);
 	r = parse("\t component\ta  image=a.elf\tmem=2M   # trailing comment mem=9G\n");
 	CHECK("compose.tabs_and_comments", r == 0 && c.comps[0].mem == 2 * MiB, "r=%d %s", r, err);
 	r = parse("component a image=a.elf#comment glued on\n");
@@ -417,6 +427,19 @@ static const struct bad_case bad_cases[] = {
 	  "t.comp:3: component b: hostdisk=1 is a's already (line 1)" },
 	{ "hostdisk_preload", "\ncomponent d image=d.elf preload=x.img hostdisk=0\n",
 	  "t.comp:2: component d: preload= and hostdisk= exclude each other (a host disk already holds its contents)" },
+	{ "pci_syntax", "component n image=n.elf pci=1af4-1000\n",
+	  "t.comp:1: pci=1af4-1000: expected VENDOR:DEVICE or VENDOR:DEVICE/N (hexadecimal ids such as 1af4:1000, N 0 to 7)" },
+	{ "pci_long_id", "component n image=n.elf pci=1af4:10000\n", "t.comp:1: pci=1af4:10000: expected VENDOR:DEVICE" },
+	{ "pci_no_device", "component n image=n.elf pci=1af4:\n", "t.comp:1: pci=1af4:: expected VENDOR:DEVICE" },
+	{ "pci_no_vendor", "component n image=n.elf pci=:1000\n", "t.comp:1: pci=:1000: expected VENDOR:DEVICE" },
+	{ "pci_not_hex", "component n image=n.elf pci=1afg:1000\n", "t.comp:1: pci=1afg:1000: expected VENDOR:DEVICE" },
+	{ "pci_index_range", "component n image=n.elf pci=1af4:1000/8\n", "t.comp:1: pci=1af4:1000/8: expected" },
+	{ "pci_index_two_digits", "component n image=n.elf pci=1af4:1000/10\n", "t.comp:1: pci=1af4:1000/10: expected" },
+	{ "pci_index_empty", "component n image=n.elf pci=1af4:1000/\n", "t.comp:1: pci=1af4:1000/: expected" },
+	{ "pci_comment", "component n image=n.elf pci=1af4:1000#1\ncomponent m image=n.elf pci=1af4:1000\n",
+	  "t.comp:2: component m: pci=1af4:1000/0 is n's already (line 1)" },
+	{ "pci_twice", "component n image=n.elf pci=1af4:1000/1\n\ncomponent m image=m.elf pci=1AF4:1000/1\n",
+	  "t.comp:3: component m: pci=1af4:1000/1 is n's already (line 1)" },
 	{ "uses_unknown", "component console image=c.elf\ncomponent hello image=h.elf\n\n\n"
 	  "uses hello consol\n", "t.comp:5: uses: no component named \"consol\"" },
 	{ "uses_unknown_client", "uses helo console\ncomponent console image=c.elf\n",
@@ -580,7 +603,7 @@ static void test_mistakes(void)
 	      "err=\"%s\"", err);
 	r = parse_as("default.comp", memory, strlen(memory));
 	CHECK("compose.error.unknown_key_exact", r == -1 && !strcmp(err,
-	      "default.comp:3: unknown key \"memory\" (expected image, mem, prio, disk, preload, arg, halt, hostdisk, cpu, uid, gid)"),
+	      "default.comp:3: unknown key \"memory\" (expected image, mem, prio, disk, preload, arg, halt, hostdisk, cpu, uid, gid, pci)"),
 	      "err=\"%s\"", err);
 	r = parse("component a image=a mem=1Q\n");
 	CHECK("compose.error.output_cleared", r == -1 && c.ncomps == 0 && c.nuses == 0,

@@ -11,6 +11,8 @@
 
 #define VEC_SYSCALL	0x100
 #define VEC_TIMER	32
+#define VEC_IRQ0	33	/* I/O APIC line n: VEC_IRQ0 + n (irq.c) */
+#define IRQ_LINES	24
 #define VEC_SPURIOUS	63
 #define NVEC		64
 
@@ -48,6 +50,7 @@
 #define C_NEEDS_FLUSH	34
 #define C_RETIRED	35
 #define C_NSLOTS	36
+#define C_IOMAP		42
 #define C_SLOTS		80
 #define CAP_SHIFT	5	/* struct cap: 32 bytes */
 #define CAP_TYPE	0
@@ -58,6 +61,13 @@
 #define FRAME_REFS	4	/* struct frame */
 #define MSR_FS_BASE_ASM	0xC0000100
 #define RFLAGS_CLEAN_ASM 0x202	/* RFLAGS_CLEAN of abi.h */
+
+/* The TSS's I/O map base (cpu.c, ioport.c): the bitmap right after the
+ * TSS's 104 bytes, or past its limit (no port open). */
+#define TSS_IOMAP	102
+#define IOMAP_OPEN	104
+#define IOMAP_CLOSED	0xFFFF
+#define IOMAP_BYTES	8192
 
 /* struct regs */
 #define REGS_VEC	120

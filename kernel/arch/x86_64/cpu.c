@@ -24,7 +24,12 @@ struct idt_gate {
 	uint32_t off2, rsvd;
 } __attribute__((packed));
 
-static struct tss tss;
+/* The TSS with the I/O permission bitmap right after it (ioport.c): a
+ * set bit closes a port, and the byte past the map ends it. */
+struct {
+	struct tss tss;
+	uint8_t io[IOMAP_BYTES + 1];
+} __attribute__((packed, aligned(16))) cpu_tss;	/* entry.S stores tss.iomap */
 static uint64_t gdt[7];
 static struct idt_gate idt[NVEC];
 static uint8_t kstack[16384] __attribute__((aligned(16)));
@@ -70,6 +75,11 @@ ASM_OFF(comp, retired, C_RETIRED);
 _Static_assert(sizeof(((struct comp *)0)->needs_flush) == 1 && sizeof(((struct comp *)0)->retired) == 1 &&
 	       C_RETIRED == C_NEEDS_FLUSH + 1, "needs_flush and retired: adjacent bytes");
 ASM_OFF(comp, nslots, C_NSLOTS);
+ASM_OFF(comp, iomap, C_IOMAP);
+_Static_assert(offsetof(struct tss, iomap) == TSS_IOMAP && sizeof(struct tss) == IOMAP_OPEN &&
+	       sizeof(((struct comp *)0)->iomap) == 2, "asm.h: the TSS's I/O map base");
+_Static_assert(IOMAP_CLOSED > IOMAP_OPEN + IOMAP_BYTES, "closed: past the TSS's limit");
+_Static_assert(VEC_IRQ0 > VEC_TIMER && VEC_IRQ0 + IRQ_LINES <= VEC_SPURIOUS && VEC_SPURIOUS < NVEC, "vectors");
 ASM_OFF(comp, slots, C_SLOTS);
 ASM_OFF(cap, type, CAP_TYPE);
 ASM_OFF(cap, obj, CAP_OBJ);
@@ -98,11 +108,12 @@ static void load_tables(void)
 	gdt[2] = 0x00CF92000000FFFFull;	/* kernel data */
 	gdt[3] = 0x00CFF2000000FFFFull;	/* user data */
 	gdt[4] = 0x00AFFA000000FFFFull;	/* user code */
-	word_t b = (word_t)&tss, l = sizeof(tss) - 1;
+	word_t b = (word_t)&cpu_tss, l = sizeof(cpu_tss) - 1;
 	gdt[5] = (l & 0xFFFF) | ((b & 0xFFFFFF) << 16) | (0x89ull << 40) | (((b >> 24) & 0xFF) << 56);
 	gdt[6] = b >> 32;
-	tss.iomap = sizeof(tss);
-	tss.ist[0] = (word_t)df_stack + sizeof(df_stack);
+	memset(cpu_tss.io, 0xFF, sizeof(cpu_tss.io));
+	cpu_tss.tss.iomap = IOMAP_CLOSED;
+	cpu_tss.tss.ist[0] = (word_t)df_stack + sizeof(df_stack);
 	gdtr.limit = sizeof(gdt) - 1;
 	gdtr.base = (word_t)gdt;
 	__asm__ volatile("lgdt %0" :: "m"(gdtr));
@@ -189,8 +200,9 @@ struct regs *cpu_resume(struct thread *next)
 		next->yielding = 0;	/* a dispatch answered it already, or it runs on another way */
 		cpu0.current = next;
 		cpu0.frame_top = (word_t)(&next->regs + 1);
-		tss.rsp0 = cpu0.frame_top;
+		cpu_tss.tss.rsp0 = cpu0.frame_top;
 	}
+	cpu_tss.tss.iomap = next->comp->iomap;	/* its I/O ports, if the bitmap is its (ioport.c) */
 	word_t cr3 = comp_cr3(next->comp);
 	if ((cr3 & ~(1ull << 63)) != (cpu0.cr3 & ~(1ull << 63)))
 		write_cr3(cr3);
@@ -203,6 +215,11 @@ _Noreturn void cpu_enter_first(struct thread *t)
 	struct regs *r = cpu_resume(t);
 	__asm__ volatile("mov %0, %%rax; jmp resume_user" :: "r"(r) : "rax");
 	__builtin_unreachable();
+}
+
+uint8_t *cpu_io_bitmap(void)
+{
+	return cpu_tss.io;
 }
 
 /* Sleep until an interrupt; the interrupt handler runs on this stack. */

@@ -90,6 +90,12 @@ void lapic_init(void);
 void lapic_timer_oneshot(uint64_t tsc_delta);
 void lapic_eoi(void);
 void lapic_timer_stop(void);
+uint32_t lapic_id(void);
+void ioapic_init(void);
+int ioapic_pci_line(unsigned irq);	/* the line of a PCI interrupt-line register, -1 none */
+void ioapic_route(int line, int vector);	/* masked */
+void ioapic_mask(int line, bool masked);
+uint8_t *cpu_io_bitmap(void);
 void kernel_pagetable_init(paddr_t top, void *(*alloc_page)(void), bool (*ram)(paddr_t));
 extern word_t tsc_hz;
 

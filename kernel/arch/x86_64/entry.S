@@ -61,8 +61,9 @@
  * crosses an invocation" are kept exactly as inv.c keeps them: rflags
  * RFLAGS_CLEAN, a clean FPU image loaded, FS base 0 (server) or the
  * client's, every register not an argument or result zero or the
- * client's own; the server's refs counted; COMP_RETIRE, depth, slot
- * range and type, fault-handler frames and page tables that need a
+ * client's own; the server's refs counted; the TSS's I/O map base that
+ * of the component entered (as cpu_resume sets it); COMP_RETIRE, depth,
+ * slot range and type, fault-handler frames and page tables that need a
  * flush left to the slow path.
  */
 
@@ -151,6 +152,9 @@ syscall_entry:
 .Lcall_fs_done:
 	fxrstor64 fpu_clean(%rip)
 	LOAD_CR3 %r13, %r12, %r15, %rcx
+	/* I/O ports: the server's map base in the TSS (ioport.c) */
+	movzwl C_IOMAP(%r13), %r12d
+	mov %r12w, cpu_tss+TSS_IOMAP(%rip)
 	mov CAP_D1(%rbx), %r8		/* token */
 	mov T_TID(%rsp), %r9d
 	mov %r14, %rcx			/* rdi, rsi, rdx, r10: the arguments */
@@ -223,6 +227,9 @@ syscall_entry:
 .Lreturn_fs_done:
 	fxrstor64 fpu_clean(%rip)
 	LOAD_CR3 %r9, %r10, %r8, %rax
+	/* I/O ports: the client's map base in the TSS (ioport.c) */
+	movzwl C_IOMAP(%r9), %r10d
+	mov %r10w, cpu_tss+TSS_IOMAP(%rip)
 	mov F_RBX(%r11), %rbx
 	mov F_RBP(%r11), %rbp
 	mov F_R12(%r11), %r12

@@ -78,6 +78,11 @@ void lapic_eoi(void)
 	lw(LAPIC_EOI, 0);
 }
 
+uint32_t lapic_id(void)
+{
+	return lr(0x020) >> 24;
+}
+
 void lapic_timer_stop(void)
 {
 	lw(LAPIC_TIMER_INIT, 0);

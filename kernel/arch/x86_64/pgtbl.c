@@ -83,6 +83,7 @@ void comp_init(struct comp *c, paddr_t pml4, const char name[16])
 	c->pcid = pcid_take();
 	c->needs_flush = 1;		/* the PCID's last owner may have left entries */
 	c->nslots = COMP_SLOTS;
+	c->iomap = IOMAP_CLOSED;	/* no I/O port until it holds some (ioport.c) */
 }
 
 word_t comp_cr3(struct comp *c)
