@@ -79,6 +79,9 @@ static bool in_page(const char *p)
 	return p >= g && p < g + 4096;
 }
 
+/* Receives in these cases never wait (MSG_DONTWAIT; the data is sent
+ * just before): a send that fails must not hang the boot. */
+
 /* Empty a socket's receive buffer (errno as the case left it). */
 static void drain(int s)
 {
@@ -246,14 +249,14 @@ static long r_sendto_to(char *p)
 static long r_recv(char *p)
 {
 	send(ss[0], scratch, 64, 0);
-	long r = recv(ss[1], p, 64, 0);
+	long r = recv(ss[1], p, 64, NB_MSG_DONTWAIT);
 	drain(ss[1]);
 	return r;
 }
 static long r_recvfrom_buf(char *p)
 {
 	send(ss[0], scratch, 64, 0);
-	long r = recvfrom(ss[1], p, 64, 0, NULL, NULL);
+	long r = recvfrom(ss[1], p, 64, NB_MSG_DONTWAIT, NULL, NULL);
 	drain(ss[1]);
 	return r;
 }
@@ -261,7 +264,7 @@ static long r_recvfrom_from(char *p)
 {
 	nb_socklen_t len = sizeof(struct nb_sockaddr_un);
 	send(ds[0], "x", 1, 0);
-	long r = recvfrom(ds[1], scratch, 64, 0, p, &len);
+	long r = recvfrom(ds[1], scratch, 64, NB_MSG_DONTWAIT, p, &len);
 	drain(ds[1]);
 	return r;
 }
@@ -269,7 +272,7 @@ static long r_recvfrom_len(char *p)
 {
 	struct nb_sockaddr_un a;
 	send(ds[0], "x", 1, 0);
-	long r = recvfrom(ds[1], scratch, 64, 0, &a, (void *)p);
+	long r = recvfrom(ds[1], scratch, 64, NB_MSG_DONTWAIT, &a, (void *)p);
 	drain(ds[1]);
 	return r;
 }
@@ -310,7 +313,7 @@ static long r_sendmsg_control(char *p)
 static long r_recvmsg_msg(char *p)
 {
 	send(ss[0], "x", 1, 0);
-	long r = recvmsg(ss[1], (void *)p, 0);
+	long r = recvmsg(ss[1], (void *)p, NB_MSG_DONTWAIT);
 	drain(ss[1]);
 	return r;
 }
@@ -319,7 +322,7 @@ static long r_recvmsg_iov(char *p)
 	good_iov(p);
 	struct nb_msghdr m = { .msg_iov = (void *)p, .msg_iovlen = 2 };
 	send(ss[0], scratch, 64, 0);
-	long r = recvmsg(ss[1], &m, 0);
+	long r = recvmsg(ss[1], &m, NB_MSG_DONTWAIT);
 	drain(ss[1]);
 	return r;
 }
@@ -328,7 +331,7 @@ static long r_recvmsg_base(char *p)
 	struct nb_iovec v = { p, 64 };
 	struct nb_msghdr m = { .msg_iov = &v, .msg_iovlen = 1 };
 	send(ss[0], scratch, 64, 0);
-	long r = recvmsg(ss[1], &m, 0);
+	long r = recvmsg(ss[1], &m, NB_MSG_DONTWAIT);
 	drain(ss[1]);
 	return r;
 }
@@ -338,7 +341,7 @@ static long r_recvmsg_name(char *p)
 	struct nb_msghdr m = { .msg_name = p, .msg_namelen = sizeof(struct nb_sockaddr_un), .msg_iov = &v,
 			       .msg_iovlen = 1 };
 	send(ds[0], "x", 1, 0);
-	long r = recvmsg(ds[1], &m, 0);
+	long r = recvmsg(ds[1], &m, NB_MSG_DONTWAIT);
 	drain(ds[1]);
 	return r;
 }
@@ -354,7 +357,7 @@ static long r_recvmsg_control(char *p)
 	sendmsg(ss[0], &m, 0);
 	struct nb_iovec rv = { scratch, 64 };
 	struct nb_msghdr rm = { .msg_iov = &rv, .msg_iovlen = 1, .msg_control = p, .msg_controllen = 24 };
-	long r = recvmsg(ss[1], &rm, 0);
+	long r = recvmsg(ss[1], &rm, NB_MSG_DONTWAIT);
 	drain(ss[1]);
 	return r;
 }

@@ -22,6 +22,9 @@ struct nb_cmsghdr {
 #define NB_EFTYPE	79	/* open(2) of a symbolic link with O_NOFOLLOW */
 
 static char data[8192], buf[8192];
+/* Receives here never wait (MSG_DONTWAIT, or a poll with a time-out
+ * first): a send that a wrong number or layout broke must show as a
+ * failed check, not as a boot that hangs. */
 
 static void check(const char *what, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void check(const char *what, bool ok, const char *fmt, ...)
@@ -61,6 +64,37 @@ static void identity(void)
 	check("getgid", gid >= 0 && getegid() == gid, "gid %d, egid %d", gid, getegid());
 	int old = umask(077);
 	check("umask", old >= 0 && umask(old) == 077, "umask was %x", old);
+}
+
+/* read(rfd) of one byte on an empty pipe that should not wait: if it
+ * waits after all (a wrong O_NONBLOCK or FIONBIO), a helper thread
+ * writes a byte to wfd after two seconds, so the read returns 1 and the
+ * check fails instead of the boot hanging. */
+static atomic_int read_back;
+static int release_fd;
+static void releaser(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 200 && !atomic_load(&read_back); i++)
+		sc_sleep_ms(10);
+	if (!atomic_load(&read_back))
+		write(release_fd, "!", 1);
+	rk_thread_done();
+}
+
+static long read_nonblocking(int rfd, int wfd)
+{
+	char c;
+	atomic_store(&read_back, 0);
+	release_fd = wfd;
+	long tid = r2c_thd_create(releaser, NULL, 16);
+	long r = read(rfd, &c, 1);
+	int e = errno;
+	atomic_store(&read_back, 1);
+	if (tid > 0)
+		r2c_thd_join((word_t)tid);
+	errno = e;
+	return r;
 }
 
 static void files(void)
@@ -154,9 +188,8 @@ static void files(void)
 	close(fd);
 
 	int p[2] = { -1, -1 };
-	char c;
 	check("fcntl_nonblock", pipe(p) == 0 && fcntl(p[0], NB_F_SETFL, NB_O_NONBLOCK) == 0 &&
-	      (fcntl(p[0], NB_F_GETFL, 0) & NB_O_NONBLOCK) && read(p[0], &c, 1) == -1 && errno == EAGAIN,
+	      (fcntl(p[0], NB_F_GETFL, 0) & NB_O_NONBLOCK) && read_nonblocking(p[0], p[1]) == -1 && errno == EAGAIN,
 	      "O_NONBLOCK: read on an empty pipe");
 	int n = -1;
 	check("ioctl_fionread", write(p[1], "12345", 5) == 5 && ioctl(p[0], NB_FIONREAD, &n) == 0 && n == 5,
@@ -165,7 +198,7 @@ static void files(void)
 	close(p[1]);
 	int one = 1;
 	check("ioctl_fionbio", pipe(p) == 0 && ioctl(p[0], NB_FIONBIO, &one) == 0 &&
-	      (fcntl(p[0], NB_F_GETFL, 0) & NB_O_NONBLOCK) && read(p[0], &c, 1) == -1 && errno == EAGAIN,
+	      (fcntl(p[0], NB_F_GETFL, 0) & NB_O_NONBLOCK) && read_nonblocking(p[0], p[1]) == -1 && errno == EAGAIN,
 	      "FIONBIO: read on an empty pipe");
 	close(p[0]);
 	close(p[1]);
@@ -368,7 +401,7 @@ static void sockets(void)
 	int sv[2] = { -1, -1 }, dv[2] = { -1, -1 };
 	char b[64];
 	check("socketpair", socketpair(NB_AF_LOCAL, NB_SOCK_STREAM, 0, sv) == 0 && send(sv[0], "hello", 5, 0) == 5 &&
-	      recv(sv[1], b, sizeof(b), 0) == 5 && !memcmp(b, "hello", 5) &&
+	      recv(sv[1], b, sizeof(b), NB_MSG_DONTWAIT) == 5 && !memcmp(b, "hello", 5) &&
 	      recv(sv[1], b, sizeof(b), NB_MSG_DONTWAIT) == -1 && errno == EAGAIN, "stream pair %d %d", sv[0], sv[1]);
 	int nbs = socket(NB_AF_LOCAL, NB_SOCK_STREAM | NB_SOCK_NONBLOCK | NB_SOCK_CLOEXEC, 0);
 	check("socket_flags", nbs >= 0 && (fcntl(nbs, NB_F_GETFL, 0) & NB_O_NONBLOCK) &&
@@ -383,25 +416,27 @@ static void sockets(void)
 	v = 0, vl = sizeof(v);
 	check("setsockopt", setsockopt(sv[1], NB_SOL_SOCKET, NB_SO_RCVBUF, &want, sizeof(want)) == 0 &&
 	      getsockopt(sv[1], NB_SOL_SOCKET, NB_SO_RCVBUF, &v, &vl) == 0 && v == want, "SO_RCVBUF %d", v);
-	check("shutdown", shutdown(sv[0], NB_SHUT_WR) == 0 && recv(sv[1], b, sizeof(b), 0) == 0 &&
+	check("shutdown", shutdown(sv[0], NB_SHUT_WR) == 0 && recv(sv[1], b, sizeof(b), NB_MSG_DONTWAIT) == 0 &&
 	      send(sv[0], "x", 1, NB_MSG_NOSIGNAL) == -1 && errno == EPIPE, "after SHUT_WR: EOF and EPIPE");
 	close(sv[0]);
 	close(sv[1]);
 
 	/* datagrams keep their boundaries; a short buffer says MSG_TRUNC */
 	check("socketpair_dgram", socketpair(NB_AF_LOCAL, NB_SOCK_DGRAM, 0, dv) == 0 && send(dv[0], "abc", 3, 0) == 3 &&
-	      send(dv[0], "defg", 4, 0) == 4 && recv(dv[1], b, sizeof(b), 0) == 3 && recv(dv[1], b, sizeof(b), 0) == 4,
+	      send(dv[0], "defg", 4, 0) == 4 && recv(dv[1], b, sizeof(b), NB_MSG_DONTWAIT) == 3 &&
+	      recv(dv[1], b, sizeof(b), NB_MSG_DONTWAIT) == 4,
 	      "datagram pair");
 	char m1[4], m2[10];
 	struct nb_iovec siov[2] = { { "abc", 3 }, { "defg", 4 } }, riov[2] = { { m1, 4 }, { m2, 10 } };
 	struct nb_msghdr sm = { .msg_iov = siov, .msg_iovlen = 2 };
 	struct nb_msghdr rm = { .msg_iov = riov, .msg_iovlen = 2, .msg_flags = 0x5555 };
-	long sn = sendmsg(dv[0], &sm, 0), rn = recvmsg(dv[1], &rm, 0);
+	long sn = sendmsg(dv[0], &sm, 0);
+	long rn = sn == 7 ? recvmsg(dv[1], &rm, 0) : -1;	/* flags 0: msg_flags must come back 0 */
 	check("sendmsg_recvmsg", sn == 7 && rn == 7 && !memcmp(m1, "abcd", 4) && !memcmp(m2, "efg", 3) &&
 	      rm.msg_flags == 0, "sent %ld, received %ld, flags %x", sn, rn, rm.msg_flags);
 	struct nb_iovec small = { m1, 4 };
 	rm = (struct nb_msghdr){ .msg_iov = &small, .msg_iovlen = 1 };
-	long tn = (send(dv[0], "0123456789", 10, 0) == 10) ? recvmsg(dv[1], &rm, 0) : -1;
+	long tn = (send(dv[0], "0123456789", 10, 0) == 10) ? recvmsg(dv[1], &rm, NB_MSG_DONTWAIT) : -1;
 	check("recvmsg_trunc", tn == 4 && (rm.msg_flags & NB_MSG_TRUNC) && !memcmp(m1, "0123", 4),
 	      "received %ld, flags %x", tn, rm.msg_flags);
 	close(dv[0]);
@@ -410,7 +445,7 @@ static void sockets(void)
 	/* a descriptor passed in a control message: a pipe's write end */
 	int p[2] = { -1, -1 };
 	socketpair(NB_AF_LOCAL, NB_SOCK_STREAM, 0, sv);
-	pipe(p);
+	pipe2(p, NB_O_NONBLOCK);	/* the read below never waits */
 	union { char b[NB_CMSG_ASIZE + 8]; uint64_t align; } ctl = { { 0 } }, rctl;
 	struct nb_cmsghdr *cm = (struct nb_cmsghdr *)ctl.b;
 	cm->cmsg_len = NB_CMSG_ASIZE + sizeof(int);
@@ -424,11 +459,11 @@ static void sockets(void)
 	rm = (struct nb_msghdr){ .msg_iov = &rone, .msg_iovlen = 1, .msg_control = rctl.b,
 				 .msg_controllen = sizeof(rctl.b) };
 	sn = sendmsg(sv[0], &sm, 0);
-	rn = recvmsg(sv[1], &rm, 0);
+	rn = recvmsg(sv[1], &rm, NB_MSG_DONTWAIT);
 	struct nb_cmsghdr *rc = (struct nb_cmsghdr *)rctl.b;
 	int passed = -1;
 	memcpy(&passed, rctl.b + NB_CMSG_ASIZE, sizeof(int));
-	bool through = passed >= 0 && passed != p[1] && write(passed, "via", 3) == 3 && read(p[0], b, 3) == 3 &&
+	bool through = rn == 1 && passed > 2 && passed != p[1] && write(passed, "via", 3) == 3 && read(p[0], b, 3) == 3 &&
 		       !memcmp(b, "via", 3);
 	check("scm_rights", sn == 1 && rn == 1 && rm.msg_controllen >= NB_CMSG_ASIZE + sizeof(int) &&
 	      rc->cmsg_level == NB_SOL_SOCKET && rc->cmsg_type == NB_SCM_RIGHTS && through,
@@ -460,15 +495,16 @@ static void sockets(void)
 	check("connect", connect(c, &a, alen) == 0, "connect to %s", path);
 	memset(&got, 0x5a, sizeof(got));
 	gl = sizeof(got);
-	int acc = accept(s, &got, &gl);
+	struct nb_pollfd lp = { .fd = s, .events = NB_POLLIN };
+	int acc = poll(&lp, 1, 5000) == 1 ? accept(s, &got, &gl) : -1;	/* never waits for ever */
 	check("accept", acc >= 0 && got.sun_family == NB_AF_LOCAL && gl >= 2, "accept %d: family %u len %u", acc,
 	      got.sun_family, gl);
 	memset(&got, 0x5a, sizeof(got));
 	gl = sizeof(got);
 	check("getpeername", getpeername(c, &got, &gl) == 0 && gl == alen && got.sun_family == NB_AF_LOCAL &&
 	      !strcmp(got.sun_path, path), "len %u path %s", gl, got.sun_path);
-	check("send_recv", send(c, "ping", 4, 0) == 4 && recv(acc, b, sizeof(b), 0) == 4 && !memcmp(b, "ping", 4) &&
-	      write(acc, "pong", 4) == 4 && read(c, b, sizeof(b)) == 4 && !memcmp(b, "pong", 4), "ping-pong");
+	check("send_recv", send(c, "ping", 4, 0) == 4 && recv(acc, b, sizeof(b), NB_MSG_DONTWAIT) == 4 && !memcmp(b, "ping", 4) &&
+	      write(acc, "pong", 4) == 4 && recv(c, b, sizeof(b), NB_MSG_DONTWAIT) == 4 && !memcmp(b, "pong", 4), "ping-pong");
 	close(c);
 	close(acc);
 	close(s);
@@ -485,7 +521,7 @@ static void sockets(void)
 	long sent = sendto(d1, "dgram", 5, 0, &a2, l2);
 	memset(&got, 0x5a, sizeof(got));
 	gl = sizeof(got);
-	long rcvd = recvfrom(d2, b, sizeof(b), 0, &got, &gl);
+	long rcvd = recvfrom(d2, b, sizeof(b), NB_MSG_DONTWAIT, &got, &gl);
 	check("sendto_recvfrom", sent == 5 && rcvd == 5 && !memcmp(b, "dgram", 5) && gl == l1 &&
 	      got.sun_family == NB_AF_LOCAL && !strcmp(got.sun_path, p1), "sent %ld received %ld from %s (len %u)",
 	      sent, rcvd, got.sun_path, gl);
@@ -495,7 +531,7 @@ static void sockets(void)
 	memset(&got, 0x5a, sizeof(got));
 	struct nb_msghdr nrm = { .msg_name = &got, .msg_namelen = sizeof(got), .msg_iov = &rv1, .msg_iovlen = 1 };
 	sent = sendmsg(d1, &nm, 0);
-	rcvd = recvmsg(d2, &nrm, 0);
+	rcvd = recvmsg(d2, &nrm, NB_MSG_DONTWAIT);
 	check("msg_name", sent == 5 && rcvd == 5 && !memcmp(b, "named", 5) && nrm.msg_namelen == l1 &&
 	      got.sun_family == NB_AF_LOCAL && !strcmp(got.sun_path, p1), "sent %ld received %ld from %s (len %u)",
 	      sent, rcvd, got.sun_path, nrm.msg_namelen);

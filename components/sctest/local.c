@@ -34,6 +34,14 @@ static struct nb_sockaddr_un sock_addr(nb_socklen_t *len)
 	return a;
 }
 
+/* Something to read on s within a minute: neither side waits for ever
+ * on a peer that has gone wrong. */
+static bool readable(int s)
+{
+	struct nb_pollfd pf = { .fd = s, .events = NB_POLLIN };
+	return poll(&pf, 1, 60000) == 1;
+}
+
 struct reply {
 	char ok[8];		/* "received" */
 	uint64_t bytes;
@@ -47,7 +55,7 @@ void local_listen(void)
 	int b = bind(s, &a, alen);
 	r2c_check("local.listen", s >= 0 && b == 0 && listen(s, 1) == 0, "socket %d, bind %s: %d (errno %d)", s,
 		  SOCK_PATH, b, errno);
-	int c = accept(s, NULL, NULL);
+	int c = readable(s) ? accept(s, NULL, NULL) : -1;
 	int big = CHUNK;
 	r2c_check("local.accept", c >= 0 && setsockopt(c, NB_SOL_SOCKET, NB_SO_RCVBUF, &big, sizeof(big)) == 0,
 		  "accept %d (errno %d)", c, errno);
@@ -57,6 +65,8 @@ void local_listen(void)
 
 	uint64_t total = 0, bad_at = ~0ull, calls = 0;
 	while (total < TOTAL) {
+		if (!readable(c))
+			break;
 		long n = calls++ % 2 ? read(c, buf, sizeof(buf)) : recv(c, buf, sizeof(buf), 0);
 		if (n <= 0)
 			break;
@@ -70,7 +80,7 @@ void local_listen(void)
 	r2c_check("local.received_in_order", total == TOTAL && bad_at == ~0ull,
 		  "%lu bytes of %lu in %lu calls, first wrong byte at %ld (errno %d)", (unsigned long)total, TOTAL,
 		  (unsigned long)calls, bad_at == ~0ull ? -1l : (long)bad_at, errno);
-	long eof = recv(c, buf, 1, 0);
+	long eof = readable(c) ? recv(c, buf, 1, 0) : -2;
 	r2c_check("local.eof", eof == 0, "recv after the sender's shutdown: %ld (errno %d)", eof, errno);
 	struct reply r = { "received", total };
 	r2c_check("local.reply_sent", send(c, &r, sizeof(r), 0) == sizeof(r), "send: errno %d", errno);
@@ -130,14 +140,14 @@ void local_connect(void)
 	struct reply rep = { { 0 }, 0 };
 	long got_n = 0;
 	while (got_n < (long)sizeof(rep)) {
-		long k = recv(c, (char *)&rep + got_n, sizeof(rep) - (size_t)got_n, 0);
+		long k = readable(c) ? recv(c, (char *)&rep + got_n, sizeof(rep) - (size_t)got_n, 0) : -2;
 		if (k <= 0)
 			break;
 		got_n += k;
 	}
 	r2c_check("local.reply", got_n == sizeof(rep) && !memcmp(rep.ok, "received", 8) && rep.bytes == TOTAL,
 		  "reply of %ld bytes: %lu received", got_n, (unsigned long)rep.bytes);
-	long eof = recv(c, buf, 1, 0);
+	long eof = readable(c) ? recv(c, buf, 1, 0) : -2;
 	r2c_check("local.closed", eof == 0 && close(c) == 0, "recv after the listener closed: %ld (errno %d)", eof,
 		  errno);
 }
