@@ -25,7 +25,7 @@ extern int sc_pid;
 #define BLOCKING_CHECKS 8
 #define LISTEN_CHECKS 7
 #define CONNECT_CHECKS 7
-#define RACE_CHECKS 4
+#define RACE_CHECKS 5
 int efault_checks(void);
 
 void functional(void);
