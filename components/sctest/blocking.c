@@ -15,12 +15,16 @@ static int lsock = -1;
 static char got[16];
 static atomic_int entered, finished;
 static long result;
+static int reader_errno;
 
 static void reader(void *arg)
 {
 	(void)arg;
+	struct nb_stat st;
+	stat("/tmp/no-such-file", &st);	/* my errno: ENOENT, whatever the other thread's becomes */
 	atomic_store(&entered, 1);
 	result = read(pfd[0], got, sizeof(got));
+	reader_errno = errno;
 	atomic_store(&finished, 1);
 	rk_thread_done();
 }
@@ -75,11 +79,14 @@ void blocking(void)
 	bool io = file_io("io-read");
 	r2c_check("threads.io_while_read_blocked", io && !atomic_load(&finished), "file I/O %s, reader %s",
 		  io ? "done" : "failed", atomic_load(&finished) ? "returned" : "still blocked");
+	int bad = close(-1), mine = errno;	/* EBADF here, while the reader, blocked, keeps its ENOENT */
 	long w = write(pfd[1], "wake", 4);
 	if (tid > 0)
 		r2c_thd_join((word_t)tid);
 	r2c_check("threads.read_released", w == 4 && result == 4 && !memcmp(got, "wake", 4), "write %ld, read %ld", w,
 		  result);
+	r2c_check("threads.errno_per_thread", bad == -1 && mine == EBADF && reader_errno == ENOENT,
+		  "this thread's errno %d, the reader's %d", mine, reader_errno);
 	close(pfd[0]);
 	close(pfd[1]);
 

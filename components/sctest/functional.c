@@ -22,6 +22,8 @@ struct nb_cmsghdr {
 #define NB_EFTYPE	79	/* open(2) of a symbolic link with O_NOFOLLOW */
 
 static char data[8192], buf[8192];
+static char big[1 << 20], big_back[1 << 20];
+#define FAR 0x100000000ll	/* 4 GiB: an offset that does not fit 32 bits */
 /* Receives here never wait (MSG_DONTWAIT, or a poll with a time-out
  * first): a send that a wrong number or layout broke must show as a
  * failed check, not as a boot that hangs. */
@@ -110,9 +112,12 @@ static void files(void)
 	int fd = open(f, NB_O_RDWR | NB_O_CREAT | NB_O_TRUNC, 0644);
 	check("open", fd >= 0, "open %s: %d", f, fd);
 	check("write", write(fd, data, 5000) == 5000, "write 5000");
-	check("lseek", lseek(fd, 0, NB_SEEK_END) == 5000 && lseek(fd, 100, NB_SEEK_SET) == 100, "lseek");
+	/* offsets past 4 GiB: the whole 64-bit slot after NetBSD's PAD */
+	check("lseek", lseek(fd, 0, NB_SEEK_END) == 5000 && lseek(fd, FAR, NB_SEEK_SET) == FAR &&
+	      lseek(fd, 0, NB_SEEK_CUR) == FAR && lseek(fd, 100, NB_SEEK_SET) == 100, "lseek");
 	check("read", read(fd, buf, 50) == 50 && !memcmp(buf, data + 100, 50), "read 50 at 100");
-	check("pread", pread(fd, buf, 100, 4000) == 100 && !memcmp(buf, data + 4000, 100) && lseek(fd, 0, NB_SEEK_CUR) == 150,
+	check("pread", pread(fd, buf, 100, 4000) == 100 && !memcmp(buf, data + 4000, 100) && lseek(fd, 0, NB_SEEK_CUR) == 150 &&
+	      pread(fd, buf, 100, FAR + 4000) == 0,
 	      "pread 100 at 4000, offset left at 150");
 	check("pwrite", pwrite(fd, "XYZ", 3, 10) == 3 && pread(fd, buf, 3, 10) == 3 && !memcmp(buf, "XYZ", 3),
 	      "pwrite 3 at 10");
@@ -123,6 +128,13 @@ static void files(void)
 	struct nb_iovec rv[3] = { { r1, 4 }, { r2, 1 }, { r3, 8 } };
 	check("readv", lseek(fd, 5000, NB_SEEK_SET) == 5000 && readv(fd, rv, 3) == 9 && !memcmp(r1, "abcd", 4) &&
 	      r2[0] == 'e' && !memcmp(r3, "fghi", 4), "readv into 4+1+8 bytes");
+	/* a megabyte in one call: the rump kernel's copies go in pieces */
+	for (int i = 0; i < (int)sizeof(big); i++)
+		big[i] = (char)(i ^ (i >> 9) ^ (i >> 17));
+	int bf = open(f, NB_O_RDWR, 0);	/* f itself, at an offset past the data used below */
+	check("write_large", bf >= 0 && pwrite(bf, big, sizeof(big), 65536) == sizeof(big) &&
+	      pread(bf, big_back, sizeof(big_back), 65536) == sizeof(big_back) && !memcmp(big, big_back, sizeof(big)) &&
+	      ftruncate(bf, 5009) == 0 && close(bf) == 0, "1 MiB written and read back");
 	check("fsync", fsync(fd) == 0 && fdatasync(fd) == 0, "fsync, fdatasync");
 	sync();
 	check("sync", sc_served(), "getpid after sync");
