@@ -1,5 +1,6 @@
 /*
- * Every pointer argument of every wrapper, given four bad pointers: NULL,
+ * Every pointer argument of every wrapper (those of rkclient/mount.h too),
+ * given four bad pointers: NULL,
  * a kernel address, an unmapped address in my own range (the page after
  * a guarded page, see guard.c), and a buffer that starts in mapped memory
  * and runs off its end into that unmapped page. Each must be answered by
@@ -22,9 +23,16 @@
  * - gettimeofday's tv and tz may each be NULL;
  * - mount's type: a string that cannot be copied in is taken as a
  *   historic file-system number (mount_get_vfsops), which these
- *   addresses are not: ENODEV for all four;
+ *   addresses are not: ENODEV for all four (rk's mountguard.c reads the
+ *   type first and answers the same);
  * - mount's data NULL: no arguments, EINVAL from tmpfs (EPERM when this
- *   client is not root: NetBSD checks the right before the arguments).
+ *   client is not root: NetBSD checks the right before the arguments);
+ *   the device name in rk_mount_disk's struct ufs_args likewise: for
+ *   root, NULL is "no device", EINVAL (ffs_mount), the others EFAULT; for
+ *   anyone else, EPERM.
+ * rk reads two things before NetBSD does (components/rk/mountguard.c):
+ * mount's type, and a tmpfs's struct tmpfs_args; a bad one is answered
+ * by rk, with what NetBSD would answer (ENODEV, EFAULT).
  * Left out: pipe's array (NetBSD answers in two registers; the library,
  * not NetBSD, stores them), and fcntl and ioctl commands other than one
  * reading (F_GETLK, FIONBIO) and one writing (FIONREAD) a structure.
@@ -32,6 +40,7 @@
  * NetBSD: EFAULT from rk, in the table as "syscall.argblock".
  */
 #include "sctest.h"
+#include "rkclient/mount.h"
 
 #define KERNEL_ADDR ((char *)0xffff800000000000ull)
 enum kind { NUL, KERNEL, UNMAPPED, RUNOFF, KINDS };
@@ -66,12 +75,7 @@ static nb_socklen_t laddr_len;
 static char scratch[256];
 static const struct nb_timespec zts = { 0, 0 };
 static struct nb_timeval ztv = { 0, 0 };
-static struct tmpfs_args {
-	int32_t version;
-	uint64_t nodes_max;
-	int64_t size_max;
-	uint32_t root_uid, root_gid, root_mode;
-} ta = { .version = 1, .size_max = 1 << 20, .root_mode = 0755 };
+static struct nb_tmpfs_args ta = { .ta_version = NB_TMPFS_ARGS_VERSION, .ta_size_max = 1 << 20, .ta_root_mode = 0755 };
 
 static bool in_page(const char *p)
 {
@@ -176,6 +180,10 @@ static long r_mount_data(char *p)
 	return r;
 }
 static long r_unmount(char *p) { return unmount(p, 0); }
+static long r_rk_mount_tmpfs(char *p) { return rk_mount_tmpfs(p, 1 << 20, 0700, 0); }
+static long r_rk_mount_disk_type(char *p) { return rk_mount_disk(p, "/dev/no-such-disk", mnt, 0); }
+static long r_rk_mount_disk_dev(char *p) { return rk_mount_disk("ffs", p, mnt, 0); }
+static long r_rk_mount_disk_dir(char *p) { return rk_mount_disk("ffs", "/dev/no-such-disk", p, 0); }
 
 /* --- waiting: rp[0] always has a byte to read ------------------------------ */
 static long r_poll(char *p) { return poll((void *)p, 2, 0); }
@@ -432,6 +440,10 @@ static struct row rows[] = {
 	R("mount", "path", r_mount_path, 8),
 	R("mount", "data", r_mount_data, 16, NULL_ERR(EINVAL)),	/* EPERM unprivileged: set in efault() */
 	R("unmount", "path", r_unmount, 8),
+	R("rk_mount_tmpfs", "dir", r_rk_mount_tmpfs, 8),
+	R("rk_mount_disk", "type", r_rk_mount_disk_type, 3, ALL_ERR(ENODEV)),
+	R("rk_mount_disk", "dev", r_rk_mount_disk_dev, 8, NULL_ERR(EINVAL)),	/* EPERM unprivileged: efault() */
+	R("rk_mount_disk", "dir", r_rk_mount_disk_dir, 8),
 	R("poll", "fds", r_poll, 8),
 	R("select", "in", r_select_in, 4, NULL_RET(0)),
 	R("select", "out", r_select_out, 4, NULL_RET(1)),
@@ -534,10 +546,16 @@ void efault(void)
 {
 	bool ok = setup();
 	r2c_check("efault.setup", ok, "the fixture in %s could not be made (errno %d)", dir, errno);
+	/* NetBSD checks the right to mount before it reads the file system's
+	 * arguments (mount_domount, then VFS_MOUNT): an unprivileged client's
+	 * NULL data, and any device name, are EPERM */
 	if (geteuid() != 0)
-		for (int i = 0; i < NROWS; i++)
+		for (int i = 0; i < NROWS; i++) {
 			if (rows[i].run == r_mount_data)
 				rows[i].null = (struct answer){ A_ERR, 0, EPERM };
+			if (rows[i].run == r_rk_mount_disk_dev)
+				rows[i].null = rows[i].bad = (struct answer){ A_ERR, 0, EPERM };
+		}
 	char *guard = guarded_page(0) + 4096;
 	for (int i = 0; i < NROWS; i++) {
 		const struct row *w = &rows[i];

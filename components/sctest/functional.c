@@ -10,6 +10,8 @@
  * getsockname gives back. Checks are named call.WHAT.
  */
 #include "sctest.h"
+#include "rkclient/dir.h"
+#include "rkclient/mount.h"
 
 /* sys/socket.h: a control message header and SCM_RIGHTS, which only this
  * test needs (passing a descriptor checks msg_control/msg_controllen). */
@@ -234,6 +236,22 @@ static const struct nb_dirent *find_dirent(const char *b, long n, const char *na
 	return hit;
 }
 
+/* rk_readdir's callback: which of the names it was shown */
+struct seen {
+	int names;
+	uint64_t alpha_ino;
+};
+static void saw(void *ctx, const struct nb_dirent *d)
+{
+	struct seen *s = ctx;
+	static const char *const want[] = { ".", "..", "alpha", "beta", "gamma" };
+	for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (!strcmp(d->d_name, want[i]))
+			s->names++;
+	if (!strcmp(d->d_name, "alpha"))
+		s->alpha_ino = d->d_fileno;
+}
+
 static void names(void)
 {
 	char d[96], alpha[112], beta[112], gamma[112], delta[112], eps[112], sym[112];
@@ -254,7 +272,13 @@ static void names(void)
 	mkdir(gamma, 0755);
 	stat(alpha, &st);
 
+	struct seen seen = { 0 };
 	int dfd = open(d, NB_O_RDONLY | NB_O_DIRECTORY, 0);
+	long entries = rk_readdir(dfd, saw, &seen);
+	check("rk_readdir", entries == 5 && seen.names == 5 && seen.alpha_ino == st.st_ino,
+	      "%ld entries, %d of the 5 names, alpha's inode %lu of %lu", entries, seen.names,
+	      (unsigned long)seen.alpha_ino, (unsigned long)st.st_ino);
+	lseek(dfd, 0, NB_SEEK_SET);
 	long n = getdents(dfd, buf, sizeof(buf));
 	bool sane = n > 0;
 	const struct nb_dirent *a = find_dirent(buf, n, "alpha", &sane), *g = find_dirent(buf, n, "gamma", &sane);
@@ -299,13 +323,8 @@ static void names(void)
 }
 
 /* statvfs and mount: what the composition mounted on /tmp, and a tmpfs of
- * my own (a root client may mount; an unprivileged one gets EPERM). */
-struct tmpfs_args {
-	int32_t version;
-	uint64_t nodes_max;	/* ino_t */
-	int64_t size_max;	/* off_t */
-	uint32_t root_uid, root_gid, root_mode;
-};
+ * my own (a root client may mount; an unprivileged one gets EPERM from
+ * NetBSD's own check). */
 
 static void file_systems(void)
 {
@@ -327,18 +346,27 @@ static void file_systems(void)
 	close(fd);
 
 	mkdir(m, 0755);
-	struct tmpfs_args ta = { .version = 1, .size_max = 1 << 20, .root_mode = 0755 };
+	struct nb_tmpfs_args ta = { .ta_version = NB_TMPFS_ARGS_VERSION, .ta_size_max = 1 << 20, .ta_root_mode = 0755 };
 	if (geteuid() == 0) {
 		r = mount("tmpfs", m, 0, &ta, sizeof(ta));
 		check("mount", r == 0 && statvfs(m, &sv2) == 0 && !strcmp(sv2.f_mntonname, m) &&
 		      !strcmp(sv2.f_fstypename, "tmpfs") && sv2.f_fsid != sv.f_fsid, "mount tmpfs on %s: %d", m, r);
 		r = unmount(m, 0);
 		check("unmount", r == 0 && statvfs(m, &sv2) == 0 && !strcmp(sv2.f_mntonname, "/tmp"), "unmount: %d", r);
-	} else {	/* NetBSD's own permission check */
+		r = rk_mount_tmpfs(m, 1 << 20, 0700, 0);
+		check("rk_mount_tmpfs", r == 0 && statvfs(m, &sv2) == 0 && !strcmp(sv2.f_mntonname, m) &&
+		      unmount(m, 0) == 0, "rk_mount_tmpfs on %s: %d", m, r);
+		r = rk_mount_disk("ffs", "/dev/no-such-disk", m, 0);
+		check("rk_mount_disk", r == -1 && errno == ENOENT, "ffs from a disk that is not there: %d", r);
+	} else {
 		r = mount("tmpfs", m, 0, &ta, sizeof(ta));
 		check("mount", r == -1 && errno == EPERM, "unprivileged mount: %d", r);
 		r = unmount("/tmp", 0);
 		check("unmount", r == -1 && errno == EPERM, "unprivileged unmount: %d", r);
+		r = rk_mount_tmpfs(m, 1 << 20, 0700, 0);
+		check("rk_mount_tmpfs", r == -1 && errno == EPERM, "unprivileged rk_mount_tmpfs: %d", r);
+		r = rk_mount_disk("ffs", "/dev/no-such-disk", m, 0);
+		check("rk_mount_disk", r == -1 && errno == EPERM, "unprivileged rk_mount_disk: %d", r);
 	}
 }
 

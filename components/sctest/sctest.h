@@ -21,7 +21,7 @@ extern char sc_dir[64];
 extern int sc_pid;
 
 /* Checks each part makes (declared up front with r2c_plan). */
-#define FUNCTIONAL_CHECKS 80
+#define FUNCTIONAL_CHECKS 83
 #define BLOCKING_CHECKS 9
 #define LISTEN_CHECKS 7
 #define CONNECT_CHECKS 7
