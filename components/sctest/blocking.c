@@ -3,7 +3,8 @@
  * read on an empty pipe (then in accept on a listening AF_LOCAL socket)
  * while the other does file I/O on /tmp that must complete, since each
  * thread has its own lwp and rk holds no lock across a call; then the
- * blocked one is released (a write to the pipe, a connect) and completes.
+ * blocked one is released (a write to the pipe, a connect) and completes,
+ * with its own errno still its own (the library keeps one per thread).
  * And poll on a pipe with a time-out: nothing ready, it returns 0 after
  * at least the time-out (by rk's CLOCK_MONOTONIC; no upper bound is
  * asserted), then 1 with POLLIN once there is something to read.

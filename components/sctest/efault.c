@@ -34,7 +34,8 @@
  * mount's type, and a tmpfs's struct tmpfs_args; a bad one is answered
  * by rk, with what NetBSD would answer (ENODEV, EFAULT).
  * Left out: pipe's array (NetBSD answers in two registers; the library,
- * not NetBSD, stores them), and fcntl and ioctl commands other than one
+ * not NetBSD, stores them), rk_readdir's callback (the library calls it,
+ * in the client), and fcntl and ioctl commands other than one
  * reading (F_GETLK, FIONBIO) and one writing (FIONREAD) a structure.
  * The argument block itself (rk_syscall_block) is copied by rk, not
  * NetBSD: EFAULT from rk, in the table as "syscall.argblock".
@@ -569,9 +570,12 @@ void efault(void)
 			const struct answer *want = k == NUL ? &w->null : &w->bad;
 			char name[64];
 			fmt_snprintf(name, sizeof(name), "efault.%s.%s.%s", w->call, w->arg, kind_name[k]);
-			r2c_check(name, answered(want, r, e) && served, "got %ld, errno %d; expected %s%s", r, e,
-				  want->how == A_EFAULT ? "EFAULT" : want->how == A_ERR ? "an errno" :
-				  want->how == A_RET ? "a value" : "a descriptor",
+			char wanted[32] = "a descriptor";
+			if (want->how == A_RET)
+				fmt_snprintf(wanted, sizeof(wanted), "%ld", want->ret);
+			else if (want->how != A_FD)
+				fmt_snprintf(wanted, sizeof(wanted), "-1, errno %d", want->how == A_ERR ? want->err : EFAULT);
+			r2c_check(name, answered(want, r, e) && served, "got %ld, errno %d; expected %s%s", r, e, wanted,
 				  served ? "" : "; and rk did not serve the next getpid");
 		}
 	}

@@ -45,16 +45,6 @@ uint64_t sc_mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-void sc_expect(const char *name, long got, long want, int want_errno)
-{
-	int e = errno;
-	if (want_errno)
-		r2c_check(name, got == -1 && e == want_errno, "got %ld, errno %d; expected -1, errno %d", got, e,
-			  want_errno);
-	else
-		r2c_check(name, got == want, "got %ld, errno %d; expected %ld", got, e, want);
-}
-
 void r2c_main(word_t arg)
 {
 	(void)arg;

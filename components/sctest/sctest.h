@@ -42,8 +42,6 @@ bool sc_served(void);
 void sc_sleep_ms(unsigned ms);
 /* CLOCK_MONOTONIC from rk in nanoseconds (0 if the call failed). */
 uint64_t sc_mono_ns(void);
-/* Check that a call answered want (want_errno 0) or -1 with want_errno. */
-void sc_expect(const char *name, long got, long want, int want_errno);
 
 /* Pages of my own with an unmapped page right after each (see guard.c):
  * guarded_page(i) is writable, guarded_page(i) + 4096 is not mapped. */
