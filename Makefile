@@ -210,10 +210,11 @@ $(LINUX_RUMP): bench/rump_posix.c bench/rump_static.c include/r2c/fsbench.h
 		$(RUMPKERNEL_POSIX)/lib/librumpuser.a -lpthread -lrt
 
 bench: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG)) $(OUT)/host/pipe-pingpong $(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),$(FFS_BENCH_IMG)) \
-		$(if $(RUMPKERNEL_POSIX),$(OUT)/host/rump-posix-bench $(LINUX_RUMP)) $(LINUX_BENCH)
+		$(if $(RUMPKERNEL_POSIX),$(OUT)/host/rump-posix-bench $(LINUX_RUMP)) $(LINUX_BENCH) $(PROFILE_PLUGIN)
 	tools/run-bench --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf \
 		--modules "$(MODULES)" --ktest-modules "$(KTEST_MODULES)" --pipe $(OUT)/host/pipe-pingpong \
 		$(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),--ffs-image $(FFS_BENCH_IMG)) $(if $(RUMPKERNEL),--rk) \
+		--profile-plugin $(PROFILE_PLUGIN) \
 		$(if $(RUMPKERNEL_POSIX),--posix $(OUT)/host/rump-posix-bench --linux-rump $(LINUX_RUMP)) \
 		--linux-bench $(LINUX_BENCH)
 

@@ -4,8 +4,11 @@
  * that the booter mapped for it (hostdisk=N). Clients read and write
  * whole 512-byte blocks through the buffer each shares with it; a request
  * outside the disk or the buffer is refused whole, never done in part.
- * Being a component of its own, its contents outlive a restart of its
- * clients.
+ * A client that moves much data (the rump kernel) may instead borrow the
+ * whole disk (ramdisk_map) and copy to and from it directly: one copy
+ * instead of two, no invocation per transfer. Being a component of its
+ * own, which keeps the memory it lends, its contents outlive a restart of
+ * its clients.
  */
 #include "r2c.h"
 
@@ -77,6 +80,33 @@ static word_t ramdisk_write(word_t block, word_t count, word_t off, word_t a3, s
 	return (word_t)transfer(block, count, off, inv->token, true);
 }
 R2C_ENTRY(ramdisk_write);
+
+/* The whole disk, lent read-write to the client that asks (the root
+ * aliases my pages into a free window of its address space: only a
+ * component the composition lets use me, only my own disk). The pages
+ * stay mine. -> 0, r1 = the client's address of the disk, r2 = bytes */
+static word_t ramdisk_map(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3;
+	if (!nblocks)
+		return (word_t)-ENODEV;
+	word_t at = 0;
+	long e = r2c_share(inv->token, disk, R2C_PAGE_UP(nblocks * BLOCK), &at);
+	if (e)
+		return (word_t)e;
+	inv->r1 = at;
+	inv->r2 = nblocks * BLOCK;
+	return 0;
+}
+R2C_ENTRY(ramdisk_map);
+
+/* a0 = the client's address of a loan of mine -> 0 (it is gone) */
+static word_t ramdisk_unmap(word_t at, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a1, (void)a2, (void)a3;
+	return (word_t)r2c_unshare(inv->token, at);
+}
+R2C_ENTRY(ramdisk_unmap);
 
 /* Everything written is in memory already: a barrier with nothing to wait for. */
 static word_t ramdisk_flush(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)

@@ -637,7 +637,8 @@ int boot(void)
 		bt[i].info->untyped_used = bt[i].m.next;
 		bt[i].info->first_free_slot = bt[i].next_slot;
 		bt[i].info->heap_vaddr = bt[i].c.top;
-		shm_add_comp(i, bt[i].c.slot, bt[i].shm_next);	/* run-time shares above these */
+		shm_add_comp(i, bt[i].c.slot, bt[i].shm_next,	/* run-time shares above these */
+			     bt[i].info->disk_bytes);
 	}
 	shm_init(&cf);
 

@@ -2,7 +2,11 @@
  * Shared memory on request (r2c_share / r2c_unshare): a component lends
  * pages it has mapped itself, from its own memory below COMP_SHM_BASE
  * (never pages it borrowed, which unshare could not take back from a
- * third component), to a component it uses or that uses it. The
+ * third component), to a component it uses or that uses it. A RAM disk
+ * server may also lend its disk, the pages at COMP_DISK_BASE that its
+ * composition line gives it (disk= or hostdisk=, nothing past them), so
+ * that its client moves data to and from the disk in one copy while the
+ * server keeps the memory (it outlives the client). The
  * pages stay the lender's, from its own budget: the booter only aliases
  * what the kernel finds mapped in the lender (it can map nothing else)
  * into a free window of the borrower, and takes the alias back on
@@ -26,17 +30,24 @@ static struct share shares[SHARES_MAX];
 static int nshares;
 
 static const struct composition *cf;	/* who uses whom */
-static word_t comp_slot[COMPOSE_MAX_COMPS], floor_va[COMPOSE_MAX_COMPS];
+static word_t comp_slot[COMPOSE_MAX_COMPS], floor_va[COMPOSE_MAX_COMPS], disk_end[COMPOSE_MAX_COMPS];
 
 void shm_init(const struct composition *c)
 {
 	cf = c;
 }
 
-void shm_add_comp(int comp, word_t slot, word_t floor)
+void shm_add_comp(int comp, word_t slot, word_t floor, word_t disk_bytes)
 {
 	comp_slot[comp] = slot;
 	floor_va[comp] = floor;
+	disk_end[comp] = COMP_DISK_BASE + R2C_PAGE_UP(disk_bytes);
+}
+
+/* [va, va + bytes) lies within the lender's own disk. */
+static bool in_disk(int me, word_t va, word_t bytes)
+{
+	return va >= COMP_DISK_BASE && va < disk_end[me] && bytes <= disk_end[me] - va;
 }
 
 /* The lowest free window of `bytes` (plus a guard page) in the borrower. */
@@ -66,10 +77,14 @@ static long share(int me, int peer, word_t va, word_t bytes, word_t *pva)
 {
 	if (peer < 0 || peer >= cf->ncomps || peer == me || (!compose_uses(cf, me, peer) && !compose_uses(cf, peer, me)))
 		return -EPERM;
-	if (bytes == 0 || bytes > SHARE_BYTES_MAX || (va | bytes) & 4095)
+	if (bytes == 0 || (va | bytes) & 4095)
 		return -EINVAL;
-	if (va >= COMP_SHM_BASE || bytes > COMP_SHM_BASE - va)
-		return -EPERM;	/* only its image and heap: never what it borrowed, a disk or a preload */
+	if (!in_disk(me, va, bytes)) {	/* its disk, whole if it likes; or else */
+		if (bytes > SHARE_BYTES_MAX)
+			return -EINVAL;
+		if (va >= COMP_SHM_BASE || bytes > COMP_SHM_BASE - va)
+			return -EPERM;	/* only its image and heap: never what it borrowed or a preload */
+	}
 	int mine = 0;
 	for (int k = 0; k < nshares; k++)
 		mine += shares[k].lender == me;

@@ -12,6 +12,16 @@ static long capacity(int kind)
 	return r2c_sched_capacity(kind);
 }
 
+/* A page of mine where a disk would be, mapped while I still have frames
+ * (test_heap exhausts them): the result of mapping it. */
+#define AT_DISK (COMP_DISK_BASE + 4096)
+static long disk_page;
+
+void share_prepare(void)
+{
+	disk_page = r2c_map(&r2c_self_mem, r2c_self_mem.self_slot, AT_DISK, MAP_WRITE);
+}
+
 void test_share(void)
 {
 	long pong = r2c_server_id("pong");
@@ -48,6 +58,12 @@ void test_share(void)
 	CHECK_EQ("share.too_big", r2c_share((word_t)pong, pages, 1ull << 40, &t2), -EINVAL);
 	CHECK_EQ("share.unaligned", r2c_share((word_t)pong, pages + 8, 4096, &t2), -EINVAL);
 	CHECK_EQ("share.no_such_peer", r2c_share(1000, pages, 4096, &t2), -EPERM);
+	/* A disk may be lent only by the server whose composition line gives
+	 * it one (rk borrows rd0's so): I have none, so a page of mine mapped
+	 * where a disk would be is not lendable either. */
+	long lent = disk_page ? 0 : r2c_share((word_t)pong, (void *)AT_DISK, 4096, &t2);
+	r2c_check("share.no_disk_of_mine", !disk_page && lent == -EPERM, "mapping a page there: %ld, lending it: %ld",
+		  disk_page, lent);
 
 	CHECK_EQ("share.unshare", r2c_unshare((word_t)pong, their), 0);
 	CHECK_EQ("share.unshare_twice", r2c_unshare((word_t)pong, their), -ENOENT);

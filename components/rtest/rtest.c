@@ -22,7 +22,7 @@
 
 static uint64_t ms(uint64_t n) { return r2c_usecs(1000 * n); }
 
-#define RTEST_CHECKS 103	/* every check below and in the other files */
+#define RTEST_CHECKS 112	/* every check below and in the other files */
 
 /* --- scheduling -------------------------------------------------------- */
 
@@ -401,6 +401,41 @@ static uint64_t block_sum(const word_t *w, word_t words)
 	return s;
 }
 
+/* The disk lent to me, as rk borrows it: what I write into it the server
+ * reads for its clients of the shared buffer, and the other way round,
+ * to the disk's last word; the loan is the whole disk, no more, and goes
+ * when given back. (Before the server lent its disk there was no
+ * ramdisk_map, and rk copied every block twice through the buffer.) */
+static void test_ramdisk_lent(word_t nblocks, volatile word_t *buf)
+{
+	word_t map = r2c_import_from("ramdisk", "ramdisk_map"), unmap = r2c_import_from("ramdisk", "ramdisk_unmap"),
+	       rd = r2c_import_from("ramdisk", "ramdisk_read"), wr = r2c_import_from("ramdisk", "ramdisk_write");
+	long shares = r2c_shares();
+	struct r2c_ret m = map ? r2c_invoke(map, 0, 0, 0, 0) : (struct r2c_ret){ -ENOENT, 0, 0, 0 };
+	word_t bytes = nblocks * RAMDISK_BLOCK;
+	bool lent = unmap && m.status == 0 && m.r0 == 0 && m.r2 == bytes && m.r1 >= COMP_SHM_BASE &&
+		    m.r1 + m.r2 <= COMP_MODULE_BASE;
+	r2c_check("ramdisk.lent", lent, "ramdisk_map: status %ld, %ld, %lu bytes at 0x%lx", m.status, (long)m.r0, m.r2,
+		  m.r1);
+	if (!lent)
+		return;
+	volatile word_t *disk = (volatile word_t *)m.r1;
+	word_t per_block = RAMDISK_BLOCK / 8;
+	disk[5 * per_block + 3] = 0x0123456789abcdefull;
+	r2c_call(rd, 5, 1, 0, 0);
+	CHECK_EQ("ramdisk.lent_write_seen", buf[3], 0x0123456789abcdefull);
+	buf[0] = 0xfeedfacecafef00dull;
+	r2c_call(wr, 7, 1, 0, 0);
+	CHECK_EQ("ramdisk.lent_read_sees", disk[7 * per_block], 0xfeedfacecafef00dull);
+	disk[bytes / 8 - 1] = 42;
+	r2c_call(rd, nblocks - 1, 1, 0, 0);
+	CHECK_EQ("ramdisk.lent_whole", buf[per_block - 1], 42);
+	CHECK_EQ("ramdisk.lent_shares", r2c_shares(), shares + 1);
+	CHECK_EQ("ramdisk.lent_given_back", r2c_call(unmap, m.r1, 0, 0, 0), 0);
+	CHECK_EQ("ramdisk.lent_shares_back", r2c_shares(), shares);
+	CHECK_EQ("ramdisk.lent_unmap_twice", r2c_call(unmap, m.r1, 0, 0, 0), -ENOENT);
+}
+
 static void test_ramdisk(void)
 {
 	word_t geo = r2c_import_from("ramdisk", "ramdisk_geometry"), rd = r2c_import_from("ramdisk", "ramdisk_read"),
@@ -447,6 +482,8 @@ static void test_ramdisk(void)
 	r2c_call(rd, nblocks - 1, 1, 0, 0);
 	word_t expect = ((nblocks - 1) * RAMDISK_BLOCK / 8) * 0x9E3779B97F4A7C15ull;
 	CHECK_EQ("ramdisk.no_partial_write", buf[0], expect);
+
+	test_ramdisk_lent(nblocks, buf);
 
 	/* The second disk holds an ext2 image made by mke2fs at build time. */
 	word_t rd1 = r2c_import_from("ext2disk", "ramdisk_read");
@@ -524,6 +561,7 @@ void r2c_main(word_t arg)
 	r2c_set_prio(0, MY_PRIO);
 	r2c_ready();
 	r2c_plan(RTEST_CHECKS);
+	share_prepare();
 	test_priorities();
 	test_ceiling();
 	test_budget(false);

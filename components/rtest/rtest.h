@@ -2,6 +2,7 @@
 #ifndef RTEST_H
 #define RTEST_H
 
+void share_prepare(void);	/* before anything exhausts my memory */
 void test_share(void);
 void test_churn(void);
 void test_authority(void);

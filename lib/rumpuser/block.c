@@ -1,8 +1,13 @@
 /*
  * rumpuser: the platform's file name space, which holds the RAM disks the
  * composition lets this component use: a server named NAME that exports
- * ramdisk_read is the block device NAME (e.g. "rd0"). I/O goes through
- * the buffer the component shares with that server, one chunk at a time.
+ * ramdisk_read is the block device NAME (e.g. "rd0"). The server lends
+ * us the whole disk (ramdisk_map), so a transfer is one copy between the
+ * rump kernel's buffer and the disk's memory, with no invocation and
+ * nothing to flush: the disk is memory (the server's own, or a host file
+ * mapped from a device), and the server keeps it, so it outlives us. A
+ * server that lends nothing is used the old way, through the buffer we
+ * share with it, one chunk at a time (two copies and two invocations).
  */
 #include "rumpuser_int.h"
 #include "r2c/ramdisk.h"
@@ -12,6 +17,7 @@
 struct disk {
 	char name[16];
 	word_t geometry, read, write, flush;
+	char *mem;			/* the disk, lent to us; or NULL: through buf */
 	char *buf;
 	size_t buf_size;
 	uint64_t bytes;
@@ -43,6 +49,13 @@ static void find_disks(void)
 		d->buf_size = sh->size;
 		long blocks = r2c_call(d->geometry, 0, 0, 0, 0);
 		d->bytes = blocks > 0 ? (uint64_t)blocks * RAMDISK_BLOCK : 0;
+		word_t map = r2c_import_from(im->server, "ramdisk_map");
+		struct r2c_ret m = map ? r2c_invoke(map, 0, 0, 0, 0) : (struct r2c_ret){ -ENOENT, 0, 0, 0 };
+		if (m.status == 0 && m.r0 == 0 && m.r2 == d->bytes)
+			d->mem = (char *)m.r1;
+		else
+			r2c_printf("rk: %s: not lent (%ld/%ld): through the shared buffer\n", d->name, m.status,
+				   (long)m.r0);
 		r2c_mutex_init(&d->lock);
 		ndisks++;
 	}
@@ -107,6 +120,14 @@ static int transfer(struct disk *d, bool write, char *data, size_t len, uint64_t
 	*moved = 0;
 	if (off > d->bytes || len > d->bytes - off)
 		return EIO;
+	if (d->mem) {		/* NetBSD orders transfers to one block itself */
+		if (write)
+			memcpy(d->mem + off, data, len);
+		else
+			memcpy(data, d->mem + off, len);
+		*moved = len;
+		return 0;
+	}
 	r2c_mutex_lock(&d->lock);
 	int err = 0;
 	while (*moved < len) {
@@ -136,6 +157,17 @@ static int transfer(struct disk *d, bool write, char *data, size_t len, uint64_t
 	return err;
 }
 
+/* Written data is on the disk once it is in its memory: a lent disk needs
+ * only the stores ordered; otherwise the server is asked. 0 or EIO. */
+static int flush(struct disk *d)
+{
+	if (d->mem) {
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		return 0;
+	}
+	return r2c_call(d->flush, 0, 0, 0, 0) ? EIO : 0;
+}
+
 /* Synchronous: done() runs before we return, with the CPU still held. */
 void rumpuser_bio(int fd, int op, void *data, size_t dlen, int64_t off, rump_biodone_fn done, void *donearg)
 {
@@ -146,8 +178,8 @@ void rumpuser_bio(int fd, int op, void *data, size_t dlen, int64_t off, rump_bio
 		err = 0;
 		if (op & (RUMPUSER_BIO_READ | RUMPUSER_BIO_WRITE))
 			err = transfer(d, op & RUMPUSER_BIO_WRITE, data, dlen, (uint64_t)off, &moved);
-		if (!err && (op & RUMPUSER_BIO_SYNC) && r2c_call(d->flush, 0, 0, 0, 0))
-			err = EIO;
+		if (!err && (op & RUMPUSER_BIO_SYNC))
+			err = flush(d);
 	} else if (d) {
 		err = EINVAL;
 	}
@@ -189,7 +221,5 @@ int rumpuser_syncfd(int fd, int flags, uint64_t start, uint64_t len)
 	struct disk *d = by_fd(fd);
 	if (!d)
 		return EBADF;
-	if ((flags & RUMPUSER_SYNCFD_WRITE) && r2c_call(d->flush, 0, 0, 0, 0))
-		return EIO;
-	return 0;
+	return (flags & RUMPUSER_SYNCFD_WRITE) ? flush(d) : 0;
 }

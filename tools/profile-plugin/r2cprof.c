@@ -17,10 +17,23 @@
  * (a page would have to hold nothing else); what stays ambiguous is
  * counted as such, never guessed. Nothing in the guest changes for it.
  *
+ * Bytes copied or zeroed: every store a string instruction makes (movs
+ * and stos, with or without rep, any element size) is counted with its
+ * size, through QEMU's memory callback on exactly those instructions.
+ * memcpy and memset here (lib/string), in the kernel and in the rump
+ * kernel's libkern all move their bulk with rep movsq / rep stosq, so
+ * this is the data they move, exactly, whoever runs them; a copy made
+ * with ordinary moves (a memmove that overlaps backwards in lib/string,
+ * the 1-8 byte heads and tails of the rump kernel's own memcpy) is not
+ * counted, and the profile shows whether such code ran much.
+ *
  * Arguments (-plugin r2cprof.so,ARG,...): elf=PATH (repeated, up to 64),
  * top=N, out=PATH, start=[ELF:]SYMBOL, stop=[ELF:]SYMBOL. With start,
  * counting begins when SYMBOL's first instruction executes; with stop it
- * ends when that one does (and may begin again). One vCPU is assumed.
+ * ends when that one does (and may begin again). window=NAME+START+STOP
+ * (repeated, up to 7) counts, besides, the instructions and the string
+ * instructions' bytes between two other markers, and how often that
+ * window opened: one line each. One vCPU is assumed.
  */
 #include "qemu_plugin_api.h"
 
@@ -39,6 +52,7 @@ struct sym {
 	uint64_t addr;
 	const char *name;
 	uint64_t count;
+	uint64_t bytes;		/* stored by its string instructions */
 };
 
 struct seg {
@@ -53,7 +67,7 @@ struct elf {
 	int nseg;
 	struct sym *sym;
 	size_t nsym;
-	uint64_t total, nosym;
+	uint64_t total, nosym, bytes;
 };
 
 struct block {			/* one translated block */
@@ -71,19 +85,37 @@ struct marker {
 	const char *spec;
 };
 
+/* A window between two markers. Window 0 is the profile's own (always
+ * open without start=); the others only count. */
+#define MAX_WINDOWS 8
+struct window {
+	const char *name;
+	struct marker start, stop;
+	int open;
+	uint64_t openings, insns, bytes;
+};
+
 struct mark_hit {		/* userdata of a marker instruction's callback */
 	struct block *b;
 	uint32_t rest;		/* instructions from the marker to the block's end */
+	int w;			/* whose marker */
+};
+
+struct str_insn {		/* a string instruction that stores */
+	struct block *b;
+	uint32_t i;		/* its index in the block */
+	uint64_t bytes;		/* stored while window 0 was open */
+	struct str_insn *next;
 };
 
 static struct elf elfs[MAX_ELFS];
 static int nelfs;
 static struct block *blocks;
+static struct str_insn *str_insns;
 static unsigned top = 15;
 static const char *out_path;
-static struct marker start_mark = { -1, 0, NULL }, stop_mark = { -1, 0, NULL };
-static int counting = 1;
-static uint64_t openings;
+static struct window win[MAX_WINDOWS] = { { .start = { -1, 0, NULL }, .stop = { -1, 0, NULL }, .open = 1 } };
+static int nwin = 1;
 
 /* --- host pages -> candidate ELFs (open addressing, grows) --- */
 static uint64_t *page_key, *page_mask;
@@ -197,7 +229,7 @@ static int load_elf(const char *path)
 			    st[j].st_shndx >= eh->e_shnum || !(sh[st[j].st_shndx].sh_flags & SHF_EXECINSTR) ||
 			    !st[j].st_name)
 				continue;
-			e->sym[e->nsym++] = (struct sym){ st[j].st_value, strs + st[j].st_name, 0 };
+			e->sym[e->nsym++] = (struct sym){ st[j].st_value, strs + st[j].st_name, 0, 0 };
 		}
 		qsort(e->sym, e->nsym, sizeof *e->sym, sym_cmp);
 	}
@@ -264,18 +296,24 @@ static void block_exec(unsigned int vcpu, void *data)
 {
 	(void)vcpu;
 	struct block *b = data;
-	if (counting)
+	if (win[0].open)
 		b->count += b->n;
+	for (int w = 0; w < nwin; w++)
+		if (win[w].open)
+			win[w].insns += b->n;
 }
 
 static void start_exec(unsigned int vcpu, void *data)
 {
 	(void)vcpu;
 	struct mark_hit *h = data;
-	if (!counting) {
-		counting = 1;
-		openings++;
-		h->b->count += h->rest;	/* the block's entry did not count these */
+	struct window *w = &win[h->w];
+	if (!w->open) {
+		w->open = 1;
+		w->openings++;
+		w->insns += h->rest;	/* the block's entry did not count these */
+		if (h->w == 0)
+			h->b->count += h->rest;
 	}
 }
 
@@ -283,18 +321,50 @@ static void stop_exec(unsigned int vcpu, void *data)
 {
 	(void)vcpu;
 	struct mark_hit *h = data;
-	if (counting) {
-		counting = 0;
-		h->b->count -= h->rest;	/* its entry counted them; they run outside */
+	struct window *w = &win[h->w];
+	if (w->open) {
+		w->open = 0;
+		w->insns -= h->rest;	/* its entry counted them; they run outside */
+		if (h->w == 0)
+			h->b->count -= h->rest;
 	}
 }
 
-static void mark_insn(struct qemu_plugin_insn *insn, struct block *b, uint32_t i, qemu_plugin_vcpu_udata_cb_t cb)
+/* Every store of a string instruction, with its size. */
+static void str_store(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *data)
+{
+	(void)vcpu, (void)vaddr;
+	struct str_insn *s = data;
+	if (!qemu_plugin_mem_is_store(info))
+		return;		/* movs's load: QEMU 7.2 calls back for both, whatever rw asked */
+	uint64_t n = 1ull << qemu_plugin_mem_size_shift(info);
+	if (win[0].open)
+		s->bytes += n;
+	for (int w = 0; w < nwin; w++)
+		if (win[w].open)
+			win[w].bytes += n;
+}
+
+/* movs or stos (opcodes A4, A5, AA, AB) after any legacy prefixes and a
+ * REX prefix: the instructions that store a string. */
+static bool stores_string(const unsigned char *p, size_t len)
+{
+	size_t i = 0;
+	while (i < len && (p[i] == 0xf2 || p[i] == 0xf3 || p[i] == 0x66 || p[i] == 0x67 || p[i] == 0x2e ||
+			   p[i] == 0x3e || p[i] == 0x26 || p[i] == 0x36 || p[i] == 0x64 || p[i] == 0x65))
+		i++;
+	if (i < len && (p[i] & 0xf0) == 0x40)
+		i++;
+	return i + 1 == len && (p[i] == 0xa4 || p[i] == 0xa5 || p[i] == 0xaa || p[i] == 0xab);
+}
+
+static void mark_insn(struct qemu_plugin_insn *insn, struct block *b, uint32_t i, int w,
+		      qemu_plugin_vcpu_udata_cb_t cb)
 {
 	struct mark_hit *h = malloc(sizeof *h);
 	if (!h)
 		abort();
-	*h = (struct mark_hit){ b, b->n - i };
+	*h = (struct mark_hit){ b, b->n - i, w };
 	qemu_plugin_register_vcpu_insn_exec_cb(insn, cb, QEMU_PLUGIN_CB_NO_REGS, h);
 }
 
@@ -329,10 +399,22 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	page_narrow(b->page, b->mask);
 	qemu_plugin_register_vcpu_tb_exec_cb(tb, block_exec, QEMU_PLUGIN_CB_NO_REGS, b);
 	for (size_t i = 0; i < n; i++) {
-		if (start_mark.elf >= 0 && b->pc[i] == start_mark.addr && b->mask & 1ull << start_mark.elf)
-			mark_insn(qemu_plugin_tb_get_insn(tb, i), b, (uint32_t)i, start_exec);
-		if (stop_mark.elf >= 0 && b->pc[i] == stop_mark.addr && b->mask & 1ull << stop_mark.elf)
-			mark_insn(qemu_plugin_tb_get_insn(tb, i), b, (uint32_t)i, stop_exec);
+		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+		for (int w = 0; w < nwin; w++) {
+			const struct marker *st = &win[w].start, *sp = &win[w].stop;
+			if (st->elf >= 0 && b->pc[i] == st->addr && b->mask & 1ull << st->elf)
+				mark_insn(insn, b, (uint32_t)i, w, start_exec);
+			if (sp->elf >= 0 && b->pc[i] == sp->addr && b->mask & 1ull << sp->elf)
+				mark_insn(insn, b, (uint32_t)i, w, stop_exec);
+		}
+		if (stores_string(qemu_plugin_insn_data(insn), qemu_plugin_insn_size(insn))) {
+			struct str_insn *s = calloc(1, sizeof *s);
+			if (!s)
+				abort();
+			*s = (struct str_insn){ b, (uint32_t)i, 0, str_insns };
+			str_insns = s;
+			qemu_plugin_register_vcpu_mem_cb(insn, str_store, QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_MEM_W, s);
+		}
 	}
 	b->next = blocks;
 	blocks = b;
@@ -345,24 +427,48 @@ static int count_cmp(const void *a, const void *b)
 	return x->count > y->count ? -1 : x->count < y->count;
 }
 
+static int bytes_cmp(const void *a, const void *b)
+{
+	const struct sym *x = *(const struct sym *const *)a, *y = *(const struct sym *const *)b;
+	return x->bytes > y->bytes ? -1 : x->bytes < y->bytes;
+}
+
+/* The one ELF a block's code belongs to, or NULL (*why: 0 unknown, 1 ambiguous). */
+static struct elf *block_elf(const struct block *b, int *why)
+{
+	uint64_t m = page_candidates(b->page) & b->mask;
+	*why = m != 0;
+	if (!m || (m & (m - 1)))
+		return NULL;
+	return &elfs[__builtin_ctzll(m)];
+}
+
 static void report(qemu_plugin_id_t id, void *data)
 {
 	(void)id, (void)data;
-	uint64_t total = 0, unknown = 0, ambiguous = 0;
+	uint64_t total = 0, unknown = 0, ambiguous = 0, bytes_other = 0;
+	for (struct str_insn *s = str_insns; s; s = s->next) {
+		int why;
+		struct elf *e = s->bytes ? block_elf(s->b, &why) : NULL;
+		uint64_t link;
+		struct sym *sy = e && elf_bytes(e, s->b->pc[s->i], 1, &link) ? elf_sym(e, link) : NULL;
+		if (e)
+			e->bytes += s->bytes;
+		if (sy)
+			sy->bytes += s->bytes;
+		else
+			bytes_other += s->bytes;
+	}
 	for (struct block *b = blocks; b; b = b->next) {
 		if (!b->count)
 			continue;
 		total += b->count;
-		uint64_t m = page_candidates(b->page) & b->mask;
-		if (!m) {
-			unknown += b->count;
+		int why;
+		struct elf *e = block_elf(b, &why);
+		if (!e) {
+			*(why ? &ambiguous : &unknown) += b->count;
 			continue;
 		}
-		if (m & (m - 1)) {
-			ambiguous += b->count;
-			continue;
-		}
-		struct elf *e = &elfs[__builtin_ctzll(m)];
 		/* The block's count is n per execution (adjusted by markers):
 		 * spread it over its instructions. */
 		uint64_t per = b->count / b->n, extra = b->count % b->n;
@@ -382,10 +488,14 @@ static void report(qemu_plugin_id_t id, void *data)
 	if (!o)
 		return;
 	fprintf(o, "r2cprof: %" PRIu64 " instructions", total);
-	if (start_mark.spec)
-		fprintf(o, " from %s%s%s (window opened %" PRIu64 " times)", start_mark.spec,
-			stop_mark.spec ? " to " : "", stop_mark.spec ? stop_mark.spec : "", openings);
-	fprintf(o, "\n");
+	if (win[0].start.spec)
+		fprintf(o, " from %s%s%s (window opened %" PRIu64 " times)", win[0].start.spec,
+			win[0].stop.spec ? " to " : "", win[0].stop.spec ? win[0].stop.spec : "", win[0].openings);
+	fprintf(o, "; %" PRIu64 " bytes stored by string instructions (movs, stos)\n", win[0].bytes);
+	for (int w = 1; w < nwin; w++)
+		fprintf(o, "r2cprof: window %s (%s to %s): opened %" PRIu64 " times, %" PRIu64 " instructions, %" PRIu64
+			" bytes stored by string instructions\n", win[w].name, win[w].start.spec, win[w].stop.spec,
+			win[w].openings, win[w].insns, win[w].bytes);
 	int order[MAX_ELFS];
 	for (int i = 0; i < nelfs; i++)
 		order[i] = i;
@@ -421,6 +531,17 @@ static void report(qemu_plugin_id_t id, void *data)
 		if (e->nosym)
 			fprintf(o, "%14" PRIu64 " %5.1f%% %5.1f%%  (no symbol)\n", e->nosym, 100.0 * e->nosym / e->total,
 				100.0 * e->nosym / all);
+		if (e->bytes) {
+			n = 0;
+			for (size_t i = 0; i < e->nsym; i++)
+				if (e->sym[i].bytes)
+					by[n++] = &e->sym[i];
+			qsort(by, n, sizeof *by, bytes_cmp);
+			fprintf(o, "%14" PRIu64 " bytes stored by string instructions:", e->bytes);
+			for (size_t i = 0; i < n && i < top; i++)
+				fprintf(o, "%s %s %" PRIu64, i ? "," : "", by[i]->name, by[i]->bytes);
+			fprintf(o, "\n");
+		}
 		free(by);
 	}
 	fprintf(o, "\n== total: %" PRIu64 " instructions", total);
@@ -428,6 +549,8 @@ static void report(qemu_plugin_id_t id, void *data)
 		if (elfs[order[k]].total)
 			fprintf(o, "%s %s %" PRIu64, k ? "," : ":", elfs[order[k]].name, elfs[order[k]].total);
 	fprintf(o, "; in no ELF given (firmware, boot loader) %" PRIu64 "; ambiguous %" PRIu64 "\n", unknown, ambiguous);
+	fprintf(o, "== bytes stored by string instructions: %" PRIu64 " (outside any ELF's symbols %" PRIu64 ")\n",
+		win[0].bytes, bytes_other);
 	fclose(o);
 	if (out_path) {
 		FILE *f = fopen(out_path, "w");
@@ -460,6 +583,15 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 			start = a + 6;
 		} else if (!strncmp(a, "stop=", 5)) {
 			stop = a + 5;
+		} else if (!strncmp(a, "window=", 7)) {
+			char *p = nwin < MAX_WINDOWS ? strdup(a + 7) : NULL, *s1, *s2;
+			if (!p || !(s1 = strchr(p, '+')) || !(s2 = strchr(s1 + 1, '+'))) {
+				fprintf(stderr, "r2cprof: %s: expected window=NAME+START+STOP (at most %d)\n", a,
+					MAX_WINDOWS - 1);
+				return -1;
+			}
+			*s1 = *s2 = 0;
+			win[nwin++] = (struct window){ .name = p, .start.spec = s1 + 1, .stop.spec = s2 + 1 };
 		} else {
 			fprintf(stderr, "r2cprof: unknown argument %s\n", a);
 			return -1;
@@ -469,10 +601,13 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 		fprintf(stderr, "r2cprof: no elf=PATH given\n");
 		return -1;
 	}
-	if ((start && find_symbol(start, &start_mark)) || (stop && find_symbol(stop, &stop_mark)))
+	if ((start && find_symbol(start, &win[0].start)) || (stop && find_symbol(stop, &win[0].stop)))
 		return -1;
+	for (int w = 1; w < nwin; w++)
+		if (find_symbol(win[w].start.spec, &win[w].start) || find_symbol(win[w].stop.spec, &win[w].stop))
+			return -1;
 	if (start)
-		counting = 0;
+		win[0].open = 0;
 	qemu_plugin_register_vcpu_tb_trans_cb(id, tb_trans);
 	qemu_plugin_register_atexit_cb(id, report, NULL);
 	return 0;
