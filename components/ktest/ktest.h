@@ -24,6 +24,8 @@ long thread_new(void (*fn)(void *), void *arg, word_t *slot);	/* tid */
 long thread_start_in(const struct r2c_comp *c, word_t arg, word_t *slot);	/* tid */
 
 int run_tests(void);
+void test_reboot(void);		/* reboot.c */
+#define REBOOT_CHECKS 44
 void run_bench(const char *accel);
 
 #endif
