@@ -167,8 +167,11 @@ long comp_op(struct thread *t, struct cap *cc, word_t op, struct regs *r)
 			return -ERANGE;
 		return c->slots[r->rdi].type;
 	case COMP_RETIRE:
-		c->retired = 1;
+		c->retired = COMP_RETIRED;
 		return 0;
+	case COMP_REBOOT:	/* micro-reboot */
+	case COMP_UP:
+		return comp_reboot(t, c, op, r);
 	}
 	return -EINVAL;
 }

@@ -34,22 +34,31 @@ static void report(struct comp *c, struct thread *t, struct regs *r, word_t addr
 	       c->faults_reported == FAULT_REPORTS_MAX ? " (further faults here not reported)" : "");
 }
 
-/* The component t executes in cannot go on: return INV_FAULTED to its
+/* The component t executes in cannot go on: return `status` to its
  * caller, skipping fault-handler frames (their faulted component cannot
- * go on either); end the thread if no caller is left. */
-struct thread *fault_unwind(struct thread *t, struct regs *r)
+ * go on either) and callers micro-rebooted since their call (the status
+ * becomes INV_REBOOTED, as it does when the faulted component was
+ * rebooted while its handler ran); end the thread if no caller is left. */
+struct thread *inv_unwind(struct thread *t, struct regs *r, long status)
 {
 	while (t->depth > 0) {
 		struct inv_frame *f = inv_pop(t, r);
-		if (f->is_fault) {
+		if (f->is_fault)
 			t->in_fault = 0;
+		if (inv_stale(f))
+			status = INV_REBOOTED;
+		if (f->is_fault || inv_stale(f))
 			continue;
-		}
-		r->rax = INV_FAULTED;
+		r->rax = (word_t)status;
 		r->rdi = r->rsi = r->rdx = 0;
 		return t;
 	}
 	return thread_stopped(t, EV_FAULTED);
+}
+
+struct thread *fault_unwind(struct thread *t, struct regs *r)
+{
+	return inv_unwind(t, r, INV_FAULTED);
 }
 
 struct thread *fault_raise(struct thread *t, struct regs *r, word_t addr)
@@ -75,10 +84,13 @@ struct thread *fault_raise(struct thread *t, struct regs *r, word_t addr)
 	return t;
 }
 
-/* The fault handler returned (its frame is popped). */
-struct thread *fault_return(struct thread *t, struct regs *r)
+/* The fault handler returned (its frame f is popped). A component
+ * micro-rebooted while its handler ran is not resumed. */
+struct thread *fault_return(struct thread *t, struct regs *r, const struct inv_frame *f)
 {
 	t->in_fault = 0;
+	if (inv_stale(f))
+		return inv_unwind(t, r, INV_REBOOTED);
 	if (r->rdi == FAULT_RESUME) {
 		*r = t->fault_regs;
 		fpu_load_from(t->fault_fpu);

@@ -17,13 +17,15 @@ struct thread *inv_call(struct thread *t, struct cap *c, struct regs *r)
 {
 	struct comp *s = c->obj;
 	if (unlikely(t->depth == INV_DEPTH_MAX || s->retired)) {
-		r->rax = s->retired ? INV_GONE : INV_TOO_DEEP;
+		/* micro-reboot: a server between COMP_REBOOT and COMP_UP is not entered */
+		r->rax = s->retired == COMP_RETIRED ? INV_GONE : s->retired ? INV_REBOOTED : INV_TOO_DEEP;
 		r->rdi = r->rsi = r->rdx = 0;
 		return t;
 	}
 	struct inv_frame *f = &t->inv[t->depth++];
 	*f = (struct inv_frame){ t->comp, r->rip, r->rsp, t->fsbase,
-				 r->rbx, r->rbp, r->r12, r->r13, r->r14, r->r15, 0 };
+				 r->rbx, r->rbp, r->r12, r->r13, r->r14, r->r15,
+				 t->comp->epoch, 0 };	/* micro-reboot: the caller's epoch */
 	s->frame->refs++;	/* obj_get(s), without looking the frame up */
 	t->comp = s;
 	if (unlikely(t->fsbase))
@@ -39,15 +41,9 @@ struct thread *inv_call(struct thread *t, struct cap *c, struct regs *r)
 	return t;
 }
 
-/* Pop the top invocation: the thread is back in the component that made
- * it, with that component's registers and FS base, clean rflags and a
- * clean FPU. */
-struct inv_frame *inv_pop(struct thread *t, struct regs *r)
+/* The registers a return gives back (also to a parked thread, reboot.c). */
+void inv_pop_regs(struct regs *r, const struct inv_frame *f)
 {
-	struct inv_frame *f = &t->inv[--t->depth];
-	BUG_ON(t->comp->frame->refs == 0);
-	t->comp->frame->refs--;		/* obj_put(t->comp) */
-	t->comp = f->comp;
 	r->rip = f->ip;
 	r->rsp = f->sp;
 	r->rflags = RFLAGS_CLEAN;
@@ -60,6 +56,18 @@ struct inv_frame *inv_pop(struct thread *t, struct regs *r)
 	r->r8 = r->r9 = r->r10 = 0;
 	r->rcx = r->r11 = 0;	/* sysret gives them ip and flags; the fast path's fallback left kernel values */
 	r->vec = VEC_SYSCALL;
+}
+
+/* Pop the top invocation: the thread is back in the component that made
+ * it, with that component's registers and FS base, clean rflags and a
+ * clean FPU. */
+struct inv_frame *inv_pop(struct thread *t, struct regs *r)
+{
+	struct inv_frame *f = &t->inv[--t->depth];
+	BUG_ON(t->comp->frame->refs == 0);
+	t->comp->frame->refs--;		/* obj_put(t->comp) */
+	t->comp = f->comp;
+	inv_pop_regs(r, f);
 	if (unlikely(f->fsbase != t->fsbase))
 		fsbase_set(t, f->fsbase);
 	fpu_reset();
@@ -74,7 +82,9 @@ struct thread *inv_return(struct thread *t, struct regs *r)
 	}
 	struct inv_frame *f = inv_pop(t, r);
 	if (unlikely(f->is_fault))
-		return fault_return(t, r);
+		return fault_return(t, r, f);
+	if (unlikely(inv_stale(f)))	/* micro-reboot: the caller was rebooted meanwhile */
+		return inv_unwind(t, r, INV_REBOOTED);
 	return t;		/* rax = 0 (SELF_RETURN's number): INV_DONE */
 }
 
@@ -90,8 +100,10 @@ struct thread *inv_no_stack(struct thread *t, struct regs *r)
 	struct inv_frame *f = inv_pop(t, r);
 	if (f->is_fault) {
 		t->in_fault = 0;
-		return fault_unwind(t, r);
+		return inv_unwind(t, r, inv_stale(f) ? INV_REBOOTED : INV_FAULTED);
 	}
+	if (inv_stale(f))		/* micro-reboot */
+		return inv_unwind(t, r, INV_REBOOTED);
 	r->rax = INV_NO_STACK;
 	r->rdi = r->rsi = r->rdx = 0;
 	return t;

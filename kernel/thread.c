@@ -118,6 +118,15 @@ struct thread *thread_stopped(struct thread *t, int ev)
 	return next_after(t);
 }
 
+/* x (not running) ends now: micro-reboot's THD_UNWIND (reboot.c). */
+void thread_kill(struct thread *x)
+{
+	x->state = THD_DEAD;
+	x->yielding = 0;
+	if (x->sched)
+		ev_push(x->sched, x, EV_FAULTED);
+}
+
 struct thread *asnd_deliver(struct thread *cur, struct thread *x, bool direct)
 {
 	bool was_blocked = x->state == THD_BLOCKED;
@@ -191,6 +200,9 @@ struct thread *thread_op(struct thread *t, struct cap *c, word_t op, struct regs
 		r->rax = cc ? thread_in_comp(x, cc->obj) : (word_t)err;
 		return t;
 	}
+	case THD_UNWIND:	/* micro-reboot */
+		r->rax = (word_t)thread_unwind(t, x, r);
+		return t;
 	}
 	r->rax = -EINVAL;
 	return t;

@@ -1178,7 +1178,7 @@ static void test_fuzz(void)
 		  fuzz_before[firstbad] >> 32, fuzz_before[firstbad] & 0xFFFFFFFF);
 }
 
-#define KTEST_CHECKS 358
+#define KTEST_CHECKS (358 + REBOOT_CHECKS)
 
 int run_tests(void)
 {
@@ -1193,6 +1193,7 @@ int run_tests(void)
 	test_faults();
 	test_statuses();
 	test_copy();
+	test_reboot();
 	test_threads();
 	test_async();
 	test_timer();

@@ -9,6 +9,7 @@
 #include "root.h"
 #include "sched.h"
 #include "shm.h"
+#include "reboot.h"
 #include "compose/compose.h"
 #include "elf/elf.h"
 #include "fmt/fmt.h"
@@ -382,10 +383,13 @@ static long client_gone(void *arg)
 	return 0;
 }
 
+static void serving_again(int i);
+
 static void thread_ended(int comp, word_t tid)	/* in the scheduler thread */
 {
 	if (comp >= cf.ncomps || tid != bt[comp].main.tid)
 		return;
+	serving_again(comp);	/* a rebooted server whose first thread ended without a word */
 	for (int u = 0; u < cf.nuses; u++)
 		if (cf.uses[u].server == comp)
 			return;		/* a server: its first thread's end is no exit */
@@ -451,9 +455,87 @@ static void pci_device(int i)
 		   bdf & 7, d->pci_vendor, d->pci_device, line, bars);
 }
 
-/* Every component's fault handler: the kernel has reported the fault;
- * the component has failed, which the halt's status will say, and its
- * servers are told it is gone. The faulting thread unwinds to its caller
+/* Micro-reboot policy (docs/reboot.md): a component with restart=N that
+ * faults is rebooted in place, at most N times in a 10 s window; past
+ * that it stays down, retired (its clients get INV_GONE), and counts as
+ * failed. It serves again (COMP_UP) once its new first thread says it is
+ * ready. */
+#define RESTART_WINDOW_S 10
+static struct restart {
+	uint64_t window_start, in_window, total;
+	uint64_t down_at;		/* TSC of the fault, while it is down */
+} rs[COMPOSE_MAX_COMPS];
+struct fault_info { int comp; word_t vec, addr, ip; };
+
+static const char *exception_name(word_t vec)
+{
+	return vec == 14 ? "page fault" : vec == 13 ? "general protection" : vec == 6 ? "invalid opcode" :
+	       vec == 0 ? "divide error" : "exception";
+}
+
+static void serving_again(int i)	/* in the scheduler thread */
+{
+	if (!rs[i].down_at || r2c_op(bt[i].c.slot, COMP_UP, 0, 0, 0, 0, 0, 0))
+		return;
+	uint64_t us = (r2c_tsc() - rs[i].down_at) * 1000000 / bi->tsc_hz;
+	rs[i].down_at = 0;
+	if (rs[i].total <= 16)
+		r2c_printf("booter: %s serving again after %lu.%03lu ms\n", cf.comps[i].name, us / 1000, us % 1000);
+}
+
+static void ready_hook(int comp, word_t tid)	/* in the scheduler thread */
+{
+	if (comp < cf.ncomps && tid == bt[comp].main.tid)
+		serving_again(comp);
+}
+
+static long micro_reboot(void *arg)	/* in the scheduler thread */
+{
+	const struct fault_info *f = arg;
+	int i = f->comp;
+	struct restart *r = &rs[i];
+	uint64_t now = r2c_tsc();
+	if (now - r->window_start > RESTART_WINDOW_S * bi->tsc_hz) {
+		r->window_start = now;
+		r->in_window = 0;
+	}
+	r->total++;
+	r->down_at = now;
+	struct reboot_target t = { bt[i].c.slot, bt[i].c.img, bt[i].c.size, bt[i].info->first_free_slot,
+				   bt[i].info->heap_vaddr };
+	int unwound = 0;
+	bool give_up = ++r->in_window > cf.comps[i].restart;
+	if (r->total <= 16 || give_up)	/* the first ones, then only the end of the story */
+		r2c_printf("booter: %s faulted: %s at 0x%lx, ip 0x%lx; %s %lu\n", cf.comps[i].name,
+			   exception_name(f->vec), f->addr, f->ip, give_up ? "no micro-reboot after" : "micro-reboot",
+			   give_up ? r->in_window - 1 : r->total);
+	long e = reboot_reset(&t, &unwound);
+	if (give_up || e) {
+		if (e)
+			r2c_printf("booter: %s: micro-reboot failed (%ld)\n", cf.comps[i].name, e);
+		r2c_printf("booter: %s rebooted %lu times in %d s: it stays down, its clients get INV_GONE\n",
+			   cf.comps[i].name, r->in_window - 1, RESTART_WINDOW_S);
+		r2c_op(bt[i].c.slot, COMP_RETIRE, 0, 0, 0, 0, 0, 0);
+		r->down_at = 0;
+		atomic_fetch_add(&faults[i], 1);
+		return client_gone((void *)(long)i);
+	}
+	e = r2c_kthread_new(&mem, bt[i].c.slot, bt[i].c.entry, CINFO_VADDR, &bt[i].main);
+	if (e > 0 && (e = sched_adopt(&bt[i].main, i, cf.comps[i].prio, true)))
+		r2c_kthread_free(&mem, &bt[i].main);
+	if (e < 0) {
+		r2c_printf("booter: %s: no thread to boot it again (%ld)\n", cf.comps[i].name, e);
+		r2c_op(bt[i].c.slot, COMP_RETIRE, 0, 0, 0, 0, 0, 0);
+		atomic_fetch_add(&faults[i], 1);
+	}
+	return 0;
+}
+
+/* Every component's fault handler: the kernel has reported the fault. A
+ * component with restart= is micro-rebooted (above), and the faulting
+ * thread returns INV_REBOOTED to its caller (or ends). Otherwise the
+ * component has failed, which the halt's status will say, and its
+ * servers are told it is gone; the faulting thread unwinds to its caller
  * (or ends). Runs on that thread. */
 static word_t booter_fault(word_t vec, word_t addr, word_t ip, word_t err, struct r2c_inv *inv)
 {
@@ -461,6 +543,11 @@ static word_t booter_fault(word_t vec, word_t addr, word_t ip, word_t err, struc
 	int i = (int)inv->token;
 	if (i < 0 || i >= cf.ncomps)
 		return 0;
+	if (cf.comps[i].restart) {
+		struct fault_info f = { i, vec, addr, ip };
+		sched_call(inv->tid, micro_reboot, &f);
+		return 0;
+	}
 	if (atomic_fetch_add(&faults[i], 1) == 0) {
 		r2c_printf("booter: component %s failed (exception %lu at address 0x%lx, ip 0x%lx, thread %lu)\n",
 			   cf.comps[i].name, vec, addr, ip, inv->tid);
@@ -630,6 +717,7 @@ int boot(void)
 		if (r2c_comp_export(&mem, &bt[i].c, "client_gone", CINFO_BOOTER_TOKEN, &gone_slot[i]))
 			gone_slot[i] = 0;
 	sched_on_thread_end(thread_ended);
+	sched_on_ready(ready_hook);
 	for (int s = 0; s < cf.nshm; s++)
 		shared_region(&cf.shm[s]);
 	for (int i = 0; i < cf.ncomps; i++) {

@@ -354,6 +354,36 @@ static void ended(struct sthd *t)
 		on_thread_end(comp, tid);
 }
 
+static void (*on_ready)(int comp, word_t tid);
+
+void sched_on_ready(void (*fn)(int comp, word_t tid))
+{
+	on_ready = fn;
+}
+
+/* Micro-reboot: every thread executing in the component (down, its
+ * COMP capability comp_slot) unwinds to its nearest live caller, which
+ * runs again whatever it waited for there, or ends (its EV_FAULTED
+ * comes as any end does). Returns how many unwound or ended. */
+int sched_unwind(word_t comp_slot)
+{
+	int n = 0;
+	for (int i = 0; i < nthds; i++) {
+		struct sthd *t = &thds[i];
+		if (t->state == S_FREE || t->state == S_DEAD)
+			continue;
+		long r = r2c_op(t->kt.slot, THD_UNWIND, comp_slot, 0, 0, 0, 0, 0);
+		if (r <= 0)
+			continue;
+		n++;
+		t->req = 0;	/* what it asked from there is void */
+		t->permit = false;
+		if (r == 1 && t->state != S_RUNNABLE)
+			make_runnable(t, 0);
+	}
+	return n;
+}
+
 /* Carry out what t asked for when it yielded. */
 static void request(struct sthd *t)
 {
@@ -427,6 +457,8 @@ static void request(struct sthd *t)
 		break;
 	case SCHED_READY:
 		t->ready = true;
+		if (on_ready && t->comp >= 0)
+			on_ready(t->comp, t->kt.tid);
 		break;
 	case SCHED_CAPACITY: {
 		struct sched_capacity c = sched_capacity();

@@ -45,6 +45,12 @@ bool sched_thread_ended(word_t tid);
  * component ends (exits or faults): the booter learns that a component's
  * first thread has ended. fn must not block. */
 void sched_on_thread_end(void (*fn)(int comp, word_t tid));
+/* fn(comp, tid) is called in the scheduler thread when a thread of a
+ * component says SCHED_READY (a rebooted server serves again). */
+void sched_on_ready(void (*fn)(int comp, word_t tid));
+/* Micro-reboot: unwind every thread executing in the component that is
+ * down (my COMP capability to it); -> how many. */
+int sched_unwind(word_t comp_slot);
 /* Entry point of the `sched` handler, for the SINVs the booter grants. */
 void *sched_entry(void);
 

@@ -32,7 +32,7 @@
 #define INV_FAULTED	(-1001)	/* the server faulted (unhandled): the thread unwound to me */
 #define INV_NO_STACK	(-1002)	/* the server had no free stack for the thread */
 #define INV_GONE	(-1003)	/* the server was retired (COMP_RETIRE): not entered */
-#define INV_REBOOTED	(-1004)	/* reserved: the server was micro-rebooted under the thread */
+#define INV_REBOOTED	(-1004)	/* the server was micro-rebooted under the thread, or is being */
 #define INV_TOO_DEEP	(-1005)	/* INV_DEPTH_MAX invocations already nested */
 #define INV_STATUS_MIN	(-1005)
 #define INV_STATUS_MAX	(-1001)
@@ -173,6 +173,13 @@ enum comp_op {
 			 * for a prefetchable BAR, uncached otherwise */
 	COMP_RETIRE,	/* the component serves no more invocations: a SINV
 			 * to it returns INV_GONE (threads inside go on) */
+	/* Micro-reboot (docs/reboot.md): */
+	COMP_REBOOT,	/* a0 = first slot to revoke (those below stay),
+			 * [a1, a2) = range to unmap (frames no one maps
+			 * become untyped): its epoch advances, it is down
+			 * (a SINV to it returns INV_REBOOTED) until COMP_UP;
+			 * -> the new epoch. Never the caller's own. */
+	COMP_UP,	/* a component that is down serves again */
 };
 #define MAP_WRITE 0x2
 #define MAP_EXEC  0x4
@@ -188,6 +195,11 @@ enum thd_op {
 	THD_IN_COMP,		/* a0 = COMP slot of mine -> 1 if the thread executes
 				 * in that component or has it on its invocation
 				 * stack, else 0 */
+	THD_UNWIND,		/* a0 = COMP slot (ADMIN) of a component that is
+				 * down: if the thread executes in it, -> 1 it
+				 * returns INV_REBOOTED to its nearest live caller
+				 * (runnable again), 2 it had none and ended
+				 * (EV_FAULTED); 0 it is elsewhere */
 };
 enum thd_state { THD_READY = 1, THD_BLOCKED, THD_DEAD };
 

@@ -31,11 +31,12 @@ struct comp {
 	paddr_t pml4;
 	uint16_t pcid;
 	uint8_t needs_flush;	/* a mapping was removed while not loaded */
-	uint8_t retired;	/* COMP_RETIRE: invocations get INV_GONE */
+	uint8_t retired;	/* COMP_RETIRED: INV_GONE; COMP_DOWN: INV_REBOOTED (reboot.c) */
 	uint32_t nslots;
 	uint16_t faults_reported;
 	uint16_t iomap;		/* the TSS's I/O map base while it runs (ioport.c) */
 	uint32_t faults_quiet;
+	uint32_t epoch, pad2;	/* micro-reboots so far: frames that return here record it */
 	struct cap fault;	/* SINV to its fault handler, or empty */
 	struct cap slots[];
 };
@@ -46,8 +47,13 @@ struct inv_frame {		/* one invocation, to be undone by return */
 	struct comp *comp;	/* component to return to */
 	word_t ip, sp, fsbase;
 	word_t rbx, rbp, r12, r13, r14, r15;
-	uint64_t is_fault;	/* pushed by the kernel for a fault handler */
+	uint32_t epoch;		/* comp->epoch at the call: a return needs it unchanged */
+	uint32_t is_fault;	/* pushed by the kernel for a fault handler */
 };
+#define COMP_RETIRED	1
+#define COMP_DOWN	2	/* between COMP_REBOOT and COMP_UP */
+/* The component a frame returns into was micro-rebooted since the call. */
+static inline bool inv_stale(const struct inv_frame *f) { return f->comp->epoch != f->epoch; }
 
 struct event { uint32_t tid, type; };
 #define EV_RING 32
@@ -125,15 +131,23 @@ struct thread *self_op(struct thread *t, word_t op, struct regs *r);
 struct thread *asnd_op(struct thread *t, struct cap *c, word_t op, struct regs *r);
 struct thread *asnd_deliver(struct thread *cur, struct thread *rcv, bool direct);
 struct thread *thread_stopped(struct thread *t, int ev);
+void thread_kill(struct thread *x);
+
+/* Micro-reboot (reboot.c). */
+long comp_reboot(struct thread *t, struct comp *c, word_t op, struct regs *r);
+long thread_unwind(struct thread *t, struct thread *x, struct regs *r);
+void pgtbl_clear_range(struct comp *c, word_t lo, word_t hi);
 void thread_destroy(struct thread *t);
 
 /* Invocation and faults. */
 struct thread *inv_call(struct thread *t, struct cap *c, struct regs *r);
 struct thread *inv_return(struct thread *t, struct regs *r);
 struct thread *fault_raise(struct thread *t, struct regs *r, word_t addr);
-struct thread *fault_return(struct thread *t, struct regs *r);
+struct thread *fault_return(struct thread *t, struct regs *r, const struct inv_frame *f);
 struct thread *fault_unwind(struct thread *t, struct regs *r);
 struct inv_frame *inv_pop(struct thread *t, struct regs *r);
+void inv_pop_regs(struct regs *r, const struct inv_frame *f);
+struct thread *inv_unwind(struct thread *t, struct regs *r, long status);
 struct thread *inv_no_stack(struct thread *t, struct regs *r);
 bool thread_in_comp(const struct thread *t, const struct comp *c);
 long self_copy(struct thread *t, word_t op, struct regs *r);

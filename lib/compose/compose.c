@@ -377,6 +377,23 @@ static int set_halt(struct parser *p, struct compose_comp *d, const char *value)
 	return 0;
 }
 
+/* restart=yes|no|N: micro-reboot on a fault, at most N times (yes: 5)
+ * in any 10 s, then the component stays down (docs/reboot.md). */
+static int set_restart(struct parser *p, struct compose_comp *d, const char *value)
+{
+	const char *s = value;
+	uint64_t v;
+	if (!strcmp(value, "yes") || !strcmp(value, "no")) {
+		d->restart = !strcmp(value, "yes") ? COMPOSE_RESTART_DEFAULT : 0;
+		return 0;
+	}
+	if (!read_decimal(&s, &v) || *s || v < 1 || v > COMPOSE_RESTART_MAX)
+		return fail(p, "restart=%s: expected yes, no or 1 to %u (reboots in 10 s)", value,
+			    COMPOSE_RESTART_MAX);
+	d->restart = (uint32_t)v;
+	return 0;
+}
+
 struct component_key {
 	const char *name;
 	int (*set)(struct parser *p, struct compose_comp *d, const char *value);
@@ -395,9 +412,10 @@ static const struct component_key component_keys[] = {
 	{ "uid", set_uid },
 	{ "gid", set_gid },
 	{ "pci", set_pci },
+	{ "restart", set_restart },
 };
 #define NKEYS ((int)(sizeof(component_keys) / sizeof(component_keys[0])))
-#define KEY_NAMES "image, mem, prio, disk, preload, arg, halt, hostdisk, cpu, uid, gid, pci"
+#define KEY_NAMES "image, mem, prio, disk, preload, arg, halt, hostdisk, cpu, uid, gid, pci, restart"
 #define IMAGE_KEY 0	/* the one required key */
 
 static int find_key(const char *name)

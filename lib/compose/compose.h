@@ -20,6 +20,8 @@
 #define COMPOSE_NAME_MAX 15	/* component and shm names */
 #define COMPOSE_VALUE_MAX 47	/* image=, preload=, arg= */
 #define COMPOSE_HOSTDISKS 8	/* hostdisk=0 .. 7 */
+#define COMPOSE_RESTART_DEFAULT 5	/* restart=yes: 5 micro-reboots in 10 s */
+#define COMPOSE_RESTART_MAX 1000000
 #define COMPOSE_ID_MAX	2147483647u	/* uid=, gid=: NetBSD's UID_MAX and GID_MAX */
 #define COMPOSE_UID_BASE 1000u	/* default uid: COMPOSE_UID_BASE + the component's index */
 #define COMPOSE_PCI_INDEX_MAX 7	/* pci=VENDOR:DEVICE/N, N = 0 .. 7 */
@@ -44,6 +46,7 @@ struct compose_comp {
 	int pci_index;		/* the N-th function with those ids, in bus order (0 first) */
 	char arg[COMPOSE_VALUE_MAX + 1];	/* "" none */
 	bool halt;		/* the system halts once every halt=yes component ended */
+	uint32_t restart;	/* micro-reboots allowed in any 10 s (0: none; restart=yes: 5) */
 	int cpu_pct;		/* its threads may run this % of each period, 1..100
 				 * (100: no limit); servers 80 by default */
 	uint32_t cpu_period_us;	/* that period */

@@ -450,6 +450,9 @@ static const struct bad_case bad_cases[] = {
 	  "t.comp:9: component \"a\" declared twice (first on line 2)" },
 	{ "unknown_keyword", "componnet a image=a.elf\n",
 	  "t.comp:1: unknown keyword \"componnet\" (expected component, uses or shm)" },
+	{ "restart_zero", "component a image=a.elf restart=0\n",
+	  "t.comp:1: restart=0: expected yes, no or 1 to 1000000 (reboots in 10 s)" },
+	{ "restart_word", "component a image=a.elf restart=always\n", "t.comp:1: restart=always: expected yes" },
 	{ "keyword_case", "Component a image=a.elf\n", "t.comp:1: unknown keyword \"Component\"" },
 	/* component lines */
 	{ "missing_name", "component\n", "t.comp:1: component: missing name" },
@@ -603,7 +606,7 @@ static void test_mistakes(void)
 	      "err=\"%s\"", err);
 	r = parse_as("default.comp", memory, strlen(memory));
 	CHECK("compose.error.unknown_key_exact", r == -1 && !strcmp(err,
-	      "default.comp:3: unknown key \"memory\" (expected image, mem, prio, disk, preload, arg, halt, hostdisk, cpu, uid, gid, pci)"),
+	      "default.comp:3: unknown key \"memory\" (expected image, mem, prio, disk, preload, arg, halt, hostdisk, cpu, uid, gid, pci, restart)"),
 	      "err=\"%s\"", err);
 	r = parse("component a image=a mem=1Q\n");
 	CHECK("compose.error.output_cleared", r == -1 && c.ncomps == 0 && c.nuses == 0,

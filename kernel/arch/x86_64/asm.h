@@ -43,7 +43,8 @@
 #define F_R13		56
 #define F_R14		64
 #define F_R15		72
-#define F_IS_FAULT	80
+#define F_EPOCH		80	/* 32 bits; is_fault, 32 bits, follows */
+#define F_IS_FAULT	84
 #define C_FRAME		16	/* struct comp */
 #define C_PML4		24
 #define C_PCID		32
@@ -51,7 +52,8 @@
 #define C_RETIRED	35
 #define C_NSLOTS	36
 #define C_IOMAP		42
-#define C_SLOTS		80
+#define C_EPOCH		48
+#define C_SLOTS		88
 #define CAP_SHIFT	5	/* struct cap: 32 bytes */
 #define CAP_TYPE	0
 #define CAP_OBJ		8

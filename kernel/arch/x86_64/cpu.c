@@ -65,7 +65,9 @@ ASM_OFF(inv_frame, r12, F_R12);
 ASM_OFF(inv_frame, r13, F_R13);
 ASM_OFF(inv_frame, r14, F_R14);
 ASM_OFF(inv_frame, r15, F_R15);
+ASM_OFF(inv_frame, epoch, F_EPOCH);
 ASM_OFF(inv_frame, is_fault, F_IS_FAULT);
+ASM_OFF(comp, epoch, C_EPOCH);
 ASM_OFF(comp, frame, C_FRAME);
 ASM_OFF(comp, pml4, C_PML4);
 ASM_OFF(comp, pcid, C_PCID);
@@ -93,7 +95,9 @@ _Static_assert(MSR_FS_BASE == MSR_FS_BASE_ASM, "asm.h: MSR_FS_BASE_ASM");
 _Static_assert(RFLAGS_CLEAN == RFLAGS_CLEAN_ASM, "asm.h: RFLAGS_CLEAN_ASM");
 _Static_assert(sizeof(((struct thread *)0)->depth) == 1 && sizeof(((struct thread *)0)->tid) == 4 &&
 	       sizeof(((struct comp *)0)->pcid) == 2 && sizeof(((struct comp *)0)->nslots) == 4 &&
-	       sizeof(((struct frame *)0)->refs) == 4 && sizeof(((struct inv_frame *)0)->is_fault) == 8,
+	       sizeof(((struct frame *)0)->refs) == 4 && sizeof(((struct inv_frame *)0)->is_fault) == 4 &&
+	       sizeof(((struct inv_frame *)0)->epoch) == 4 && sizeof(((struct comp *)0)->epoch) == 4 &&
+	       F_IS_FAULT == F_EPOCH + 4,
 	       "field widths entry.S assumes");
 _Static_assert(SELF_RETURN == 0 && CAP_SELF == 0, "entry.S: rax == 0 is SELF_RETURN");
 _Static_assert(sizeof(struct regs) % 16 == 0, "frame top aligned");

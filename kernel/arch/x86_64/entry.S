@@ -64,7 +64,11 @@
  * client's own; the server's refs counted; the TSS's I/O map base that
  * of the component entered (as cpu_resume sets it); COMP_RETIRE, depth,
  * slot range and type, fault-handler frames and page tables that need a
- * flush left to the slow path.
+ * flush left to the slow path. Micro-reboot (reboot.c): a call records
+ * the caller's epoch in the frame (one store with is_fault = 0); a
+ * return compares that word with the client's epoch, so a rebooted
+ * client, like a fault-handler frame, goes to the slow path; a server
+ * that is down has `retired` set, tested with needs_flush.
  */
 
 /* Load component \c's page table if another is loaded (comp_cr3's rule:
@@ -142,7 +146,8 @@ syscall_entry:
 	mov %rcx, F_SP(%rbp)
 	mov T_FSBASE(%rsp), %rcx
 	mov %rcx, F_FSBASE(%rbp)
-	movq $0, F_IS_FAULT(%rbp)
+	mov C_EPOCH(%r12), %r15d	/* micro-reboot: the caller's epoch, */
+	mov %r15, F_EPOCH(%rbp)		/* and is_fault = 0 in the same word */
 	incb T_DEPTH(%rsp)
 	mov %r13, T_COMP(%rsp)
 	mov C_FRAME(%r13), %r12
@@ -203,13 +208,14 @@ syscall_entry:
 	 * rax (0) and the results rdi, rsi, rdx must reach it unchanged. */
 	imul $F_SIZE, %eax, %r11d
 	lea T_INV-F_SIZE(%rsp,%r11), %r11	/* f = &t->inv[t->depth - 1] */
-	cmpq $0, F_IS_FAULT(%r11)
-	jne .Lreturn_slow		/* a fault handler: fault_return */
+	mov F_COMP(%r11), %r9		/* the client */
+	mov C_EPOCH(%r9), %r8d		/* micro-reboot: the frame's word holds the */
+	cmp F_EPOCH(%r11), %r8		/* client's epoch and is_fault = 0, or else */
+	jne .Lreturn_slow		/* rebooted (inv_unwind) or a fault handler (fault_return) */
 	mov F_IP(%r11), %rcx
 	mov %rcx, %r8
 	shr $47, %r8
 	jnz .Lreturn_slow
-	mov F_COMP(%r11), %r9		/* the client */
 	cmpb $0, C_NEEDS_FLUSH(%r9)
 	jne .Lreturn_slow
 	mov T_COMP(%rsp), %r10

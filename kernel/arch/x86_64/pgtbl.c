@@ -241,3 +241,33 @@ void pgtbl_destroy(struct comp *c)
 	}
 	c->needs_flush = 1;
 }
+
+/* Micro-reboot (COMP_REBOOT, reboot.c): drop every mapping of c in
+ * [lo, hi); frames no one maps any more and page tables wholly inside
+ * the range become untyped again. */
+static void clear_table(word_t *tb, int level, word_t base, word_t lo, word_t hi)
+{
+	word_t span = 1ull << (12 + 9 * (level - 1));
+	for (word_t i = 0; i < 512; i++) {
+		word_t va = base + i * span;
+		if (va + span <= lo || va >= hi || !(tb[i] & PTE_P))
+			continue;
+		struct frame *f = frame_of(tb[i] & PTE_ADDR);
+		if (level > 1) {
+			clear_table(pa2va(tb[i] & PTE_ADDR), level - 1, va, lo, hi);
+			if (va < lo || va + span > hi)
+				continue;	/* shared with what stays */
+			f->type = F_UNTYPED;
+			f->refs = 0;
+		} else if (f && --f->refs == 0 && f->type == F_USER) {
+			f->type = F_UNTYPED;	/* nobody maps it: free memory of its range */
+		}
+		tb[i] = 0;
+	}
+}
+
+void pgtbl_clear_range(struct comp *c, word_t lo, word_t hi)
+{
+	clear_table(pa2va(c->pml4), 4, 0, lo, hi);
+	c->needs_flush = 1;	/* c is not loaded: it is not the caller's */
+}
