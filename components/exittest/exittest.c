@@ -4,12 +4,14 @@
  * exits or faults, so that clients can come and go for ever.
  *
  * arg=cycles (compose/test-netbsd-exit.comp): 1,000 times, the client
- * opens a file with an exclusive lock, a pipe holding data and another
- * file, then ends its process with rk_proc_exit (NetBSD's own exit stays
+ * opens a file with an exclusive lock, a pipe holding data, another
+ * file, a socket listening on a name in /tmp and a connected socket pair
+ * holding data, then ends its process with rk_proc_exit (NetBSD's own exit stays
  * refused); in the first cycles a second thread is in read on a pipe
  * inside rk at that moment (rk holds an lwp for it) and must come back
  * with EINTR. Each new
- * process has a new pid, the old descriptors are EBADF, the lock is free
+ * process has a new pid, the old descriptors are EBADF, a connect to the
+ * old listener's name is refused, the lock is free
  * for the next process, and rk's lwps, NetBSD's process count and rk's
  * heap come back.
  *
@@ -69,10 +71,12 @@ static void reader(void *arg)
 	rk_thread_done();
 }
 
+#define SOCK_PATH "/tmp/exit-sock"
+static const struct nb_sockaddr_un sock_addr = { sizeof(struct nb_sockaddr_un), NB_AF_LOCAL, SOCK_PATH };
 static int pids[CYCLES + 1];
 static char why[160];
 
-/* One cycle: files, a pipe, maybe a blocked reader, then the exit. */
+/* One cycle: files, a pipe, sockets, maybe a blocked reader, then the exit. */
 static bool cycle(int i)
 {
 	int lock = open("/tmp/exit-lock", NB_O_RDWR | NB_O_CREAT | O_EXLOCK | NB_O_NONBLOCK, 0600);
@@ -83,6 +87,14 @@ static bool cycle(int i)
 	int p[2], file = open("/tmp/exit-file", NB_O_RDWR | NB_O_CREAT, 0600);
 	if (file < 0 || pipe(p) || write(p[1], "x", 1) != 1 || write(file, "data", 4) != 4) {
 		fmt_snprintf(why, sizeof(why), "file %d, pipe or write: errno %d", file, errno);
+		return false;
+	}
+	/* sockets: one listening on a name in /tmp, a connected pair holding data */
+	unlink(SOCK_PATH);
+	int ls = socket(NB_AF_LOCAL, NB_SOCK_STREAM, 0), sp[2] = { -1, -1 };
+	if (ls < 0 || bind(ls, &sock_addr, sizeof(sock_addr)) || listen(ls, 4) ||
+	    socketpair(NB_AF_LOCAL, NB_SOCK_STREAM, 0, sp) || write(sp[0], "s", 1) != 1) {
+		fmt_snprintf(why, sizeof(why), "sockets: listener %d, pair %d %d: errno %d", ls, sp[0], sp[1], errno);
 		return false;
 	}
 	long tid = 0;
@@ -108,8 +120,8 @@ static bool cycle(int i)
 		}
 	pids[i + 1] = pid;
 	char b[8];
-	int fds[] = { lock, p[0], p[1], file };
-	for (int k = 0; k < 4; k++) {
+	int fds[] = { lock, p[0], p[1], file, ls, sp[0], sp[1] };
+	for (int k = 0; k < 7; k++) {
 		long r = k == 2 ? write(fds[k], "y", 1) : read(fds[k], b, 1);
 		if (r != -1 || errno != EBADF) {
 			fmt_snprintf(why, sizeof(why), "descriptor %d of the old process: %ld, errno %d", fds[k], r, errno);
@@ -129,6 +141,16 @@ static bool cycle(int i)
 				     reader_errno);
 			return false;
 		}
+	}
+	/* the old process's listener went with it (with its last lwp, the
+	 * blocked reader's, if there was one): nobody answers at its name */
+	int c = socket(NB_AF_LOCAL, NB_SOCK_STREAM, 0);
+	long r = c < 0 ? -2 : connect(c, &sock_addr, sizeof(sock_addr));
+	int e = errno;
+	close(c);
+	if (r != -1 || e != ECONNREFUSED) {
+		fmt_snprintf(why, sizeof(why), "connect to the old process's listener: %ld, errno %d", r, e);
+		return false;
 	}
 	return true;
 }
