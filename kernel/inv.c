@@ -25,7 +25,7 @@ struct thread *inv_call(struct thread *t, struct cap *c, struct regs *r)
 	struct inv_frame *f = &t->inv[t->depth++];
 	*f = (struct inv_frame){ t->comp, r->rip, r->rsp, t->fsbase,
 				 r->rbx, r->rbp, r->r12, r->r13, r->r14, r->r15,
-				 t->comp->epoch, 0 };	/* micro-reboot: the caller's epoch */
+				 t->comp->epoch, 0, ++t->calls, 0 };	/* micro-reboot: the caller's epoch */
 	s->frame->refs++;	/* obj_get(s), without looking the frame up */
 	t->comp = s;
 	if (unlikely(t->fsbase))

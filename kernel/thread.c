@@ -39,6 +39,17 @@ bool thread_in_comp(const struct thread *t, const struct comp *c)
 	return false;
 }
 
+/* The sequence number of the outermost call that entered c (0: t's home
+ * is c, or it is not in c): the same number a while later is one call
+ * held that long, not many short ones. */
+static uint32_t call_into(const struct thread *t, const struct comp *c)
+{
+	for (int i = 0; i < t->depth; i++)
+		if ((i + 1 < t->depth ? t->inv[i + 1].comp : t->comp) == c)
+			return t->inv[i].seq;
+	return 0;
+}
+
 void thread_destroy(struct thread *t)
 {
 	obj_put(t->comp);
@@ -198,6 +209,7 @@ struct thread *thread_op(struct thread *t, struct cap *c, word_t op, struct regs
 	case THD_IN_COMP: {
 		struct cap *cc = cap_lookup(t->comp, r->rdi, CAP_COMP, 0, &err);
 		r->rax = cc ? thread_in_comp(x, cc->obj) : (word_t)err;
+		r->rdi = cc ? call_into(x, cc->obj) : 0;
 		return t;
 	}
 	case THD_UNWIND:	/* micro-reboot */

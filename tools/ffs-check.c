@@ -40,6 +40,9 @@
 #define SB_SIZE		1080
 #define SB_CSADDR	1096
 #define SB_MAGIC	1372
+#define SB_JOURNAL_LOCATION 865	/* uint8: 2 = WAPBL's journal inside the file system */
+#define SB_JOURNAL_INODE 896	/* fs_journallocs[UFS_WAPBL_INFS_INO]: its inode */
+#define JOURNAL_IN_FS	2
 #define CG_MAGIC_OFF	4
 #define CG_CGX		12
 #define CG_NDBLK	20
@@ -360,8 +363,11 @@ static void check_inodes(void)
 	for (uint64_t ino = ROOTINO; ino < ninodes; ino++)
 		if (dirdata[ino])
 			scan_directory(ino, dirdata[ino], get(inode_off(ino) + DI_SIZE, 8));
+	/* WAPBL's journal (FFS mounted with log) is an inode of its own that no
+	 * directory names: the superblock does */
+	uint64_t journal = get(sb + SB_JOURNAL_LOCATION, 1) == JOURNAL_IN_FS ? get(sb + SB_JOURNAL_INODE, 8) : 0;
 	for (uint64_t ino = ROOTINO; ino < ninodes; ino++) {
-		if (!allocated[ino])
+		if (!allocated[ino] || ino == journal)
 			continue;
 		int64_t nlink = (int16_t)get(inode_off(ino) + DI_NLINK, 2);
 		if (links[ino] == 0)

@@ -618,6 +618,15 @@ static void test_statuses(void)
 	long in_a = r2c_op(t, THD_IN_COMP, pa.slot, 0, 0, 0, 0, 0);
 	r2c_check("thd.in_comp_invocation_stack", in_r == 1 && in_root == 1 && in_a == 0,
 		  "in pongR %ld, root %ld, pongA %ld", in_r, in_root, in_a);
+	/* the watchdog's number: the one call into pongR, the same while it
+	 * spins there; none into the root, its home */
+	struct r2c_ret q1 = r2c_sys(t, THD_IN_COMP, pr.slot, 0, 0, 0, 0, 0);
+	run_until_tick(t, bi->tsc_hz / 1000);
+	r2c_rcv(RCV_NONBLOCK);
+	struct r2c_ret q2 = r2c_sys(t, THD_IN_COMP, pr.slot, 0, 0, 0, 0, 0);
+	struct r2c_ret qr = r2c_sys(t, THD_IN_COMP, ROOT_SLOT_COMP, 0, 0, 0, 0, 0);
+	r2c_check("thd.in_comp_call_number", q1.r0 != 0 && q2.r0 == q1.r0 && qr.r0 == 0,
+		  "into pongR %lu then %lu, into the root %lu", q1.r0, q2.r0, qr.r0);
 	r2c_call(stop, 0, 0, 0, 0);
 	while (r2c_op(t, THD_STATE, 0, 0, 0, 0, 0, 0) != THD_DEAD)
 		dispatch(t);
@@ -1178,7 +1187,7 @@ static void test_fuzz(void)
 		  fuzz_before[firstbad] >> 32, fuzz_before[firstbad] & 0xFFFFFFFF);
 }
 
-#define KTEST_CHECKS (358 + REBOOT_CHECKS)
+#define KTEST_CHECKS (359 + REBOOT_CHECKS)
 
 int run_tests(void)
 {

@@ -7,10 +7,12 @@
  * NetBSD's system calls (sysproxy.c).
  */
 #include "r2c.h"
+#include "r2c/netbsd.h"
 #include "rump_api.h"
 #include "../../lib/rumpuser/rumpuser_int.h"
 
 void rk_sp_init(void);
+void rk_inject_init(void);
 
 static int rk_errno(void) { return rk_ctx()->error; }
 
@@ -48,7 +50,9 @@ static int mount_one(const char *e, const char *end)
 	if (!path[0])
 		return 0;
 	rump_sys_mkdir(path, 0777);
-	if (mount_fs(type, dev, path, 0) < 0) {
+	/* FFS with its journal (WAPBL; made on the first such mount): after a
+	 * micro-reboot the mount replays it instead of needing fsck */
+	if (mount_fs(type, dev, path, strcmp(type, "ffs") ? 0 : NB_MNT_LOG) < 0) {
 		r2c_printf("rk: mount %s %s on %s: error %d\n", type, dev, path, rk_errno());
 		return -1;
 	}
@@ -74,7 +78,10 @@ void r2c_main(word_t arg)
 {
 	(void)arg;
 	uint64_t t0 = r2c_tsc();
-	r2c_printf("rk: booting the NetBSD rump kernel\n");
+	if (r2c_env->reboots)
+		r2c_printf("rk: booting the NetBSD rump kernel again (micro-reboot %lu)\n", r2c_env->reboots);
+	else
+		r2c_printf("rk: booting the NetBSD rump kernel\n");
 	int e = rump_init();
 	if (e) {
 		r2c_printf("rk: rump_init failed: %d\n", e);
@@ -89,6 +96,7 @@ void r2c_main(word_t arg)
 		p = *end ? end + 1 : end;
 	}
 	rk_sp_init();
+	rk_inject_init();
 	r2c_printf("rk: ready after %lu ms, serving %lu clients\n", (r2c_tsc() - t0) / r2c_usecs(1000),
 		   r2c_env->nclients - 0);
 	r2c_ready();

@@ -152,6 +152,7 @@ static void create(int i)
 	ci->magic = CINFO_MAGIC;
 	memcpy(ci->name, d->name, sizeof(ci->name));
 	memcpy(ci->arg, d->arg, sizeof(ci->arg));
+	memcpy(ci->inject, d->inject, sizeof(ci->inject) - 1);
 	ci->id = (word_t)i;
 	ci->tsc_hz = bi->tsc_hz;
 	ci->wall_seconds = bi->wall_seconds;
@@ -465,7 +466,8 @@ static struct restart {
 	uint64_t window_start, in_window, total;
 	uint64_t down_at;		/* TSC of the fault, while it is down */
 } rs[COMPOSE_MAX_COMPS];
-struct fault_info { int comp; word_t vec, addr, ip; };
+struct fault_info { int comp; word_t vec, addr, ip; word_t held; };
+#define VEC_WATCHDOG 256	/* not an exception: the watchdog's */
 
 static const char *exception_name(word_t vec)
 {
@@ -505,11 +507,17 @@ static long micro_reboot(void *arg)	/* in the scheduler thread */
 				   bt[i].info->heap_vaddr };
 	int unwound = 0;
 	bool give_up = ++r->in_window > cf.comps[i].restart;
-	if (r->total <= 16 || give_up)	/* the first ones, then only the end of the story */
+	if ((r->total <= 16 || give_up) && f->vec == VEC_WATCHDOG)
+		r2c_printf("booter: %s: watchdog: thread %lu held a call for more than %u s; %s %lu\n",
+			   cf.comps[i].name, f->held, cf.comps[i].watchdog_s,
+			   give_up ? "no micro-reboot after" : "micro-reboot", give_up ? r->in_window - 1 : r->total);
+	else if (r->total <= 16 || give_up)	/* the first ones, then only the end of the story */
 		r2c_printf("booter: %s faulted: %s at 0x%lx, ip 0x%lx; %s %lu\n", cf.comps[i].name,
 			   exception_name(f->vec), f->addr, f->ip, give_up ? "no micro-reboot after" : "micro-reboot",
 			   give_up ? r->in_window - 1 : r->total);
+	shm_forget(i);		/* what it lent or borrowed at run time: the aliases go first */
 	long e = reboot_reset(&t, &unwound);
+	bt[i].info->reboots = r->total;
 	if (give_up || e) {
 		if (e)
 			r2c_printf("booter: %s: micro-reboot failed (%ld)\n", cf.comps[i].name, e);
@@ -544,7 +552,7 @@ static word_t booter_fault(word_t vec, word_t addr, word_t ip, word_t err, struc
 	if (i < 0 || i >= cf.ncomps)
 		return 0;
 	if (cf.comps[i].restart) {
-		struct fault_info f = { i, vec, addr, ip };
+		struct fault_info f = { i, vec, addr, ip, 0 };
 		sched_call(inv->tid, micro_reboot, &f);
 		return 0;
 	}
@@ -556,6 +564,22 @@ static word_t booter_fault(word_t vec, word_t addr, word_t ip, word_t err, struc
 	return 0;
 }
 R2C_ENTRY(booter_fault);
+
+/* watchdog=SECONDS: a component holding a client's call that long is
+ * rebooted as if it had faulted (every second or so, in the scheduler
+ * thread). */
+static void watchdog(uint64_t now)
+{
+	for (int i = 0; i < cf.ncomps; i++) {
+		if (!cf.comps[i].watchdog_s || !cf.comps[i].restart || rs[i].down_at || atomic_load(&faults[i]))
+			continue;	/* none, booting again, or retired */
+		word_t held = sched_watch(i, bt[i].c.slot, cf.comps[i].watchdog_s * bi->tsc_hz, now);
+		if (held) {
+			struct fault_info f = { i, VEC_WATCHDOG, 0, 0, held };
+			micro_reboot(&f);
+		}
+	}
+}
 
 static word_t starting;
 static uint64_t start_deadline;
@@ -718,6 +742,9 @@ int boot(void)
 			gone_slot[i] = 0;
 	sched_on_thread_end(thread_ended);
 	sched_on_ready(ready_hook);
+	for (int i = 0; i < cf.ncomps; i++)
+		if (cf.comps[i].watchdog_s)
+			sched_every(bi->tsc_hz / 4, watchdog);
 	for (int s = 0; s < cf.nshm; s++)
 		shared_region(&cf.shm[s]);
 	for (int i = 0; i < cf.ncomps; i++) {

@@ -52,6 +52,8 @@ struct sthd {
 	struct sthd *fnext;		/* free list */
 	long (*call)(void *);		/* REQ_CALL: run in the scheduler thread */
 	void *call_arg;
+	word_t wd_seq;			/* watchdog: the call into the watched component */
+	uint64_t wd_since;		/* first seen in it (0: not in it) */
 };
 
 /* Requests only the root's own code makes (never through the entry). */
@@ -384,6 +386,43 @@ int sched_unwind(word_t comp_slot)
 	return n;
 }
 
+/* Watchdog (docs/reboot.md): a thread of another component that has been
+ * in the component (COMP capability comp_slot, index comp) on one call,
+ * the same sequence number of the outermost call into it, since more than
+ * `limit` cycles ago: its tid, or 0. Seen at each look (sched_every), so
+ * a call is caught between limit and limit plus the period. */
+word_t sched_watch(int comp, word_t comp_slot, uint64_t limit, uint64_t now)
+{
+	word_t held = 0;
+	for (int i = 0; i < nthds; i++) {
+		struct sthd *t = &thds[i];
+		if (t->state == S_FREE || t->state == S_DEAD || t->comp == comp)
+			continue;
+		struct r2c_ret k = r2c_sys(t->kt.slot, THD_IN_COMP, comp_slot, 0, 0, 0, 0, 0);
+		if (k.status != 1 || !k.r0) {
+			t->wd_since = 0;
+			continue;
+		}
+		if (!t->wd_since || t->wd_seq != k.r0) {
+			t->wd_seq = k.r0;
+			t->wd_since = now;
+		} else if (now - t->wd_since > limit && !held) {
+			held = t->kt.tid;
+		}
+	}
+	return held;
+}
+
+static void (*every_fn)(uint64_t now);
+static uint64_t every_period, every_next;
+
+void sched_every(uint64_t period, void (*fn)(uint64_t now))
+{
+	every_fn = fn;
+	every_period = period;
+	every_next = r2c_tsc() + period;
+}
+
 /* Carry out what t asked for when it yielded. */
 static void request(struct sthd *t)
 {
@@ -657,6 +696,10 @@ void sched_run(bool (*done)(void), uint64_t deadline)
 		if (done && done())
 			break;
 		uint64_t now = r2c_tsc(), refill;
+		if (every_fn && now >= every_next) {
+			every_next = now + every_period;
+			every_fn(now);
+		}
 		struct sthd *t = pick(now, &refill);
 		if (t && t->next)	/* another of the same priority waits: slice */
 			next = earliest(next, now + slice_cycles);
@@ -664,6 +707,8 @@ void sched_run(bool (*done)(void), uint64_t deadline)
 		if (left && left != UINT64_MAX)	/* preempt it when its budget is spent */
 			next = earliest(next, now + left);
 		next = earliest(next, refill);
+		if (every_fn && (t || next))	/* not alone keeping a system with nothing to do up */
+			next = earliest(next, every_next);
 		if (!t && deadline) {
 			if (now >= deadline)
 				break;

@@ -51,6 +51,12 @@ void sched_on_ready(void (*fn)(int comp, word_t tid));
 /* Micro-reboot: unwind every thread executing in the component that is
  * down (my COMP capability to it); -> how many. */
 int sched_unwind(word_t comp_slot);
+/* Watchdog: the tid of a thread of another component held on one call in
+ * component comp (COMP capability comp_slot) for more than limit TSC
+ * cycles, or 0; and a function the scheduler thread runs every period
+ * cycles while any thread runs. */
+word_t sched_watch(int comp, word_t comp_slot, uint64_t limit, uint64_t now);
+void sched_every(uint64_t period, void (*fn)(uint64_t now));
 /* Entry point of the `sched` handler, for the SINVs the booter grants. */
 void *sched_entry(void);
 

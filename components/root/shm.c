@@ -127,6 +127,22 @@ static long unshare(int me, int peer, word_t pva)
 	return -ENOENT;
 }
 
+/* Micro-reboot of comp: every share it lent or borrowed at run time is
+ * taken back (the borrower's alias unmapped), so nothing leaks and the
+ * new instance asks again. In the scheduler thread. */
+void shm_forget(int comp)
+{
+	for (int k = 0; k < nshares;) {
+		struct share *s = &shares[k];
+		if (s->lender != comp && s->borrower != comp) {
+			k++;
+			continue;
+		}
+		unmap_range(s->borrower, s->pva, s->bytes);
+		*s = shares[--nshares];
+	}
+}
+
 struct shm_req { word_t op, peer, va, bytes; int me; word_t pva; };
 
 static long shm_do(void *arg)

@@ -11,6 +11,8 @@ void shm_init(const struct composition *cf);
  * shares may go (above its boot-time regions), and the bytes of its disk
  * at COMP_DISK_BASE (disk= or hostdisk=; 0: none), which it may lend. */
 void shm_add_comp(int comp, word_t comp_slot, word_t floor, word_t disk_bytes);
+/* Micro-reboot: take back every run-time share comp lent or borrowed. */
+void shm_forget(int comp);
 /* The entry point every component is granted (cinfo share_slot). */
 void *shm_entry(void);
 

@@ -194,7 +194,9 @@ enum thd_op {
 				 * if it waits in SELF_YIELD for a dispatch */
 	THD_IN_COMP,		/* a0 = COMP slot of mine -> 1 if the thread executes
 				 * in that component or has it on its invocation
-				 * stack, else 0 */
+				 * stack, else 0; rdi = the sequence number of the
+				 * outermost call into it (a per-thread count of
+				 * invocations; 0: none, its home) */
 	THD_UNWIND,		/* a0 = COMP slot (ADMIN) of a component that is
 				 * down: if the thread executes in it, -> 1 it
 				 * returns INV_REBOOTED to its nearest live caller

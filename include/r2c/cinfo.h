@@ -78,6 +78,8 @@ struct cinfo {
 	word_t disk_vaddr;	/* a host disk the booter mapped there (hostdisk=N), or 0 */
 	word_t preload_vaddr, preload_size;
 	char arg[48];
+	char inject[48];	/* inject= of its composition line (tests only) */
+	word_t reboots;		/* micro-reboots so far (0: its first boot) */
 	word_t nimports;
 	struct cinfo_import imports[CINFO_IMPORTS];
 	word_t nshm;

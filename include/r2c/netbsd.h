@@ -79,6 +79,7 @@
 #define NB_SYS_ftruncate	201	/* fd, PAD, length */
 #define NB_SYS_poll		209
 #define NB_SYS_fdatasync	241
+#define NB_SYS_fsync_range	354
 #define NB_SYS_getcwd		296	/* __getcwd: buf, size -> length with the NUL */
 #define NB_SYS_kqueue		344
 #define NB_SYS_statvfs1		357	/* path, buf, ST_WAIT or ST_NOWAIT */
@@ -141,6 +142,7 @@
 /* mount(2), unmount(2), statvfs(2) */
 #define NB_MNT_RDONLY	0x00000001
 #define NB_MNT_UPDATE	0x00010000
+#define NB_MNT_LOG	0x02000000	/* FFS: WAPBL, the metadata journal */
 #define NB_MNT_FORCE	0x00080000
 #define NB_MNT_GETARGS	0x00400000
 #define NB_ST_WAIT	1

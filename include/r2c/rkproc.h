@@ -16,4 +16,14 @@ enum rk_count {
 	RK_COUNT_HEAP,		/* bytes of rk's heap in use (the rump kernel's memory) */
 };
 
+/* Fault injection (components/rk/inject.c), only with inject=call on
+ * rk's composition line: rk_inject(kind, after) arms one fault, fired in
+ * the system call `after` calls from now (0: the next). */
+enum rk_inject_kind {
+	RK_INJECT_WILD = 1,	/* a store through a wild pointer in the system-call path */
+	RK_INJECT_PANIC,	/* NetBSD's panic() */
+	RK_INJECT_HYPERCALL,	/* a fault inside rumpuser_bio, the next disk transfer */
+	RK_INJECT_SPIN,		/* the call never returns (the watchdog's case) */
+};
+
 #endif

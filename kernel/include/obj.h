@@ -49,6 +49,9 @@ struct inv_frame {		/* one invocation, to be undone by return */
 	word_t rbx, rbp, r12, r13, r14, r15;
 	uint32_t epoch;		/* comp->epoch at the call: a return needs it unchanged */
 	uint32_t is_fault;	/* pushed by the kernel for a fault handler */
+	uint32_t seq;		/* the thread's calls count at this call: a watchdog
+				 * tells one long call from many short ones */
+	uint32_t pad;
 };
 #define COMP_RETIRED	1
 #define COMP_DOWN	2	/* between COMP_REBOOT and COMP_UP */
@@ -77,6 +80,7 @@ struct thread {
 	struct inv_frame inv[INV_DEPTH_MAX];
 	struct regs fault_regs;
 	uint8_t fault_fpu[512] __attribute__((aligned(16)));	/* with fault_regs */
+	uint32_t calls;		/* invocations made so far (inv_frame.seq) */
 };
 
 /* Frame table. */

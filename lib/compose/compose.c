@@ -394,6 +394,25 @@ static int set_restart(struct parser *p, struct compose_comp *d, const char *val
 	return 0;
 }
 
+/* watchdog=SECONDS: a call held in the component (or a thread of it
+ * spinning) that long reboots it, as a fault would (restart= needed). */
+static int set_watchdog(struct parser *p, struct compose_comp *d, const char *value)
+{
+	const char *s = value;
+	uint64_t v;
+	if (!read_decimal(&s, &v) || *s || v < 1 || v > 3600)
+		return fail(p, "watchdog=%s: expected 1 to 3600 (seconds)", value);
+	d->watchdog_s = (uint32_t)v;
+	return 0;
+}
+
+/* inject=WHAT: fault injection, for tests and benchmarks only (rk reads
+ * it: docs/reboot.md "Fault injection"). */
+static int set_inject(struct parser *p, struct compose_comp *d, const char *value)
+{
+	return copy_value(p, "inject", value, d->inject, false);
+}
+
 struct component_key {
 	const char *name;
 	int (*set)(struct parser *p, struct compose_comp *d, const char *value);
@@ -413,9 +432,11 @@ static const struct component_key component_keys[] = {
 	{ "gid", set_gid },
 	{ "pci", set_pci },
 	{ "restart", set_restart },
+	{ "watchdog", set_watchdog },
+	{ "inject", set_inject },
 };
 #define NKEYS ((int)(sizeof(component_keys) / sizeof(component_keys[0])))
-#define KEY_NAMES "image, mem, prio, disk, preload, arg, halt, hostdisk, cpu, uid, gid, pci, restart"
+#define KEY_NAMES "image, mem, prio, disk, preload, arg, halt, hostdisk, cpu, uid, gid, pci, restart, watchdog, inject"
 #define IMAGE_KEY 0	/* the one required key */
 
 static int find_key(const char *name)

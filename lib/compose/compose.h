@@ -47,6 +47,8 @@ struct compose_comp {
 	char arg[COMPOSE_VALUE_MAX + 1];	/* "" none */
 	bool halt;		/* the system halts once every halt=yes component ended */
 	uint32_t restart;	/* micro-reboots allowed in any 10 s (0: none; restart=yes: 5) */
+	uint32_t watchdog_s;	/* a call held this long reboots it (0: no watchdog) */
+	char inject[COMPOSE_VALUE_MAX + 1];	/* fault injection (tests only); "" none */
 	int cpu_pct;		/* its threads may run this % of each period, 1..100
 				 * (100: no limit); servers 80 by default */
 	uint32_t cpu_period_us;	/* that period */

@@ -168,9 +168,15 @@ static int flush(struct disk *d)
 	return r2c_call(d->flush, 0, 0, 0, 0) ? EIO : 0;
 }
 
+volatile bool rumpuser_inject_bio;
+
 /* Synchronous: done() runs before we return, with the CPU still held. */
 void rumpuser_bio(int fd, int op, void *data, size_t dlen, int64_t off, rump_biodone_fn done, void *donearg)
 {
+	if (__builtin_expect(rumpuser_inject_bio, 0)) {	/* tests only: a fault in a hypercall */
+		rumpuser_inject_bio = false;
+		*(volatile char *)0x7eae0000 = *(volatile char *)data;
+	}
 	struct disk *d = by_fd(fd);
 	size_t moved = 0;
 	int err = EBADF;

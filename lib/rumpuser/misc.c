@@ -52,14 +52,16 @@ volatile bool rumpuser_stopped;
 
 /* The end of the whole rump kernel (a panic, or its exit): the calling
  * thread holds the virtual CPU and kernel locks, so nothing in it can run
- * again. Say so, refuse every later call (rumpuser_stopped), and fault:
- * the fault is the component's failure, reported to its parent, and a
- * client thread that was inside unwinds to its caller with INV_FAULTED. */
+ * again. Say so, refuse every later call (rumpuser_stopped), and fault
+ * (ud2, "invalid opcode" on the console): that is the request for a
+ * micro-reboot when the composition says restart= (docs/reboot.md), and
+ * the component's failure otherwise; a client thread that was inside
+ * unwinds to its caller (INV_REBOOTED, or INV_FAULTED). */
 void rumpuser_exit(int value)
 {
 	rumpuser_stopped = true;
 	if (value == RUMPUSER_PANIC)
-		r2c_printf("rumpuser: the rump kernel panicked; it serves no more calls\n");
+		r2c_printf("rumpuser: the rump kernel panicked; it serves no more calls (a micro-reboot if restart=)\n");
 	else
 		r2c_printf("rumpuser: the rump kernel exited with %d; it serves no more calls\n", value);
 	__builtin_trap();

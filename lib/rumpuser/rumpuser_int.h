@@ -8,7 +8,8 @@
 #include "r2c/rumpuser.h"
 
 extern const struct rumpuser_hyperup *rumpuser_hyp;
-extern volatile bool rumpuser_stopped;	/* the rump kernel panicked or exited */
+extern volatile bool rumpuser_stopped;
+extern volatile bool rumpuser_inject_bio;	/* fault injection: the next bio faults (rk's inject.c) */	/* the rump kernel panicked or exited */
 
 /* Per thread, found through the stack it runs on: a rump kernel thread
  * keeps its stack for life, and a client thread's lwp is set for the

@@ -32,7 +32,8 @@
 #define T_TID		712
 #define T_DEPTH		717
 #define T_INV		1008
-#define F_SIZE		88	/* struct inv_frame */
+#define T_CALLS		3232
+#define F_SIZE		96	/* struct inv_frame */
 #define F_COMP		0
 #define F_IP		8
 #define F_SP		16
@@ -45,6 +46,7 @@
 #define F_R15		72
 #define F_EPOCH		80	/* 32 bits; is_fault, 32 bits, follows */
 #define F_IS_FAULT	84
+#define F_SEQ		88
 #define C_FRAME		16	/* struct comp */
 #define C_PML4		24
 #define C_PCID		32

@@ -67,6 +67,8 @@ ASM_OFF(inv_frame, r14, F_R14);
 ASM_OFF(inv_frame, r15, F_R15);
 ASM_OFF(inv_frame, epoch, F_EPOCH);
 ASM_OFF(inv_frame, is_fault, F_IS_FAULT);
+ASM_OFF(inv_frame, seq, F_SEQ);
+ASM_OFF(thread, calls, T_CALLS);
 ASM_OFF(comp, epoch, C_EPOCH);
 ASM_OFF(comp, frame, C_FRAME);
 ASM_OFF(comp, pml4, C_PML4);

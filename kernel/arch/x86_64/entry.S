@@ -148,6 +148,9 @@ syscall_entry:
 	mov %rcx, F_FSBASE(%rbp)
 	mov C_EPOCH(%r12), %r15d	/* micro-reboot: the caller's epoch, */
 	mov %r15, F_EPOCH(%rbp)		/* and is_fault = 0 in the same word */
+	incl T_CALLS(%rsp)		/* the watchdog's sequence number */
+	mov T_CALLS(%rsp), %r15d
+	mov %r15d, F_SEQ(%rbp)
 	incb T_DEPTH(%rsp)
 	mov %r13, T_COMP(%rsp)
 	mov C_FRAME(%r13), %r12
