@@ -7,7 +7,7 @@
 # (components/exittest).
 component console image=console.elf  mem=1M  prio=2
 component rk      image=rk.elf       mem=96M prio=8  arg=tmpfs::/tmp
-component watcher image=exittest.elf mem=2M  prio=16 arg=watch:quitter:crasher halt=yes
+component watcher image=exittest.elf mem=2M  prio=16 arg=watch:quitter:crasher halt=yes uid=0
 component quitter image=exittest.elf mem=2M  prio=16 arg=quit
 component crasher image=exittest.elf mem=2M  prio=16 arg=fault
 uses rk      console

@@ -12,6 +12,7 @@
 #include "r2c.h"
 #include "rkclient/syscall.h"
 #include "rkclient/mount.h"
+#include "r2c/rkproc.h"
 #include "fmt/fmt.h"
 
 static char name[16];
@@ -105,6 +106,8 @@ static void user(void)
 	check("raw_disk_read_refused", fd < 0 && refused(e), "open /dev/rd0 O_RDONLY: %d, errno %d", fd, e);
 	if (fd >= 0)
 		close(fd);
+	long r2 = rk_counts(RK_COUNT_PID, (long)r2c_env->id + 1);
+	check("others_counts_refused", r2 == -EPERM, "another client's pid from rk_counts: %ld, expected -EPERM", r2);
 	check("still_served", getpid() > 1, "getpid: errno %d", errno);
 }
 
@@ -126,6 +129,8 @@ static void root(void)
 	check("raw_disk_rdwr", fd >= 0, "open /dev/rd0 O_RDWR: errno %d", errno);
 	if (fd >= 0)
 		close(fd);
+	long r2 = rk_counts(RK_COUNT_PID, (long)r2c_env->id + 1);
+	check("others_counts", r2 != -EPERM, "another client's pid from rk_counts: %ld", r2);
 }
 
 void r2c_main(word_t arg)
@@ -134,7 +139,7 @@ void r2c_main(word_t arg)
 	char f[3][R2C_ARG_FIELD];
 	memcpy(name, r2c_env->name, sizeof(name) - 1);
 	bool is_root = !strcmp(r2c_env->arg, "root");
-	r2c_plan(is_root ? 10 : 12);
+	r2c_plan(is_root ? 11 : 13);
 	if (rk_sys_init("rk") || r2c_arg_fields(r2c_env->arg, f, 3) || (!is_root && strcmp(f[0], "user"))) {
 		r2c_check("cred.setup", false, "no rk, or arg=%s is not user[:UID:GID] or root", r2c_env->arg);
 		return;

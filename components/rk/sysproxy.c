@@ -585,13 +585,19 @@ static word_t rk_proc_exit(word_t a0, word_t a1, word_t a2, word_t a3, struct r2
 }
 R2C_ENTRY(rk_proc_exit);
 
-/* Figures for tests and diagnostics (any client may read them): a0 =
- * RK_COUNT_*; a1 = a client's component id for the per-client ones. */
+/* Figures for tests and diagnostics: a0 = RK_COUNT_*; a1 = a client's
+ * component id for the per-client ones. A client reads its own figures
+ * and the totals; another client's pid and lwps are for root clients
+ * (uid=0) only, as NetBSD would show another user's processes to root. */
 static word_t rk_counts(word_t what, word_t id, word_t a2, word_t a3, struct r2c_inv *inv)
 {
-	(void)a2, (void)a3, (void)inv;
+	(void)a2, (void)a3;
 	if (!serving)
 		return (word_t)-EIO;
+	long me = client_index(inv->token);
+	bool per_client = what == RK_COUNT_PID || (what == RK_COUNT_LWPS && id != (word_t)-1);
+	if (per_client && id != inv->token && (me < 0 || r2c_env->clients[me].uid != 0))
+		return (word_t)-EPERM;
 	long ci = client_index(id);
 	long n = 0;
 	switch (what) {

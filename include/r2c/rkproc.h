@@ -4,7 +4,8 @@
  * these are rk's own entries, not NetBSD's interface. rk_proc_exit ends
  * the calling client's NetBSD process (NetBSD's exit is never passed to
  * NetBSD); rk_counts answers figures for tests and diagnostics, each
- * RK_COUNT_* below, in r0 (negative: -errno).
+ * RK_COUNT_* below, in r0 (negative: -errno): a client's own and the
+ * totals to any client, another client's to root clients only (-EPERM).
  */
 #ifndef R2C_RKPROC_H
 #define R2C_RKPROC_H
