@@ -73,6 +73,7 @@ ASM_OFF(comp, epoch, C_EPOCH);
 ASM_OFF(comp, frame, C_FRAME);
 ASM_OFF(comp, pml4, C_PML4);
 ASM_OFF(comp, pcid, C_PCID);
+ASM_OFF(comp, cr3, C_CR3);
 ASM_OFF(comp, needs_flush, C_NEEDS_FLUSH);
 ASM_OFF(comp, retired, C_RETIRED);
 /* entry.S tests both flags with one 16-bit compare */
@@ -212,7 +213,7 @@ struct regs *cpu_resume(struct thread *next)
 	word_t cr3 = comp_cr3(next->comp);
 	if ((cr3 & ~(1ull << 63)) != (cpu0.cr3 & ~(1ull << 63)))
 		write_cr3(cr3);
-	cpu0.cr3 = cr3;
+	cpu0.cr3 = next->comp->cr3;	/* the form entry.S compares */
 	return &next->regs;
 }
 
