@@ -37,6 +37,9 @@ struct comp {
 	uint16_t iomap;		/* the TSS's I/O map base while it runs (ioport.c) */
 	uint32_t faults_quiet;
 	uint32_t epoch, pad2;	/* micro-reboots so far: frames that return here record it */
+	word_t cr3;		/* pml4 | pcid | bit 63 (keep the TLB) if pcid: what entry.S's
+				 * fast path loads (it never runs with needs_flush) and
+				 * cpu0.cr3's form, so one compare tells it is loaded */
 	struct cap fault;	/* SINV to its fault handler, or empty */
 	struct cap slots[];
 };

@@ -55,7 +55,8 @@
 #define C_NSLOTS	36
 #define C_IOMAP		42
 #define C_EPOCH		48
-#define C_SLOTS		88
+#define C_CR3		56
+#define C_SLOTS		96
 #define CAP_SHIFT	5	/* struct cap: 32 bytes */
 #define CAP_TYPE	0
 #define CAP_OBJ		8

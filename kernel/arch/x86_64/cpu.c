@@ -73,6 +73,7 @@ ASM_OFF(comp, epoch, C_EPOCH);
 ASM_OFF(comp, frame, C_FRAME);
 ASM_OFF(comp, pml4, C_PML4);
 ASM_OFF(comp, pcid, C_PCID);
+ASM_OFF(comp, cr3, C_CR3);
 ASM_OFF(comp, needs_flush, C_NEEDS_FLUSH);
 ASM_OFF(comp, retired, C_RETIRED);
 /* entry.S tests both flags with one 16-bit compare */
@@ -208,11 +209,12 @@ struct regs *cpu_resume(struct thread *next)
 		cpu0.frame_top = (word_t)(&next->regs + 1);
 		cpu_tss.tss.rsp0 = cpu0.frame_top;
 	}
-	cpu_tss.tss.iomap = next->comp->iomap;	/* its I/O ports, if the bitmap is its (ioport.c) */
-	word_t cr3 = comp_cr3(next->comp);
-	if ((cr3 & ~(1ull << 63)) != (cpu0.cr3 & ~(1ull << 63)))
-		write_cr3(cr3);
-	cpu0.cr3 = cr3;
+	struct comp *c = next->comp;
+	cpu_tss.tss.iomap = c->iomap;	/* its I/O ports, if the bitmap is its (ioport.c) */
+	if (unlikely(c->needs_flush) || c->cr3 != cpu0.cr3) {	/* loaded already: nothing to do */
+		write_cr3(comp_cr3(c));
+		cpu0.cr3 = c->cr3;	/* the form entry.S compares */
+	}
 	return &next->regs;
 }
 

@@ -71,22 +71,16 @@
  * that is down has `retired` set, tested with needs_flush.
  */
 
-/* Load component \c's page table if another is loaded (comp_cr3's rule:
- * PCID > 0 keeps its TLB entries; a component with needs_flush never gets
- * here). \t1-\t3: scratch. */
-.macro LOAD_CR3 c, t1, t2, t3
-	mov C_PML4(\c), \t1
-	movzwq C_PCID(\c), \t2
-	or \t2, \t1
-	mov %gs:CPU_CR3, \t3
-	btr $63, \t3
-	cmp \t3, \t1
+/* Load component \c's page table if another is loaded. comp->cr3 is
+ * comp_cr3's value for a component without needs_flush (PCID > 0 keeps
+ * its TLB entries: bit 63), and cpu0.cr3 always holds a comp->cr3 (or the
+ * boot table's), so one compare tells whether it is loaded. \t: scratch. */
+.macro LOAD_CR3 c, t
+	mov C_CR3(\c), \t
+	cmp %gs:CPU_CR3, \t
 	je 1f
-	test \t2, \t2
-	jz 2f
-	bts $63, \t1
-2:	mov \t1, %cr3
-	mov \t1, %gs:CPU_CR3
+	mov \t, %cr3
+	mov \t, %gs:CPU_CR3
 1:
 .endm
 
@@ -133,10 +127,8 @@ syscall_entry:
 	mov CAP_OBJ(%rbx), %r13		/* s: the server */
 	cmpw $0, C_NEEDS_FLUSH(%r13)	/* needs_flush and retired (INV_GONE) */
 	jne .Lcall_undo
-	mov CAP_D0(%rbx), %r14		/* its entry point */
-	mov %r14, %r15
-	shr $47, %r15			/* sysret with a non-canonical rip faults in ring 0 */
-	jnz .Lcall_undo
+	mov CAP_D0(%rbx), %r14		/* its entry point: below USER_TOP (sinv_create),
+					 * so canonical, as sysret needs in ring 0 */
 
 	/* Committed: the frame, the depth, the server's reference. */
 	mov T_COMP(%rsp), %r12
@@ -159,7 +151,7 @@ syscall_entry:
 	jnz .Lcall_fs			/* the server starts with FS base 0 */
 .Lcall_fs_done:
 	fxrstor64 fpu_clean(%rip)
-	LOAD_CR3 %r13, %r12, %r15, %rcx
+	LOAD_CR3 %r13, %r12
 	/* I/O ports: the server's map base in the TSS (ioport.c) */
 	movzwl C_IOMAP(%r13), %r12d
 	mov %r12w, cpu_tss+TSS_IOMAP(%rip)
@@ -215,10 +207,6 @@ syscall_entry:
 	mov C_EPOCH(%r9), %r8d		/* micro-reboot: the frame's word holds the */
 	cmp F_EPOCH(%r11), %r8		/* client's epoch and is_fault = 0, or else */
 	jne .Lreturn_slow		/* rebooted (inv_unwind) or a fault handler (fault_return) */
-	mov F_IP(%r11), %rcx
-	mov %rcx, %r8
-	shr $47, %r8
-	jnz .Lreturn_slow
 	cmpb $0, C_NEEDS_FLUSH(%r9)
 	jne .Lreturn_slow
 	mov T_COMP(%rsp), %r10
@@ -235,10 +223,12 @@ syscall_entry:
 	jne .Lreturn_fs
 .Lreturn_fs_done:
 	fxrstor64 fpu_clean(%rip)
-	LOAD_CR3 %r9, %r10, %r8, %rax
+	LOAD_CR3 %r9, %r10
 	/* I/O ports: the client's map base in the TSS (ioport.c) */
 	movzwl C_IOMAP(%r9), %r10d
 	mov %r10w, cpu_tss+TSS_IOMAP(%rip)
+	mov F_IP(%r11), %rcx		/* a syscall's return address, at most USER_TOP
+					 * (user code lies below): canonical */
 	mov F_RBX(%r11), %rbx
 	mov F_RBP(%r11), %rbp
 	mov F_R12(%r11), %r12
@@ -259,14 +249,12 @@ syscall_entry:
 	cmp %gs:CPU_FSBASE, %r8
 	je .Lreturn_fs_done
 	mov %r8, %gs:CPU_FSBASE
-	mov %rcx, %rbx
-	mov %rdx, %rbp
+	mov %rdx, %rbp			/* a result; rbp is reloaded from f after */
 	mov %r8d, %eax
 	shr $32, %r8
 	mov %r8, %rdx
 	mov $MSR_FS_BASE_ASM, %ecx
 	wrmsr
-	mov %rbx, %rcx
 	mov %rbp, %rdx
 	jmp .Lreturn_fs_done
 

@@ -81,6 +81,7 @@ void comp_init(struct comp *c, paddr_t pml4, const char name[16])
 	memset(p, 0, PAGE_SIZE / 2);
 	memcpy(p + 256, kernel_pml4 + 256, PAGE_SIZE / 2);
 	c->pcid = pcid_take();
+	c->cr3 = pml4 | c->pcid | (c->pcid ? 1ull << 63 : 0);
 	c->needs_flush = 1;		/* the PCID's last owner may have left entries */
 	c->nslots = COMP_SLOTS;
 	c->iomap = IOMAP_CLOSED;	/* no I/O port until it holds some (ioport.c) */
@@ -229,6 +230,7 @@ void pgtbl_destroy(struct comp *c)
 {
 	pcid_give(c->pcid);
 	c->pcid = 0;
+	c->cr3 = c->pml4;
 	word_t *pml4 = pa2va(c->pml4);
 	for (int i = 0; i < 256; i++) {
 		if (!(pml4[i] & PTE_P))
