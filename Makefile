@@ -194,6 +194,11 @@ $(OUT)/host/ffs-check: tools/ffs-check.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $<
 
+# The network tier's and the HTTP benchmark's client: 127.0.0.1 only.
+$(OUT)/host/net-client: tools/net-client.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(WARN) -O2 -D_GNU_SOURCE -pthread -o $@ $<
+
 $(OUT)/host/pipe-pingpong: bench/pipe_pingpong.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(WARN) -O2 -D_GNU_SOURCE -o $@ $<
