@@ -169,7 +169,7 @@ $(OUT)/host/test_%: tests/host/test_%.c tests/host/check.h $(SHARED) $(ULIBS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIBS)
 
-test: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG) $(WWW_IMG) $(FFS_BENCH_IMG)) $(FFS_SAMPLE_IMG) $(OUT)/host/ffs-check $(HOST_TESTS) \
+test: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG) $(WWW_IMG) $(FFS_BENCH_IMG)) $(FFS_SAMPLE_IMG) $(OUT)/host/ffs-check $(OUT)/host/net-client $(HOST_TESTS) \
 		$(PROFILE_PLUGIN)
 	tools/run-tests --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf --profile-plugin $(PROFILE_PLUGIN) \
 		--modules "$(MODULES)" --ktest-modules "$(KTEST_MODULES)" $(if $(RUMPKERNEL),--rumpkernel $(RUMPKERNEL)) \
