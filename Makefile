@@ -231,11 +231,11 @@ $(LINUX_RUMP): bench/rump_posix.c bench/rump_static.c include/r2c/fsbench.h
 		-Wl,--whole-archive $(foreach l,$(RK_POSIX_LIBS),$(RUMPKERNEL_POSIX)/lib/lib$(l).a) -Wl,--no-whole-archive \
 		$(RUMPKERNEL_POSIX)/lib/librumpuser.a -lpthread -lrt
 
-bench: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG) $(WWW_IMG)) $(OUT)/host/pipe-pingpong $(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),$(FFS_BENCH_IMG)) \
+bench: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG) $(WWW_IMG) $(OUT)/host/net-client) $(OUT)/host/pipe-pingpong $(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),$(FFS_BENCH_IMG)) \
 		$(if $(RUMPKERNEL_POSIX),$(OUT)/host/rump-posix-bench $(LINUX_RUMP)) $(LINUX_BENCH) $(PROFILE_PLUGIN)
 	tools/run-bench --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf \
 		--modules "$(MODULES)" --ktest-modules "$(KTEST_MODULES)" --pipe $(OUT)/host/pipe-pingpong \
-		$(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),--ffs-image $(FFS_BENCH_IMG)) $(if $(RUMPKERNEL),--rk) \
+		$(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),--ffs-image $(FFS_BENCH_IMG)) $(if $(RUMPKERNEL),--rk --net-client $(OUT)/host/net-client) \
 		--profile-plugin $(PROFILE_PLUGIN) \
 		$(if $(RUMPKERNEL_POSIX),--posix $(OUT)/host/rump-posix-bench --linux-rump $(LINUX_RUMP)) \
 		--linux-bench $(LINUX_BENCH)
