@@ -37,7 +37,11 @@ COMP_ELFS  := $(foreach c,$(COMPONENTS),$(OUT)/comp/$(c).elf)
 ifeq ($(origin RUMPKERNEL),undefined)
 RUMPKERNEL := $(if $(wildcard $(OUT)/rumpkernel/lib/librump.a),$(OUT)/rumpkernel)
 endif
-RK_LIBS := rumpkern_sysproxy rumpnet_local rumpnet rumpfs_ffs rumpfs_ext2fs rumpfs_tmpfs rumpdev_disk rumpdev rumpvfs rump
+# rk's network: NetBSD's TCP/IP (net, netinet, netinet6, the netconfig
+# helpers) and its virtio-net driver over PCI (docs/network.md).
+RK_NET_LIBS := rumpnet_config rumpnet_netinet6 rumpnet_netinet rumpnet_net \
+	       rumpdev_virtio_if_vioif rumpdev_pci_virtio rumpdev_pci
+RK_LIBS := rumpkern_sysproxy rumpnet_local $(RK_NET_LIBS) rumpnet rumpfs_ffs rumpfs_ext2fs rumpfs_tmpfs rumpdev_disk rumpdev rumpvfs rump
 ifneq ($(RUMPKERNEL),)
 RK_ARCHIVES := $(foreach l,$(RK_LIBS),$(RUMPKERNEL)/lib/lib$(l).a)
 COMP_ELFS += $(OUT)/comp/rk.elf
@@ -114,10 +118,23 @@ $(FFS_SAMPLE_IMG):
 	makefs -t ffs -o version=2,density=8192 -s 8m $@ $@.root
 	rm -rf $@.root
 
+# httpd's document root (compose/net.comp): an FFS image of files the
+# network tests fetch and compare with $(OUT)/www, what it was made from.
+WWW_IMG := $(OUT)/www.img
+$(WWW_IMG):
+	@command -v makefs >/dev/null || { echo "makefs not found: apt-get install makefs" >&2; exit 1; }
+	rm -rf $@ $(OUT)/www && mkdir -p $(OUT)/www
+	printf '<html><body><h1>rump2cos</h1><p>Served by httpd through NetBSD TCP/IP in rk.</p></body></html>\n' \
+		>$(OUT)/www/index.html
+	printf 'x' >$(OUT)/www/1b
+	head -c 1048576 /dev/urandom >$(OUT)/www/1m
+	head -c 16777216 /dev/urandom >$(OUT)/www/16m
+	makefs -t ffs -o version=2,density=16384 -s 32m $@ $(OUT)/www
+
 # The booter is the root (the first module); the kernel tests and
 # benchmarks are a root image of their own, booted in its place.
 MODULES := $(OUT)/comp/root.elf $(filter-out $(OUT)/comp/root.elf $(OUT)/comp/ktest.elf,$(COMP_ELFS)) $(EXT2_IMG) \
-	   $(if $(RUMPKERNEL),$(FFS_IMG))
+	   $(if $(RUMPKERNEL),$(FFS_IMG) $(WWW_IMG))
 KTEST_MODULES := $(OUT)/comp/ktest.elf $(filter-out $(OUT)/comp/root.elf,$(MODULES))
 
 # --- running ----------------------------------------------------------------
@@ -127,7 +144,7 @@ QEMU_RUN := tools/qemu-run --accel $(ACCEL) --mem $(QEMU_MEM)
 
 # NET=PORT: a virtio-net device on QEMU's user network (restrict=on),
 # 127.0.0.1:PORT on the host forwarded to the guest's port 80.
-run: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG))
+run: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG) $(WWW_IMG))
 	$(QEMU_RUN) $(if $(NET),--net $(NET)) --cmdline "$(RUN_CMDLINE)" $(OUT)/kernel.elf $(MODULES) $(COMPOSE)
 
 # The kernel tests on the console (RUN_CMDLINE=bench: the kernel
@@ -137,7 +154,7 @@ run: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG))
 ktest: all
 	$(QEMU_RUN) --net none --net-hub 1 --cmdline "$(or $(RUN_CMDLINE),ktest)" $(OUT)/kernel.elf $(KTEST_MODULES)
 
-gdb: all $(EXT2_IMG)
+gdb: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG) $(WWW_IMG))
 	@echo "QEMU waits for gdb on :1234: gdb $(OUT)/kernel.elf -ex 'target remote :1234'"
 	$(QEMU_RUN) --gdb --cmdline "$(RUN_CMDLINE)" $(OUT)/kernel.elf $(MODULES) $(COMPOSE)
 
@@ -152,7 +169,7 @@ $(OUT)/host/test_%: tests/host/test_%.c tests/host/check.h $(SHARED) $(ULIBS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIBS)
 
-test: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG) $(FFS_BENCH_IMG)) $(FFS_SAMPLE_IMG) $(OUT)/host/ffs-check $(HOST_TESTS) \
+test: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG) $(WWW_IMG) $(FFS_BENCH_IMG)) $(FFS_SAMPLE_IMG) $(OUT)/host/ffs-check $(OUT)/host/net-client $(HOST_TESTS) \
 		$(PROFILE_PLUGIN)
 	tools/run-tests --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf --profile-plugin $(PROFILE_PLUGIN) \
 		--modules "$(MODULES)" --ktest-modules "$(KTEST_MODULES)" $(if $(RUMPKERNEL),--rumpkernel $(RUMPKERNEL)) \
@@ -167,7 +184,7 @@ $(PROFILE_PLUGIN): tools/profile-plugin/r2cprof.c tools/profile-plugin/qemu_plug
 # [RUN_CMDLINE=...] [TOP=n] [DISK=file]; KTEST=1 boots the kernel test image instead
 # (make profile KTEST=1 RUN_CMDLINE="bench accel=icount"). Always TCG -icount.
 # DISK is host disk 0, used as it is (give a copy: the guest writes to it).
-profile: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG)) $(PROFILE_PLUGIN)
+profile: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG) $(WWW_IMG)) $(PROFILE_PLUGIN)
 	tools/profile --plugin $(PROFILE_PLUGIN) --mem $(QEMU_MEM) $(if $(MARK),--mark $(MARK)) $(if $(TOP),--top $(TOP)) \
 		$(if $(DISK),--disk $(DISK)) --cmdline "$(RUN_CMDLINE)" --log $(OUT)/profile.log $(OUT)/kernel.elf \
 		$(if $(KTEST),$(KTEST_MODULES),$(MODULES) $(COMPOSE))
@@ -176,6 +193,11 @@ profile: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG)) $(PROFILE_PLUGIN)
 $(OUT)/host/ffs-check: tools/ffs-check.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $<
+
+# The network tier's and the HTTP benchmark's client: 127.0.0.1 only.
+$(OUT)/host/net-client: tools/net-client.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(WARN) -O2 -D_GNU_SOURCE -pthread -o $@ $<
 
 $(OUT)/host/pipe-pingpong: bench/pipe_pingpong.c
 	@mkdir -p $(dir $@)
@@ -209,11 +231,11 @@ $(LINUX_RUMP): bench/rump_posix.c bench/rump_static.c include/r2c/fsbench.h
 		-Wl,--whole-archive $(foreach l,$(RK_POSIX_LIBS),$(RUMPKERNEL_POSIX)/lib/lib$(l).a) -Wl,--no-whole-archive \
 		$(RUMPKERNEL_POSIX)/lib/librumpuser.a -lpthread -lrt
 
-bench: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG)) $(OUT)/host/pipe-pingpong $(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),$(FFS_BENCH_IMG)) \
+bench: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG) $(WWW_IMG) $(OUT)/host/net-client) $(OUT)/host/pipe-pingpong $(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),$(FFS_BENCH_IMG)) \
 		$(if $(RUMPKERNEL_POSIX),$(OUT)/host/rump-posix-bench $(LINUX_RUMP)) $(LINUX_BENCH) $(PROFILE_PLUGIN)
 	tools/run-bench --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf \
 		--modules "$(MODULES)" --ktest-modules "$(KTEST_MODULES)" --pipe $(OUT)/host/pipe-pingpong \
-		$(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),--ffs-image $(FFS_BENCH_IMG)) $(if $(RUMPKERNEL),--rk) \
+		$(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),--ffs-image $(FFS_BENCH_IMG)) $(if $(RUMPKERNEL),--rk --net-client $(OUT)/host/net-client) \
 		--profile-plugin $(PROFILE_PLUGIN) \
 		$(if $(RUMPKERNEL_POSIX),--posix $(OUT)/host/rump-posix-bench --linux-rump $(LINUX_RUMP)) \
 		--linux-bench $(LINUX_BENCH)

@@ -3,8 +3,9 @@
  * kernel on the hypercall layer (lib/rumpuser), registers each RAM disk
  * the composition gives it as a block device /dev/NAME, and mounts the
  * file systems its arg= names ("ffs:rd0:/mnt,ext2fs:rd1:/ext,tmpfs::/tmp":
- * TYPE:DISK:PATH, a tmpfs with no disk), then serves applications
- * NetBSD's system calls (sysproxy.c).
+ * TYPE:DISK:PATH, a tmpfs with no disk) and configures the network
+ * interfaces it names ("net:vioif0:10.0.2.15/24:10.0.2.2", net.c), then
+ * serves applications NetBSD's system calls (sysproxy.c).
  */
 #include "r2c.h"
 #include "r2c/netbsd.h"
@@ -13,6 +14,9 @@
 
 void rk_sp_init(void);
 void rk_inject_init(void);
+int rk_net_entry(const char *e, const char *end);	/* net.c: a net: entry (1), or not (0) */
+void rk_net_init(void);
+void rk_net_report(void);
 
 static int rk_errno(void) { return rk_ctx()->error; }
 
@@ -88,13 +92,16 @@ void r2c_main(word_t arg)
 		return;
 	}
 	r2c_printf("rk: rump kernel up in %lu ms\n", (r2c_tsc() - t0) / r2c_usecs(1000));
+	rk_net_init();
 	for (const char *p = r2c_env->arg; *p;) {
 		const char *end = p;
 		while (*end && *end != ',')
 			end++;
-		mount_one(p, end);
+		if (!rk_net_entry(p, end))
+			mount_one(p, end);
 		p = *end ? end + 1 : end;
 	}
+	rk_net_report();
 	rk_sp_init();
 	rk_inject_init();
 	r2c_printf("rk: ready after %lu ms, serving %lu clients\n", (r2c_tsc() - t0) / r2c_usecs(1000),
