@@ -40,10 +40,10 @@ static inline int fold(struct r2c_ret r)
  * above, which say how many arguments come in registers); a[0..n-1] are
  * the NetBSD argument slots (in registers if n <= NB_SYSARGS_REGS, else
  * passed as the block). */
-static inline int invoke_raw(int num, const uint64_t *a, int n, long rv[2])
+static inline int invoke_raw(int num, const uint64_t *a, int n, bool block, long rv[2])
 {
 	struct r2c_ret r;
-	if (n <= NB_SYSARGS_REGS)
+	if (!block && n <= NB_SYSARGS_REGS)
 		r = r2c_invoke(sys_slot, (uint32_t)num | (n ? NB_SYSARGS_IN_REGS(n) : 0),
 			       n > 0 ? a[0] : 0, n > 1 ? a[1] : 0, n > 2 ? a[2] : 0);
 	else
@@ -57,24 +57,29 @@ int rk_sys_raw(int num, const uint64_t *a, int n, long rv[2])
 {
 	if (!sys_slot)
 		return ENOSYS;
-	int e = invoke_raw(num, a, n, rv);
+	int e = invoke_raw(num, a, n, false, rv);
 	return e == RK_EMET ? RK_EREBOOTED : e;
 }
 
 /* A call with the client's recovery around it (recover.c): the
  * descriptor table kept under the read side of its lock; a call that
- * meets a reboot recovers, then is made again if that is safe, else EIO. */
-static inline int invoke(int num, const uint64_t *a, int n, long rv[2])
+ * meets a reboot recovers, then is made again if that is safe, else EIO.
+ * block: a is the caller's argument block, passed as it is and never
+ * read here (rk copies it in; a bad one is EFAULT from rk), so the
+ * table learns nothing from its arguments. */
+static inline int invoke(int num, const uint64_t *a, int n, bool block, long rv[2])
 {
 	if (!sys_slot)
 		return ENOSYS;
+	const uint64_t *ta = block ? NULL : a;
+	int tn = block ? 0 : n;
 	for (;;) {
 		unsigned long ep = rk_rec_enter();
-		int e = rk_rec_before(num, a, n);
+		int e = rk_rec_before(num, ta, tn);
 		if (e < 0) {
-			e = invoke_raw(num, a, n, rv);
+			e = invoke_raw(num, a, n, block, rv);
 			if (e != RK_EREBOOTED && e != RK_EMET)
-				e = rk_rec_after(num, a, n, e, rv);
+				e = rk_rec_after(num, ta, tn, e, rv);
 		}
 		rk_rec_leave();
 		if (e != RK_EREBOOTED && e != RK_EMET)
@@ -84,14 +89,14 @@ static inline int invoke(int num, const uint64_t *a, int n, long rv[2])
 		int r = rk_recover(ep);
 		if (r)
 			return r;
-		if (e == RK_EMET && !rk_rec_retry_safe(num, a, n))
+		if (e == RK_EMET && !rk_rec_retry_safe(num, ta, tn))
 			return EIO;
 	}
 }
 
 int rk_syscall_block(int num, const void *block, size_t bytes, long rv[2])
 {
-	return invoke(num, block, (int)(bytes / 8), rv);
+	return invoke(num, block, (int)(bytes / 8), true, rv);
 }
 
 /* rk_syscall_args, inlined into the wrappers below (see rk_syscall there) */
@@ -104,7 +109,7 @@ static inline __attribute__((always_inline)) long syscall_args(int num, const ui
 		errno = EINVAL;
 		return -1;
 	}
-	e = invoke(num, &a[1], (int)nargs, rv);	/* more than 3: the block is the array itself */
+	e = invoke(num, &a[1], (int)nargs, false, rv);	/* more than 3: the block is the array itself */
 	if (e) {
 		errno = e;
 		return -1;
