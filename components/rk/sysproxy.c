@@ -78,6 +78,14 @@ static int calls_max;		/* per client: its share of rk's stacks */
 static struct sp_thread threads[SP_THREADS];
 static struct r2c_mutex table;
 static bool serving;
+/* After a micro-reboot (r2c_env->reboots > 0) each client is "fresh"
+ * until it says it has recovered (rk_proc_exit with RK_PROC_RECOVERED):
+ * every call of a fresh client is answered RK_EREBOOTED and not run, so
+ * a thread that was not in rk when it crashed learns of the reboot too,
+ * and no call lands in the new process (a new descriptor on an old
+ * number) before the client library has put its descriptors back
+ * (lib/rkclient/recover.c, docs/reboot.md). */
+static _Atomic bool fresh[CINFO_CLIENTS];
 
 /* Client index by token, for the tokens the booter gives (component ids,
  * small numbers): one load per call instead of a scan of the client list.
@@ -452,13 +460,15 @@ static word_t rk_syscall(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_
 {
 	/* inv->r1, r2 start at 0 (the entry stub clears them) */
 	if (!serving || rumpuser_stopped)
-		return EIO;
+		return r2c_env->reboots ? RK_EREBOOTED : EIO;	/* booting again: not down for good */
 	word_t num = (uint32_t)a0;	/* a negative number (any bits above) is not allowed */
 	if (!allowed_call(num))
 		return ENOSYS;
 	long ci = client_index(inv->token);
 	if (ci < 0)
 		return EPERM;
+	if (atomic_load_explicit(&fresh[ci], memory_order_relaxed))
+		return RK_EREBOOTED;
 	/* A call that blocks (read on a pipe, poll) keeps one of rk's stacks:
 	 * no client may hold more than its share of them. */
 	if (atomic_fetch_add(&in_flight[ci], 1) >= calls_max) {
@@ -575,12 +585,16 @@ R2C_ENTRY(client_gone);
  * descriptors. */
 static word_t rk_proc_exit(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
 {
-	(void)a0, (void)a1, (void)a2, (void)a3;
+	(void)a1, (void)a2, (void)a3;
 	if (!serving || rumpuser_stopped)
-		return EIO;
+		return r2c_env->reboots ? RK_EREBOOTED : EIO;
 	long ci = client_index(inv->token);
 	if (ci < 0)
 		return EPERM;
+	if (a0 == RK_PROC_RECOVERED) {	/* the client knows of the reboot: serve it again */
+		atomic_store(&fresh[ci], false);
+		return 0;
+	}
 	return (word_t)end_proc(ci);
 }
 R2C_ENTRY(rk_proc_exit);
@@ -643,5 +657,7 @@ void rk_sp_init(void)
 	for (word_t i = 0; i < r2c_env->nclients; i++)
 		if (!r2c_env->clients[i].uid)
 			r2c_printf("rk: client %s runs as root (uid=0)\n", r2c_env->clients[i].name);
+	for (word_t i = 0; i < CINFO_CLIENTS; i++)
+		atomic_store(&fresh[i], r2c_env->reboots > 0);
 	serving = true;
 }

@@ -17,6 +17,16 @@ enum rk_count {
 	RK_COUNT_HEAP,		/* bytes of rk's heap in use (the rump kernel's memory) */
 };
 
+/* rk was micro-rebooted since this client last said it knew
+ * (lib/rkclient/recover.c): the answer, in place of NetBSD's errno, to
+ * every call of the client, which rk did not run, until the client calls
+ * rk_proc_exit(RK_PROC_RECOVERED); also the answer while rk boots again.
+ * Past NetBSD's errnos (ELAST is 96). */
+#define RK_EREBOOTED 1004
+/* rk_proc_exit's a0: 0 ends the process; this one only clears the
+ * RK_EREBOOTED state (the client's next call makes a new process). */
+#define RK_PROC_RECOVERED 1
+
 /* Fault injection (components/rk/inject.c), only with inject=call on
  * rk's composition line: rk_inject(kind, after) arms one fault, fired in
  * the system call `after` calls from now (0: the next). */

@@ -7,6 +7,7 @@
  * errno (indexed by the stack it runs on, one per thread). */
 #include "r2c.h"
 #include "rkclient/syscall.h"
+#include "rkclient/recover.h"
 
 static word_t sys_slot, done_slot;
 static int errnos[R2C_STACKS_MAX];
@@ -23,23 +24,79 @@ int rk_sys_init(const char *server)
 	return sys_slot && done_slot ? 0 : -ENOENT;
 }
 
+/* The invocation's status folded into an errno (recover.h). */
+static inline int fold(struct r2c_ret r)
+{
+	switch (r.status) {
+	case INV_DONE: return (int)r.r0;
+	case INV_REBOOTED: return RK_EMET;
+	case INV_NO_STACK: return EAGAIN;
+	case INV_GONE: return ENXIO;
+	}
+	return EIO;
+}
+
 /* rk_syscall's a0 is the number (a negative one stays out of the bits
- * above, which say how many arguments come in registers). */
-static inline int invoke(int num, uint64_t in_regs, word_t a1, word_t a2, word_t a3, long rv[2])
+ * above, which say how many arguments come in registers); a[0..n-1] are
+ * the NetBSD argument slots (in registers if n <= NB_SYSARGS_REGS, else
+ * passed as the block). */
+static inline int invoke_raw(int num, const uint64_t *a, int n, bool block, long rv[2])
+{
+	struct r2c_ret r;
+	if (!block && n <= NB_SYSARGS_REGS)
+		r = r2c_invoke(sys_slot, (uint32_t)num | (n ? NB_SYSARGS_IN_REGS(n) : 0),
+			       n > 0 ? a[0] : 0, n > 1 ? a[1] : 0, n > 2 ? a[2] : 0);
+	else
+		r = r2c_invoke(sys_slot, (uint32_t)num, (word_t)a, (word_t)n * 8, 0);
+	rv[0] = (long)r.r1;
+	rv[1] = (long)r.r2;
+	return fold(r);
+}
+
+int rk_sys_raw(int num, const uint64_t *a, int n, long rv[2])
 {
 	if (!sys_slot)
 		return ENOSYS;
-	struct r2c_ret r = r2c_invoke(sys_slot, (uint32_t)num | in_regs, a1, a2, a3);
-	if (r.status)
-		return r.status == INV_NO_STACK ? EAGAIN : EIO;
-	rv[0] = (long)r.r1;
-	rv[1] = (long)r.r2;
-	return (int)r.r0;
+	int e = invoke_raw(num, a, n, false, rv);
+	return e == RK_EMET ? RK_EREBOOTED : e;
+}
+
+/* A call with the client's recovery around it (recover.c): the
+ * descriptor table kept under the read side of its lock; a call that
+ * meets a reboot recovers, then is made again if that is safe, else EIO.
+ * block: a is the caller's argument block, passed as it is and never
+ * read here (rk copies it in; a bad one is EFAULT from rk), so the
+ * table learns nothing from its arguments. */
+static inline int invoke(int num, const uint64_t *a, int n, bool block, long rv[2])
+{
+	if (!sys_slot)
+		return ENOSYS;
+	const uint64_t *ta = block ? NULL : a;
+	int tn = block ? 0 : n;
+	for (;;) {
+		unsigned long ep = rk_rec_enter();
+		int e = rk_rec_before(num, ta, tn);
+		if (e < 0) {
+			e = invoke_raw(num, a, n, block, rv);
+			if (e != RK_EREBOOTED && e != RK_EMET)
+				e = rk_rec_after(num, ta, tn, e, rv);
+		}
+		rk_rec_leave();
+		if (e != RK_EREBOOTED && e != RK_EMET)
+			return e;
+		/* RK_EREBOOTED: not run (a fresh client's call, or rk booting
+		 * again); RK_EMET: it met the reboot */
+		int r = rk_recover(ep);
+		if (r)
+			return r;
+		if (e == RK_EMET && !rk_rec_retry_safe(num, ta, tn))
+			return EIO;
+	}
 }
 
 int rk_syscall_block(int num, const void *block, size_t bytes, long rv[2])
 {
-	return invoke(num, 0, (word_t)block, bytes, 0, rv);
+	return invoke(num, block, (int)(bytes / 8), true, rv);
 }
 
 /* rk_syscall_args, inlined into the wrappers below (see rk_syscall there) */
@@ -52,10 +109,7 @@ static inline __attribute__((always_inline)) long syscall_args(int num, const ui
 		errno = EINVAL;
 		return -1;
 	}
-	if (nargs <= NB_SYSARGS_REGS)	/* no block: rk copies nothing in */
-		e = invoke(num, nargs ? NB_SYSARGS_IN_REGS(nargs) : 0, a[1], a[2], a[3], rv);
-	else				/* the block is the array itself */
-		e = invoke(num, 0, (word_t)&a[1], nargs * 8, 0, rv);
+	e = invoke(num, &a[1], (int)nargs, false, rv);	/* more than 3: the block is the array itself */
 	if (e) {
 		errno = e;
 		return -1;
@@ -211,12 +265,26 @@ int clock_gettime(int clock, struct nb_timespec *ts) { return (int)SYS2(clock_ge
 /* Credentials, exit: rk entries of their own (include/r2c/rkproc.h) */
 static word_t exit_slot, counts_slot;
 
-int rk_proc_exit(void)
+int rk_proc_raw(word_t a0)
 {
 	if (!exit_slot)
 		exit_slot = r2c_import("rk_proc_exit");
-	struct r2c_ret r = exit_slot ? r2c_invoke(exit_slot, 0, 0, 0, 0) : (struct r2c_ret){ .r0 = ENOSYS };
-	int e = r.status ? EIO : (int)r.r0;
+	if (!exit_slot)
+		return ENOSYS;
+	int e = fold(r2c_invoke(exit_slot, a0, 0, 0, 0));
+	return e == RK_EMET ? RK_EREBOOTED : e;
+}
+
+int rk_proc_exit(void)
+{
+	unsigned long ep = rk_rec_enter();
+	int e = rk_proc_raw(0);
+	if (e == 0 || e == RK_EREBOOTED) {	/* no process now (rebooted: none either) */
+		rk_rec_forget_all();
+		e = 0;
+	}
+	rk_rec_leave();
+	(void)ep;
 	if (e) {
 		errno = e;
 		return -1;

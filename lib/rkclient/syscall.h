@@ -29,10 +29,14 @@ int *rk_errno_loc(void);
 /* a[0] = nargs, a[1..nargs] = the arguments */
 long rk_syscall_args(int num, const uint64_t a[1 + NB_SYSARGS_MAX]);
 /* The raw form: block is the argument block (bytes a multiple of 8);
- * answers NetBSD's errno (0: success) with retval[0..1] in rv; a failed
- * invocation (rk faulted, no stack free, ...) is EIO, EAGAIN when rk had
- * no stack free. */
+ * answers NetBSD's errno (0: success) with retval[0..1] in rv; EAGAIN
+ * when rk had no stack free, ENXIO when rk is gone for good, EIO for a
+ * call that met a micro-reboot of rk and was not safe to make again
+ * (after the client's descriptors were put back: docs/reboot.md). */
 int rk_syscall_block(int num, const void *block, size_t bytes, long rv[2]);
+/* How many times this client has recovered from a micro-reboot of rk
+ * (lib/rkclient/recover.c, docs/reboot.md "What a client sees"). */
+unsigned long rk_recoveries(void);
 /* The calling thread is going away: rk gives its lwp back to NetBSD.
  * Call it before a thread that has used rk ends; rk cannot see a
  * thread end (see docs/rumpkernel.md). */
