@@ -214,6 +214,16 @@ $(OUT)/host/rump-posix-bench: bench/rump_posix.c include/r2c/fsbench.h
 		-Wl,--whole-archive $(foreach l,$(RK_POSIX_LIBS),$(RUMPKERNEL_POSIX)/lib/lib$(l).a) -Wl,--no-whole-archive \
 		$(RUMPKERNEL_POSIX)/lib/librumpuser.a -lpthread -ldl -lrt
 
+# The same NetBSD TCP/IP stack on its POSIX hypercalls: two threads over
+# the rump kernel's own lo0, inside the process (bench/rump_lo0.c).
+RK_POSIX_NET_LIBS := rumpnet_netinet rumpnet_net rumpnet_config rumpnet rump
+$(OUT)/host/rump-lo0-bench: bench/rump_lo0.c
+	@mkdir -p $(dir $@)
+	@test -f $(RUMPKERNEL_POSIX)/lib/librumpnet_netinet.a || { echo "RUMPKERNEL_POSIX=$(RUMPKERNEL_POSIX): no lib/librumpnet_netinet.a (a rump kernel with POSIX hypercalls and the network is needed)" >&2; exit 1; }
+	$(HOST_CC) $(WARN) -O2 -D_GNU_SOURCE -I$(RUMPKERNEL_POSIX)/include -o $@ $< \
+		-Wl,--whole-archive $(foreach l,$(RK_POSIX_NET_LIBS),$(RUMPKERNEL_POSIX)/lib/lib$(l).a) -Wl,--no-whole-archive \
+		$(RUMPKERNEL_POSIX)/lib/librumpuser.a -lpthread -ldl -lrt
+
 # The Linux guest of make bench (tools/linux-guest): the same workloads as
 # static programs for its initramfs, the rump kernel's among them when
 # RUMPKERNEL_POSIX is given (its dynamic-linker walk replaced, see
@@ -232,12 +242,12 @@ $(LINUX_RUMP): bench/rump_posix.c bench/rump_static.c include/r2c/fsbench.h
 		$(RUMPKERNEL_POSIX)/lib/librumpuser.a -lpthread -lrt
 
 bench: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG) $(WWW_IMG) $(OUT)/host/net-client) $(OUT)/host/pipe-pingpong $(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),$(FFS_BENCH_IMG)) \
-		$(if $(RUMPKERNEL_POSIX),$(OUT)/host/rump-posix-bench $(LINUX_RUMP)) $(LINUX_BENCH) $(PROFILE_PLUGIN)
+		$(if $(RUMPKERNEL_POSIX),$(OUT)/host/rump-posix-bench $(OUT)/host/rump-lo0-bench $(LINUX_RUMP)) $(LINUX_BENCH) $(PROFILE_PLUGIN)
 	tools/run-bench --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf \
 		--modules "$(MODULES)" --ktest-modules "$(KTEST_MODULES)" --pipe $(OUT)/host/pipe-pingpong \
 		$(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),--ffs-image $(FFS_BENCH_IMG)) $(if $(RUMPKERNEL),--rk --net-client $(OUT)/host/net-client) \
 		--profile-plugin $(PROFILE_PLUGIN) \
-		$(if $(RUMPKERNEL_POSIX),--posix $(OUT)/host/rump-posix-bench --linux-rump $(LINUX_RUMP)) \
+		$(if $(RUMPKERNEL_POSIX),--posix $(OUT)/host/rump-posix-bench --posix-lo0 $(OUT)/host/rump-lo0-bench --linux-rump $(LINUX_RUMP)) \
 		--linux-bench $(LINUX_BENCH)
 
 # Ring-0 code size (the kernel proper, without shared library code).
