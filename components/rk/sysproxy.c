@@ -257,6 +257,8 @@ static int new_thread_lwp(long ci, word_t key, struct sp_thread **tp);
  * call path stays small. */
 static __attribute__((noinline)) int thread_lwp(long ci, word_t key, struct sp_thread **tp)
 {
+	if (atomic_load_explicit(&fresh[ci], memory_order_acquire))
+		return RK_EREBOOTED;	/* see fresh: no lwp before it recovered */
 	r2c_mutex_lock(&table);
 	struct sp_thread *t = find(key);
 	word_t idle = ENTRY(key, SP_IDLE);
@@ -456,6 +458,7 @@ static word_t call(word_t num, word_t nregs, word_t a1, word_t a2, word_t a3, lo
 bool rk_injecting;		/* inject= (inject.c): tests only */
 void rk_inject_syscall(void);
 
+
 static word_t rk_syscall(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
 {
 	/* inv->r1, r2 start at 0 (the entry stub clears them) */
@@ -467,8 +470,8 @@ static word_t rk_syscall(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_
 	long ci = client_index(inv->token);
 	if (ci < 0)
 		return EPERM;
-	if (atomic_load_explicit(&fresh[ci], memory_order_relaxed))
-		return RK_EREBOOTED;
+	/* A fresh client (after a reboot) has no lwps: its calls are refused
+	 * on the way to making one (thread_lwp). */
 	/* A call that blocks (read on a pipe, poll) keeps one of rk's stacks:
 	 * no client may hold more than its share of them. */
 	if (atomic_fetch_add(&in_flight[ci], 1) >= calls_max) {

@@ -50,7 +50,7 @@ static char cwd[RK_PATH_MAX];		/* the last absolute chdir; "" none */
 static bool cwd_unknown;		/* a relative chdir or fchdir since */
 static struct r2c_rwlock lock;
 static _Atomic int lock_ready;		/* 0, 1 initialising, 2 ready */
-static unsigned long epoch;		/* recoveries done (under the write side) */
+unsigned long rk_rec_epochs;		/* recoveries done (changed under the write side) */
 static bool gone;			/* rk is gone for good (INV_GONE) */
 
 static void lock_init(void)
@@ -70,7 +70,7 @@ unsigned long rk_rec_enter(void)
 {
 	lock_init();
 	r2c_rw_rdlock(&lock);
-	return epoch;
+	return rk_rec_epochs;
 }
 
 void rk_rec_leave(void)
@@ -78,9 +78,10 @@ void rk_rec_leave(void)
 	r2c_rw_unlock(&lock);
 }
 
+
 unsigned long rk_recoveries(void)
 {
-	return epoch;
+	return rk_rec_epochs;
 }
 
 static struct rkfd *fd_at(uint64_t fd)
@@ -88,30 +89,13 @@ static struct rkfd *fd_at(uint64_t fd)
 	return fd < RK_FDS ? &fds[fd] : NULL;
 }
 
-/* The calls whose first argument is a descriptor. */
-static bool takes_fd(int num)
-{
-	switch (num) {
-	case NB_SYS_read: case NB_SYS_write: case NB_SYS_pread: case NB_SYS_pwrite:
-	case NB_SYS_readv: case NB_SYS_writev: case NB_SYS_lseek: case NB_SYS_ftruncate:
-	case NB_SYS_fsync: case NB_SYS_fdatasync: case NB_SYS_fstat: case NB_SYS_fstatvfs1:
-	case NB_SYS_fchmod: case NB_SYS_fchown: case NB_SYS_futimes: case NB_SYS_dup:
-	case NB_SYS_dup2: case NB_SYS_fcntl: case NB_SYS_ioctl: case NB_SYS_fchdir:
-	case NB_SYS_getdents: case NB_SYS_sendto: case NB_SYS_recvfrom: case NB_SYS_sendmsg:
-	case NB_SYS_recvmsg: case NB_SYS_shutdown: case NB_SYS_getsockname:
-	case NB_SYS_getpeername: case NB_SYS_getsockopt: case NB_SYS_setsockopt:
-	case NB_SYS_bind: case NB_SYS_listen: case NB_SYS_accept: case NB_SYS_connect:
-	case NB_SYS_kevent:
-		return true;
-	}
-	return false;
-}
+
 
 int rk_rec_before(int num, const uint64_t *a, int n)
 {
 	if (gone)
 		return ENXIO;
-	if (n < 1 || !takes_fd(num))
+	if (n < 1 || !rk_rec_takes_fd(num))
 		return -1;
 	struct rkfd *f = fd_at(a[0]);
 	if (!f)
@@ -186,7 +170,7 @@ static void copy_fd(uint64_t from, uint64_t to)
 
 int rk_rec_after(int num, const uint64_t *a, int n, int e, const long rv[2])
 {
-	struct rkfd *f = n >= 1 && takes_fd(num) ? fd_at(a[0]) : NULL;
+	struct rkfd *f = n >= 1 && rk_rec_takes_fd(num) ? fd_at(a[0]) : NULL;
 	if (num == NB_SYS_close) {
 		f = n >= 1 ? fd_at(a[0]) : NULL;
 		if (!f)
@@ -407,9 +391,10 @@ int rk_recover(unsigned long ep)
 	int e = 0;
 	if (gone)
 		e = ENXIO;
-	else if (epoch == ep) {
+	else if (rk_rec_epochs == ep) {
 		e = restore();
-		epoch++;	/* done, or failed: the next call that meets a reboot tries again */
+		__atomic_store_n(&rk_rec_epochs, rk_rec_epochs + 1, __ATOMIC_RELEASE);	/* done, or failed: the next call that
+									 * meets a reboot tries again */
 	}
 	r2c_rw_unlock(&lock);
 	return e;

@@ -61,18 +61,26 @@ int rk_sys_raw(int num, const uint64_t *a, int n, long rv[2])
 	return e == RK_EMET ? RK_EREBOOTED : e;
 }
 
-/* A call with the client's recovery around it (recover.c): the
- * descriptor table kept under the read side of its lock; a call that
- * meets a reboot recovers, then is made again if that is safe, else EIO.
- * block: a is the caller's argument block, passed as it is and never
- * read here (rk copies it in; a bad one is EFAULT from rk), so the
- * table learns nothing from its arguments. */
-static inline int invoke(int num, const uint64_t *a, int n, bool block, long rv[2])
+/* The way of a call the recovery has to see (recover.c): the descriptor
+ * table, for the calls it follows, kept under the read side of its lock;
+ * a call that meets a reboot recovers, then is made again if that is
+ * safe, else EIO. first: the answer of a first attempt made without the
+ * table (RK_EREBOOTED or RK_EMET), or 0 if none was made. block: a is the
+ * caller's argument block, passed as it is and never read here (rk
+ * copies it in; a bad one is EFAULT from rk), so the table learns nothing
+ * from its arguments. */
+static __attribute__((noinline)) int invoke_slow(int num, const uint64_t *a, int n, bool block, long rv[2],
+						 int first, unsigned long first_ep)
 {
-	if (!sys_slot)
-		return ENOSYS;
 	const uint64_t *ta = block ? NULL : a;
 	int tn = block ? 0 : n;
+	if (first) {
+		int r = rk_recover(first_ep);
+		if (r)
+			return r;
+		if (first == RK_EMET && !rk_rec_retry_safe(num, ta, tn))
+			return EIO;
+	}
 	for (;;) {
 		unsigned long ep = rk_rec_enter();
 		int e = rk_rec_before(num, ta, tn);
@@ -92,6 +100,22 @@ static inline int invoke(int num, const uint64_t *a, int n, bool block, long rv[
 		if (e == RK_EMET && !rk_rec_retry_safe(num, ta, tn))
 			return EIO;
 	}
+}
+
+/* A call: the ones the table does not follow (getpid, stat, mkdir, ...)
+ * go straight to rk, without the lock or the table, and take the slow
+ * way only when they meet a reboot; the others always take it. */
+static inline __attribute__((always_inline)) int invoke(int num, const uint64_t *a, int n, bool block, long rv[2])
+{
+	if (!sys_slot)
+		return ENOSYS;
+	if (rk_rec_follows(num))
+		return invoke_slow(num, a, n, block, rv, 0, 0);
+	unsigned long ep = rk_rec_epoch();
+	int e = invoke_raw(num, a, n, block, rv);
+	if (__builtin_expect(e != RK_EREBOOTED && e != RK_EMET, 1))
+		return e;
+	return invoke_slow(num, a, n, block, rv, e, ep);
 }
 
 int rk_syscall_block(int num, const void *block, size_t bytes, long rv[2])
