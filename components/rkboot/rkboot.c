@@ -13,6 +13,8 @@
 #include "r2c/rkproc.h"
 #include "rkclient/syscall.h"
 #include "fmt/fmt.h"
+#include "corrupt.h"
+#include <string.h>
 
 #define FILE_BYTES 20000
 #define ROUNDS 4
@@ -79,6 +81,10 @@ static bool wait_serving(void)
 void r2c_main(word_t arg)
 {
 	(void)arg;
+	if (!strncmp(r2c_env->arg, "corrupt-", 8)) {	/* corrupt.c */
+		corrupt_main(r2c_env->arg + 8);
+		return;
+	}
 	r2c_plan(2 + ROUNDS * 5);
 	inject_slot = r2c_import("rk_inject");
 	if (rk_sys_init("rk") || !inject_slot) {
