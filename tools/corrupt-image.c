@@ -18,6 +18,10 @@
  *               set to 0x7ffffff0 and 0x7ffffff8, far past the block
  *   ffs-dirent  the root directory's first entry (".", in the block at
  *               di_db[0] of inode 2): d_namlen (+7) = 200, its d_reclen 12
+ *   ffs-mode    the first regular file named in the root directory
+ *               (d_type +6 = 8; entries d_ino +0, d_reclen +4, d_namlen +7,
+ *               the name at +8): its di_mode (+0, 16 bits) = 040755, a
+ *               directory (for an image with files: build/ffs-sample.img)
  * ext2 (superblock at 1024; s_inodes_count +0, s_first_data_block +20,
  * s_log_block_size +24 (block size 1024 << it), s_inode_size +88 (128 if
  * s_rev_level +76 is 0); the group descriptors at block
@@ -88,6 +92,24 @@ static void ffs(const char *kind)
 		if (get(dir, 4) != 2 || get(dir + 4, 2) != 12 || get(dir + 7, 1) != 1)
 			die("the root directory does not start with \".\"");
 		put(dir + 7, 1, 200);
+	} else if (!strcmp(kind, "ffs-mode")) {
+		uint64_t di = ((2 / ipg) * fpg + iblkno) * fsize + (2 % ipg) * 256;
+		uint64_t dir = get(di + 112, 8) * fsize, size = get(di + 16, 8), bsize = get(sb + 48, 4);
+		uint64_t ino = 0;
+		for (uint64_t off = 0; off < size && off < bsize && !ino;) {
+			uint64_t reclen = get(dir + off + 4, 2);
+			if (reclen == 0)
+				break;
+			if (get(dir + off, 4) && get(dir + off + 6, 1) == 8)
+				ino = get(dir + off, 4);
+			off += reclen;
+		}
+		if (!ino)
+			die("no regular file in the root directory's first block");
+		uint64_t fi = ((ino / ipg) * fpg + iblkno) * fsize + (ino % ipg) * 256;
+		if ((get(fi, 2) & 0170000) != 0100000)
+			die("the file's inode is not a regular file");
+		put(fi, 2, 040755);
 	} else {
 		die("unknown FFS kind");
 	}
@@ -119,7 +141,7 @@ static void ext2(const char *kind)
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: corrupt-image ffs-ncg|ffs-cg|ffs-dirent|ext2-icount|ext2-itable|ext2-dirent FILE\n");
+		fprintf(stderr, "usage: corrupt-image ffs-ncg|ffs-cg|ffs-dirent|ffs-mode|ext2-icount|ext2-itable|ext2-dirent FILE\n");
 		return 2;
 	}
 	name = argv[2];

@@ -7,7 +7,7 @@
  *
  * arg=corrupt-ffs or corrupt-ext2 (uid=0): mounts each corrupted image of
  * that set (made on the host by tools/corrupt-image, one host disk each,
- * rd2 to rd4) with rk_mount_disk on
+ * rd2 on; the ext2 set also has ffs-mode, made from an FFS with files) with rk_mount_disk on
  * /cN, looks a name up in it when the mount succeeds (a bad directory
  * entry is only read then), and checks what really happens in this NetBSD
  * revision (the table below: a panic and a reboot, the watchdog ending a
@@ -38,16 +38,19 @@
 enum outcome { PANIC_ON_LOOKUP, PANIC_ON_CREATE, WATCHDOG_ON_MOUNT };
 
 static const struct kind {
-	const char *name, *type, *dev;
+	const char *set, *name, *type, *dev;
+	const char *lookup;	/* the name looked up in the mount */
 	enum outcome what;
-} kinds[] = {	/* two sets of three, rd2, rd3, rd4 each (rk imports at most 48 entry points) */
-	{ "ffs-dirent", "ffs", "/dev/rd2", PANIC_ON_LOOKUP },	/* "bad dir ino 2 at offset 0" */
-	{ "ffs-cg", "ffs", "/dev/rd3", PANIC_ON_CREATE },
-	{ "ffs-ncg", "ffs", "/dev/rd4", WATCHDOG_ON_MOUNT },
-	{ "ext2-icount", "ext2fs", "/dev/rd2", PANIC_ON_LOOKUP },	/* "ext2fs_dirbadentry": inode out of bounds */
-	{ "ext2-itable", "ext2fs", "/dev/rd3", PANIC_ON_LOOKUP },	/* "ifree: range ... ino = 2" */
-	{ "ext2-dirent", "ext2fs", "/dev/rd4", PANIC_ON_LOOKUP },	/* "ext2fs_dirbadentry": reclen too small */
+} kinds[] = {	/* a boot's damaged disks are rd2 on (rk imports at most 48 entry points) */
+	{ "ffs", "ffs-dirent", "ffs", "/dev/rd2", "x", PANIC_ON_LOOKUP },	/* "bad dir ino 2 at offset 0" */
+	{ "ffs", "ffs-cg", "ffs", "/dev/rd3", "x", PANIC_ON_CREATE },	/* a page fault at the wild offset */
+	{ "ffs", "ffs-ncg", "ffs", "/dev/rd4", "x", WATCHDOG_ON_MOUNT },
+	{ "ext2", "ext2-icount", "ext2fs", "/dev/rd2", "x", PANIC_ON_LOOKUP },	/* ext2fs_dirbadentry: inode out of bounds */
+	{ "ext2", "ext2-itable", "ext2fs", "/dev/rd3", "x", PANIC_ON_LOOKUP },	/* "ifree: range ... ino = 2" */
+	{ "ext2", "ext2-dirent", "ext2fs", "/dev/rd4", "x", PANIC_ON_LOOKUP },	/* ext2fs_dirbadentry: reclen too small */
+	{ "ext2", "ffs-mode", "ffs", "/dev/rd5", "small/x", PANIC_ON_LOOKUP },	/* the file read as a directory */
 };
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
 static char busy_pattern(size_t i) { return (char)('A' + (i * 7 + i / 97) % 26); }
 
@@ -94,8 +97,10 @@ static bool wait_serving(void)
 /* set: "ffs" or "ext2", the kinds whose names start so */
 static void mounter(const char *set)
 {
-	unsigned first = strcmp(set, "ffs") ? 3 : 0, last = first + 3;
-	r2c_plan(4 + 3 * 4);
+	int nk = 0;
+	for (unsigned k = 0; k < NKINDS; k++)
+		nk += !strcmp(kinds[k].set, set);
+	r2c_plan(4 + nk * 4);
 	r2c_check("corrupt.files_before", write_file("/ffs/kept", 'f') && write_file("/ext/kept", 'e'),
 		  "errno %d", errno);
 	/* busy (not root) reads in a directory of its own; it starts after
@@ -107,11 +112,13 @@ static void mounter(const char *set)
 		r2c_sleep_until(r2c_tsc() + r2c_usecs(10000));
 	r2c_check("corrupt.busy_reading", dir && stat("/ffs/b/ready", &st) == 0, "errno %d", errno);
 	long shares = r2c_shares();
-	for (unsigned k = first; k < last; k++) {
+	for (unsigned k = 0; k < NKINDS; k++) {
 		const struct kind *c = &kinds[k];
-		char dir[8], path[16], name[64];
+		char dir[8], path[24], name[64];
+		if (strcmp(c->set, set))
+			continue;
 		fmt_snprintf(dir, sizeof(dir), "/c%u", k);
-		fmt_snprintf(path, sizeof(path), "/c%u/x", k);
+		fmt_snprintf(path, sizeof(path), "/c%u/%s", k, c->lookup);
 		unsigned long before = rk_recoveries();
 		if (c->what != WATCHDOG_ON_MOUNT)
 			r2c_printf("EXPECT-FAULT rk\n");
@@ -127,7 +134,7 @@ static void mounter(const char *set)
 				close((int)fd);
 		}
 		if (e == 0 && rk_recoveries() == before) {	/* still mounted: make a file */
-			path[strlen(path) - 1] = 'y';
+			fmt_snprintf(path, sizeof(path), "/c%u/y", k);
 			cfd = open(path, NB_O_RDWR | NB_O_CREAT | NB_O_EXCL, 0644);
 			cerr = cfd < 0 ? errno : 0;
 			if (cfd >= 0)
