@@ -7,7 +7,9 @@
  * on the disk after it. rk is crashed each way fault injection has
  * (inject=call): a wild pointer in the system-call path, a NetBSD panic,
  * a fault inside a hypercall (a disk transfer) and a call that never
- * returns, which only the watchdog (watchdog=2) can end.
+ * returns, which only the watchdog (watchdog=2) can end. With
+ * arg=corrupt-... the image runs the corrupted-image test instead
+ * (corrupt.c: one image for both keeps the boot within 32 modules).
  */
 #include "r2c.h"
 #include "r2c/rkproc.h"
