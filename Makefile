@@ -169,11 +169,11 @@ $(OUT)/host/test_%: tests/host/test_%.c tests/host/check.h $(SHARED) $(ULIBS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIBS)
 
-test: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG) $(WWW_IMG) $(FFS_BENCH_IMG)) $(FFS_SAMPLE_IMG) $(OUT)/host/ffs-check $(OUT)/host/net-client $(HOST_TESTS) \
+test: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG) $(WWW_IMG) $(FFS_BENCH_IMG)) $(FFS_SAMPLE_IMG) $(OUT)/host/ffs-check $(OUT)/host/corrupt-image $(OUT)/host/net-client $(HOST_TESTS) \
 		$(PROFILE_PLUGIN)
 	tools/run-tests --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf --profile-plugin $(PROFILE_PLUGIN) \
 		--modules "$(MODULES)" --ktest-modules "$(KTEST_MODULES)" $(if $(RUMPKERNEL),--rumpkernel $(RUMPKERNEL)) \
-		--ffs-check $(OUT)/host/ffs-check --ffs-sample $(FFS_SAMPLE_IMG) $(HOST_TESTS)
+		--ffs-check $(OUT)/host/ffs-check --corrupt-image $(OUT)/host/corrupt-image --ffs-sample $(FFS_SAMPLE_IMG) $(HOST_TESTS)
 
 # The guest profiler's QEMU plugin (tools/profile): a host shared object.
 $(PROFILE_PLUGIN): tools/profile-plugin/r2cprof.c tools/profile-plugin/qemu_plugin_api.h
@@ -191,6 +191,12 @@ profile: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG) $(WWW_IMG)) $(PROFILE_PLU
 
 # The host's check of FFS images the guest wrote (Debian has no FFS fsck).
 $(OUT)/host/ffs-check: tools/ffs-check.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $<
+
+# Damaged copies of the good images for the rk-corrupt suite (made at test
+# time, never committed).
+$(OUT)/host/corrupt-image: tools/corrupt-image.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $<
 

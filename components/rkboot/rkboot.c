@@ -7,12 +7,16 @@
  * on the disk after it. rk is crashed each way fault injection has
  * (inject=call): a wild pointer in the system-call path, a NetBSD panic,
  * a fault inside a hypercall (a disk transfer) and a call that never
- * returns, which only the watchdog (watchdog=2) can end.
+ * returns, which only the watchdog (watchdog=2) can end. With
+ * arg=corrupt-... the image runs the corrupted-image test instead
+ * (corrupt.c: one image for both keeps the boot within 32 modules).
  */
 #include "r2c.h"
 #include "r2c/rkproc.h"
 #include "rkclient/syscall.h"
 #include "fmt/fmt.h"
+#include "corrupt.h"
+#include <string.h>
 
 #define FILE_BYTES 20000
 #define ROUNDS 4
@@ -79,6 +83,10 @@ static bool wait_serving(void)
 void r2c_main(word_t arg)
 {
 	(void)arg;
+	if (!strncmp(r2c_env->arg, "corrupt-", 8)) {	/* corrupt.c */
+		corrupt_main(r2c_env->arg + 8);
+		return;
+	}
 	r2c_plan(2 + ROUNDS * 5);
 	inject_slot = r2c_import("rk_inject");
 	if (rk_sys_init("rk") || !inject_slot) {
