@@ -151,6 +151,41 @@ long rk_syscall_args(int num, const uint64_t a[1 + NB_SYSARGS_MAX])
 #undef rk_syscall
 #define rk_syscall(num, ...) syscall_args((num), (const uint64_t[1 + NB_SYSARGS_MAX]){ __VA_ARGS__ })
 
+/* sys_small's way when rk did not answer success: NetBSD's errno, a
+ * reboot to recover from, or a failed invocation. */
+static __attribute__((noinline)) long sys_small_slow(int num, const uint64_t a[3], int n, struct r2c_ret r,
+						     unsigned long ep)
+{
+	long rv[2] = { (long)r.r1, (long)r.r2 };
+	int e = fold(r);
+	if (e == RK_EREBOOTED || e == RK_EMET)
+		e = invoke_slow(num, a, n, false, rv, e, ep);
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	return rv[0];
+}
+
+/* A call of at most three arguments the descriptor table does not follow
+ * (getpid, stat, mkdir, ...): its arguments go in the invocation's
+ * registers, and success, by far the common answer, takes no more than
+ * the invocation and a test. The others take syscall_args's way. */
+static inline __attribute__((always_inline)) long sys_small(int num, int n, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	if (rk_rec_follows(num))
+		return syscall_args(num, (const uint64_t[1 + NB_SYSARGS_MAX]){ (uint64_t)n, a0, a1, a2 });
+	if (__builtin_expect(!sys_slot, 0)) {
+		errno = ENOSYS;
+		return -1;
+	}
+	unsigned long ep = rk_rec_epoch();
+	struct r2c_ret r = r2c_invoke(sys_slot, (uint32_t)num | (n ? NB_SYSARGS_IN_REGS(n) : 0), a0, a1, a2);
+	if (__builtin_expect(r.status == INV_DONE && r.r0 == 0, 1))
+		return (long)r.r1;
+	return sys_small_slow(num, (const uint64_t[3]){ a0, a1, a2 }, n, r, ep);
+}
+
 void rk_thread_done(void)
 {
 	if (done_slot)
@@ -158,10 +193,10 @@ void rk_thread_done(void)
 }
 
 #define A(x) ((uint64_t)(x))
-#define SYS0(n)			rk_syscall(NB_SYS_##n, 0)
-#define SYS1(n, a)		rk_syscall(NB_SYS_##n, 1, A(a))
-#define SYS2(n, a, b)		rk_syscall(NB_SYS_##n, 2, A(a), A(b))
-#define SYS3(n, a, b, c)	rk_syscall(NB_SYS_##n, 3, A(a), A(b), A(c))
+#define SYS0(n)			sys_small(NB_SYS_##n, 0, 0, 0, 0)
+#define SYS1(n, a)		sys_small(NB_SYS_##n, 1, A(a), 0, 0)
+#define SYS2(n, a, b)		sys_small(NB_SYS_##n, 2, A(a), A(b), 0)
+#define SYS3(n, a, b, c)	sys_small(NB_SYS_##n, 3, A(a), A(b), A(c))
 #define SYS4(n, a, b, c, d)	rk_syscall(NB_SYS_##n, 4, A(a), A(b), A(c), A(d))
 #define SYS5(n, a, b, c, d, e)	rk_syscall(NB_SYS_##n, 5, A(a), A(b), A(c), A(d), A(e))
 #define SYS6(n, a, b, c, d, e, f) rk_syscall(NB_SYS_##n, 6, A(a), A(b), A(c), A(d), A(e), A(f))
