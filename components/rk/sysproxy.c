@@ -86,6 +86,7 @@ static bool serving;
  * number) before the client library has put its descriptors back
  * (lib/rkclient/recover.c, docs/reboot.md). */
 static _Atomic bool fresh[CINFO_CLIENTS];
+static _Atomic word_t restoring[CINFO_CLIENTS];	/* the tid putting a fresh client back (RK_PROC_RECOVERING) */
 
 /* Client index by token, for the tokens the booter gives (component ids,
  * small numbers): one load per call instead of a scan of the client list.
@@ -257,8 +258,9 @@ static int new_thread_lwp(long ci, word_t key, struct sp_thread **tp);
  * call path stays small. */
 static __attribute__((noinline)) int thread_lwp(long ci, word_t key, struct sp_thread **tp)
 {
-	if (atomic_load_explicit(&fresh[ci], memory_order_acquire))
-		return RK_EREBOOTED;	/* see fresh: no lwp before it recovered */
+	if (atomic_load_explicit(&fresh[ci], memory_order_acquire) &&
+	    KEY_TID(key) != atomic_load_explicit(&restoring[ci], memory_order_relaxed))
+		return RK_EREBOOTED;	/* see fresh: no lwp before it recovered, but for the restoring thread */
 	r2c_mutex_lock(&table);
 	struct sp_thread *t = find(key);
 	word_t idle = ENTRY(key, SP_IDLE);
@@ -594,8 +596,13 @@ static word_t rk_proc_exit(word_t a0, word_t a1, word_t a2, word_t a3, struct r2
 	long ci = client_index(inv->token);
 	if (ci < 0)
 		return EPERM;
+	if (a0 == RK_PROC_RECOVERING) {	/* this thread puts the client back: serve it alone */
+		atomic_store(&restoring[ci], (uint32_t)inv->tid);
+		return 0;
+	}
 	if (a0 == RK_PROC_RECOVERED) {	/* the client knows of the reboot: serve it again */
 		atomic_store(&fresh[ci], false);
+		atomic_store(&restoring[ci], 0);
 		return 0;
 	}
 	return (word_t)end_proc(ci);

@@ -23,9 +23,14 @@ enum rk_count {
  * rk_proc_exit(RK_PROC_RECOVERED); also the answer while rk boots again.
  * Past NetBSD's errnos (ELAST is 96). */
 #define RK_EREBOOTED 1004
-/* rk_proc_exit's a0: 0 ends the process; this one only clears the
- * RK_EREBOOTED state (the client's next call makes a new process). */
+/* rk_proc_exit's a0: 0 ends the process; RK_PROC_RECOVERING lets the
+ * calling thread alone be served while it puts the client back (its other
+ * threads still get RK_EREBOOTED, so none runs in a half-restored
+ * process: a relative path before the working directory is back, poll on
+ * a descriptor not yet re-opened); RK_PROC_RECOVERED clears the
+ * RK_EREBOOTED state for every thread. */
 #define RK_PROC_RECOVERED 1
+#define RK_PROC_RECOVERING 2
 
 /* Fault injection (components/rk/inject.c), only with inject=call on
  * rk's composition line: rk_inject(kind, after) arms one fault, fired in

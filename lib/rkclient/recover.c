@@ -6,10 +6,12 @@
  * writes since the last fsync; when a call meets the reboot (INV_REBOOTED,
  * or rk's RK_EREBOOTED on a fresh client's call), one thread, holding the
  * write side of a lock every call holds the read side of, waits until rk
- * serves again, says so (RK_PROC_RECOVERED), re-opens every file at its
- * old number and offset and puts placeholders on the rest (sockets:
- * ECONNRESET; pipes, kqueues: EBADF), before any other call of the client
- * reaches the new NetBSD process. The rule (docs/reboot.md): fsynced data
+ * serves again, says it is putting the client back (RK_PROC_RECOVERING:
+ * rk serves that thread alone), restores the working directory, re-opens
+ * every file at its old number and offset and puts placeholders on the
+ * rest (sockets: ECONNRESET; pipes, kqueues: EBADF), then lets the others
+ * call (RK_PROC_RECOVERED): no other call of the client reaches the new
+ * NetBSD process before that. The rule (docs/reboot.md): fsynced data
  * is there; data written since the last fsync is there or the
  * application gets an error (the interrupted call, or the descriptor's
  * next fsync or close): nothing is lost silently.
@@ -352,7 +354,7 @@ static int restore(void)
 {
 	uint64_t end = r2c_tsc() + r2c_usecs(WAIT_USECS);
 	for (;;) {
-		int e = rk_proc_raw(RK_PROC_RECOVERED);
+		int e = rk_proc_raw(RK_PROC_RECOVERING);
 		if (e == ENXIO) {
 			gone = true;
 			return ENXIO;
@@ -373,6 +375,8 @@ static int restore(void)
 				}
 			}
 			if (e == 0 || e == ENOENT)
+				e = rk_proc_raw(RK_PROC_RECOVERED);	/* now the others may call */
+			if (e == 0)
 				return 0;
 			if (e != RK_EREBOOTED && e != EAGAIN)
 				return EIO;
