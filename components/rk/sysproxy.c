@@ -358,42 +358,37 @@ static int end_proc(long ci)
 	}
 	p->pid = 0;
 	p->main = NULL;
-	/* Its threads' lwps leave the table: those in a call are marked for
-	 * their threads to release, the idle ones are released here (a few at
-	 * a time, outside the table's lock). */
-	struct lwp *idle[16];
-	int n;
-	bool ordered_out = false;
-	do {
-		n = 0;
-		r2c_mutex_lock(&table);
-		for (word_t s = 0; s < SP_THREADS && n < (int)(sizeof(idle) / sizeof(idle[0])); s++) {
-			struct sp_thread *t = &threads[s];
-			word_t w = atomic_load_explicit(&t->word, memory_order_relaxed);
-			if (!w || KEY_CLIENT(ENTRY_KEY(w)) != ci || ENTRY_STATE(w) == SP_ENDED)
-				continue;
-			struct lwp *l = NULL;
-			if (ENTRY_STATE(w) == SP_IN_CALL ?
-			    !atomic_compare_exchange_strong(&t->word, &w, ENTRY(ENTRY_KEY(w), SP_ENDED)) :
-			    !(l = take_idle(t, ENTRY_KEY(w))))
-				s--;	/* its thread entered or left a call meanwhile: again */
-			else if (l)
-				idle[n++] = l;
-		}
-		r2c_mutex_unlock(&table);
-		if (!ordered_out) {
-			/* every lwp of the process but the first is told to exit: one
-			 * asleep in NetBSD (read on a pipe, poll) wakes with EINTR */
-			*rk_ctx() = (struct rk_thread_ctx){ .lwp = main };
-			rumpuser_hyp->hyp_schedule();
-			rumpuser_hyp->hyp_lwpexit();
-			rumpuser_hyp->hyp_unschedule();
-			*rk_ctx() = (struct rk_thread_ctx){ 0 };
-			ordered_out = true;
-		}
-		for (int i = 0; i < n; i++)
-			release_lwp(idle[i]);
-	} while (n == (int)(sizeof(idle) / sizeof(idle[0])));
+	/* Its threads' lwps leave the table, all of them before any is told to
+	 * exit (so no thread of it can start a call in the dying process:
+	 * without an entry, its next call waits for this setup lock and makes
+	 * a new process): those in a call are marked for their threads to
+	 * release, the idle ones are released here, outside the table's lock. */
+	struct lwp *idle[SP_THREADS];
+	int n = 0;
+	r2c_mutex_lock(&table);
+	for (word_t s = 0; s < SP_THREADS; s++) {
+		struct sp_thread *t = &threads[s];
+		word_t w = atomic_load_explicit(&t->word, memory_order_relaxed);
+		if (!w || KEY_CLIENT(ENTRY_KEY(w)) != ci || ENTRY_STATE(w) == SP_ENDED)
+			continue;
+		struct lwp *l = NULL;
+		if (ENTRY_STATE(w) == SP_IN_CALL ?
+		    !atomic_compare_exchange_strong(&t->word, &w, ENTRY(ENTRY_KEY(w), SP_ENDED)) :
+		    !(l = take_idle(t, ENTRY_KEY(w))))
+			s--;	/* its thread entered or left a call meanwhile: again */
+		else if (l)
+			idle[n++] = l;
+	}
+	r2c_mutex_unlock(&table);
+	/* every lwp of the process but the first is told to exit: one asleep
+	 * in NetBSD (read on a pipe, poll) wakes with EINTR */
+	*rk_ctx() = (struct rk_thread_ctx){ .lwp = main };
+	rumpuser_hyp->hyp_schedule();
+	rumpuser_hyp->hyp_lwpexit();
+	rumpuser_hyp->hyp_unschedule();
+	*rk_ctx() = (struct rk_thread_ctx){ 0 };
+	for (int i = 0; i < n; i++)
+		release_lwp(idle[i]);
 	release_lwp(main);	/* with the last lwp go the descriptors and the process */
 	r2c_mutex_unlock(&p->setup);
 	return 0;
