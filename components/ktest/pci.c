@@ -13,9 +13,9 @@
  * DMA memory, one frame, a kick through the granted port.
  */
 #include "ktest.h"
+#include "r2c/vio.h"
 #include "../pong/pong.h"
 
-#define VIRTIO_NET_ID	0x10001af4u	/* vendor 0x1af4, device 0x1000: transitional virtio-net */
 #define NONE		(~0ul)
 #define DMA_VA		0x28000000ull	/* the transmit ring (3 pages), then the frame's page */
 #define DMA_PAGES	4
@@ -23,39 +23,7 @@
 #define RW		(RIGHT_READ | RIGHT_WRITE)
 #define PCI_CMD_MASTER_BIT 0x4	/* the command register's bus mastering */
 
-/* Legacy virtio (0.9.5) over the I/O BAR, as QEMU's transitional device offers it. */
-#define VIO_GUEST_FEATURES 0x04
-#define VIO_QUEUE_PFN	0x08
-#define VIO_QUEUE_SIZE	0x0C
-#define VIO_QUEUE_SEL	0x0E
-#define VIO_QUEUE_NOTIFY 0x10
-#define VIO_STATUS	0x12
-#define VIO_ISR		0x13
-#define VIO_MAC		0x14	/* the device's configuration, without MSI-X */
-#define VIO_ACK		1
-#define VIO_DRIVER	2
-#define VIO_DRIVER_OK	4
-#define TXQ		1
 #define MAC0		0x56	/* QEMU's MACs: 52:54:00:12:34:56, then :57 */
-
-struct vring_desc { uint64_t addr; uint32_t len; uint16_t flags, next; };
-struct vring_used_elem { uint32_t id, len; };
-
-static inline uint8_t inb(word_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %w1, %0" : "=a"(v) : "Nd"((uint16_t)port));
-	return v;
-}
-static inline void outb(word_t port, uint8_t v) { __asm__ volatile("outb %0, %w1" :: "a"(v), "Nd"((uint16_t)port)); }
-static inline uint16_t inw(word_t port)
-{
-	uint16_t v;
-	__asm__ volatile("inw %w1, %0" : "=a"(v) : "Nd"((uint16_t)port));
-	return v;
-}
-static inline void outw(word_t port, uint16_t v) { __asm__ volatile("outw %0, %w1" :: "a"(v), "Nd"((uint16_t)port)); }
-static inline void outl(word_t port, uint32_t v) { __asm__ volatile("outl %0, %w1" :: "a"(v), "Nd"((uint16_t)port)); }
 
 static long grant(word_t machine, word_t holder, word_t slot, word_t bdf, word_t rights)
 {
@@ -227,7 +195,7 @@ static void test_dma_irq(word_t nic, word_t cap, word_t io)
 	outb(io + VIO_STATUS, 0);
 	outb(io + VIO_STATUS, VIO_ACK | VIO_DRIVER);
 	outl(io + VIO_GUEST_FEATURES, 0);
-	outw(io + VIO_QUEUE_SEL, TXQ);
+	outw(io + VIO_QUEUE_SEL, VIO_TXQ);
 	word_t q = inw(io + VIO_QUEUE_SIZE);
 	r2c_check("virtio.tx_queue", q >= 2 && q <= 256 && !(q & (q - 1)), "queue size %lu", q);
 	if (q > 256 || q < 2)
@@ -262,7 +230,7 @@ static void test_dma_irq(word_t nic, word_t cap, word_t io)
 	CHECK_EQ("irq.quiet_before_the_device", quiet(), 0);	/* the wrong polarity fires at once */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	avail[1] = 1;					/* idx: the frame is the device's */
-	outw(io + VIO_QUEUE_NOTIFY, TXQ);
+	outw(io + VIO_QUEUE_NOTIFY, VIO_TXQ);
 	CHECK_EQ("irq.delivered", wait_irq(), 1);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	r2c_check("dma.device_used_the_addresses", used[1] == 1 && uring[0].id == 0,

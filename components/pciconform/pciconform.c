@@ -13,28 +13,17 @@
  * is reported, and everything else goes on.
  */
 #include "r2c.h"
+#include "r2c/vio.h"
 #include "r2c/rumpuser.h"
 #include "r2c/rumpcomp_pci.h"
 #include "../../lib/rumpuser/rumpuser_int.h"
-
-#define VIRTIO_NET_ID	0x10001af4u
-#define VIO_QUEUE_PFN	0x08
-#define VIO_QUEUE_SIZE	0x0C
-#define VIO_QUEUE_SEL	0x0E
-#define VIO_QUEUE_NOTIFY 0x10
-#define VIO_STATUS	0x12
-#define VIO_ISR		0x13
-#define VIO_MAC		0x14
-#define TXQ		1
 
 /* --- the snoop: in from a port it was not granted ------------------------ */
 
 static word_t pciconform_snoop(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
 {
 	(void)a1, (void)a2, (void)a3, (void)inv;
-	uint8_t v;
-	__asm__ volatile("inb %w1, %0" : "=a"(v) : "Nd"((uint16_t)a0));
-	return v;
+	return inb(a0);
 }
 R2C_ENTRY(pciconform_snoop);
 
@@ -72,22 +61,6 @@ static const struct rumpuser_hyperup hyp = {
 	.hyp_backend_schedule = hyp_backend_schedule,
 	.hyp_lwproc_newlwp = hyp_lwproc_newlwp,
 };
-
-static inline uint8_t inb(word_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %w1, %0" : "=a"(v) : "Nd"((uint16_t)port));
-	return v;
-}
-static inline void outb(word_t port, uint8_t v) { __asm__ volatile("outb %0, %w1" :: "a"(v), "Nd"((uint16_t)port)); }
-static inline uint16_t inw(word_t port)
-{
-	uint16_t v;
-	__asm__ volatile("inw %w1, %0" : "=a"(v) : "Nd"((uint16_t)port));
-	return v;
-}
-static inline void outw(word_t port, uint16_t v) { __asm__ volatile("outw %0, %w1" :: "a"(v), "Nd"((uint16_t)port)); }
-static inline void outl(word_t port, uint32_t v) { __asm__ volatile("outl %0, %w1" :: "a"(v), "Nd"((uint16_t)port)); }
 
 static unsigned bus, dev, fun;
 
@@ -155,8 +128,6 @@ static int handler(void *arg)
 	return 1;
 }
 
-struct vring_desc { uint64_t addr; uint32_t len; uint16_t flags, next; };
-
 /* Until the handler has run `n` times in all (at most 10 s), without the CPU. */
 static void wait_irqs(int n)
 {
@@ -200,7 +171,7 @@ static void test_dma_irq(void)
 	/* A legacy virtio transmit in that memory: the ring at pa, the frame anywhere. */
 	outb(io + VIO_STATUS, 0);
 	outb(io + VIO_STATUS, 3);
-	outw(io + VIO_QUEUE_SEL, TXQ);
+	outw(io + VIO_QUEUE_SEL, VIO_TXQ);
 	word_t q = inw(io + VIO_QUEUE_SIZE);
 	if (q > 256 || q < 2 || (q & (q - 1)))
 		q = 2;
@@ -218,7 +189,7 @@ static void test_dma_irq(void)
 		avail[2 + k - 1] = (uint16_t)(k - 1);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		avail[1] = (uint16_t)k;
-		outw(io + VIO_QUEUE_NOTIFY, TXQ);
+		outw(io + VIO_QUEUE_NOTIFY, VIO_TXQ);
 		wait_irqs(k);
 		CHECK_EQ(k == 1 ? "pci.irq_handler_ran" : "pci.irq_again", irqs, k);
 	}
