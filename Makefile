@@ -223,10 +223,10 @@ $(OUT)/host/rump-posix-bench: bench/rump_posix.c include/r2c/fsbench.h
 # The same NetBSD TCP/IP stack on its POSIX hypercalls: two threads over
 # the rump kernel's own lo0, inside the process (bench/rump_lo0.c).
 RK_POSIX_NET_LIBS := rumpnet_netinet rumpnet_net rumpnet_config rumpnet rump
-$(OUT)/host/rump-lo0-bench: bench/rump_lo0.c
+$(OUT)/host/rump-lo0-bench: bench/rump_lo0.c include/r2c/wordstream.h
 	@mkdir -p $(dir $@)
 	@test -f $(RUMPKERNEL_POSIX)/lib/librumpnet_netinet.a || { echo "RUMPKERNEL_POSIX=$(RUMPKERNEL_POSIX): no lib/librumpnet_netinet.a (a rump kernel with POSIX hypercalls and the network is needed)" >&2; exit 1; }
-	$(HOST_CC) $(WARN) -O2 -D_GNU_SOURCE -I$(RUMPKERNEL_POSIX)/include -o $@ $< \
+	$(HOST_CC) $(WARN) -O2 -D_GNU_SOURCE -Iinclude -I$(RUMPKERNEL_POSIX)/include -o $@ $< \
 		-Wl,--whole-archive $(foreach l,$(RK_POSIX_NET_LIBS),$(RUMPKERNEL_POSIX)/lib/lib$(l).a) -Wl,--no-whole-archive \
 		$(RUMPKERNEL_POSIX)/lib/librumpuser.a -lpthread -ldl -lrt
 

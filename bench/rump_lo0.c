@@ -27,6 +27,7 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <arpa/inet.h>
+#include "r2c/wordstream.h"
 #include <rump/rump.h>
 #include <rump/rump_syscalls.h>
 #include <rump/rumpdefs.h>
@@ -99,14 +100,7 @@ static void *receiver(void *arg)
 			fail("recv");
 		if (n <= 0)
 			break;
-		/* whole words of this call: word k of the stream is k * 8 */
-		uint64_t start = got - got % 8, end = got + (uint64_t)n;
-		for (uint64_t w = start; w + 8 <= end && bad == ~0ull; w += 8)
-			if (buf[(w - start) / 8] != w)
-				bad = w;
-		if (end % 8)	/* keep the partial word at the front */
-			buf[0] = buf[(end - end % 8 - start) / 8];
-		got = end;
+		wordstream_received(buf, &got, (uint64_t)n, &bad);
 	}
 	t_end = now_ns();
 	recv_got = got, recv_bad = bad;

@@ -16,6 +16,7 @@
 #include "fmt/fmt.h"
 #include "rkclient/syscall.h"
 #include "rkclient/inet.h"
+#include "r2c/wordstream.h"
 
 #define CALL	65536
 
@@ -42,14 +43,7 @@ static void receiver(uint16_t port, uint64_t bytes)
 		long n = recv(s, (char *)buf + got % 8, sizeof(buf) - got % 8, 0);
 		if (n <= 0)
 			break;
-		/* whole words of this call: word k of the stream is k * 8 */
-		uint64_t start = got - got % 8, end = got + (uint64_t)n;
-		for (uint64_t w = start; w + 8 <= end && bad == ~0ull; w += 8)
-			if (buf[(w - start) / 8] != w)
-				bad = w;
-		if (end % 8)	/* keep the partial word at the front */
-			buf[0] = buf[(end - end % 8 - start) / 8];
-		got = end;
+		wordstream_received(buf, &got, (uint64_t)n, &bad);
 	}
 	r2c_check("lo0.tcp_64m_in_order", got == bytes && bad == ~0ull,
 		  "%lu of %lu bytes, first wrong word at offset %ld", got, bytes, bad == ~0ull ? -1L : (long)bad);
