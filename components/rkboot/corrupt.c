@@ -23,6 +23,7 @@
 #include "r2c.h"
 #include "r2c/rkproc.h"
 #include "rkclient/syscall.h"
+#include "rkclient/inet.h"	/* rk_wait_serving */
 #include "rkclient/mount.h"
 #include "fmt/fmt.h"
 #include "corrupt.h"
@@ -83,17 +84,6 @@ static bool file_intact(const char *path, char c)
 	return true;
 }
 
-static bool wait_serving(void)
-{
-	uint64_t end = r2c_tsc() + r2c_usecs(60000000);
-	while (r2c_tsc() < end) {
-		if (getpid() > 0)
-			return true;
-		r2c_sleep_until(r2c_tsc() + r2c_usecs(2000));
-	}
-	return false;
-}
-
 /* set: "ffs" or "ext2", the kinds whose names start so */
 static void mounter(const char *set)
 {
@@ -140,7 +130,7 @@ static void mounter(const char *set)
 			if (cfd >= 0)
 				close((int)cfd);
 		}
-		bool served = wait_serving();
+		bool served = rk_wait_serving("rk", 60) == 0;
 		unsigned long reboots = rk_recoveries() - before;
 		r2c_printf("rkcorrupt: %s: mkdir %ld (%d), mount errno %d, lookup %ld errno %d, create %ld errno %d, "
 			   "%lu reboots\n", c->name, m, merr, e, fd, lerr, cfd, cerr, reboots);

@@ -14,6 +14,7 @@
 #include "r2c.h"
 #include "r2c/rkproc.h"
 #include "rkclient/syscall.h"
+#include "rkclient/inet.h"	/* rk_wait_serving */
 #include "fmt/fmt.h"
 #include "corrupt.h"
 #include <string.h>
@@ -68,18 +69,6 @@ static bool file_intact(int round, int m)
 	return true;
 }
 
-/* Until rk answers again (at most 60 s): true if it does. */
-static bool wait_serving(void)
-{
-	uint64_t end = r2c_tsc() + r2c_usecs(60000000);
-	while (r2c_tsc() < end) {
-		if (getpid() > 0)
-			return true;
-		r2c_sleep_until(r2c_tsc() + r2c_usecs(2000));
-	}
-	return false;
-}
-
 void r2c_main(word_t arg)
 {
 	(void)arg;
@@ -117,7 +106,7 @@ void r2c_main(word_t arg)
 			  "inject %ld, the call %ld errno %d, %lu recoveries (expected %s, %d)", e, r, errno,
 			  rk_recoveries(), round == RK_INJECT_HYPERCALL ? "EIO" : "a pid", round);
 		fmt_snprintf(name, sizeof(name), "rkboot.%s.serving_again", kind);
-		r2c_check(name, wait_serving(), "rk did not come back in 60 s");
+		r2c_check(name, rk_wait_serving("rk", 60) == 0, "rk did not come back in 60 s");
 		bool all = true;
 		for (int k = 1; k <= round; k++)
 			all &= file_intact(k, 0) && file_intact(k, 1);
