@@ -93,10 +93,37 @@ static struct rkfd *fd_at(uint64_t fd)
 
 
 
+/* A close takes its descriptor out of the table before rk closes it: the
+ * moment rk has, another thread's open may get the same number, and its
+ * entry must not be wiped by this close's bookkeeping afterwards. What the
+ * close owes its caller (EIO for writes a reboot lost) waits here, per
+ * thread (the stack it runs on), until its answer; a close that met a
+ * reboot is answered from it, the descriptor being gone either way. */
+static struct { bool pending, lost; } closing[R2C_STACKS_MAX];
+
+void rk_rec_abandon(void)
+{
+	closing[r2c_stack_index() % R2C_STACKS_MAX].pending = false;
+}
+
 int rk_rec_before(int num, const uint64_t *a, int n)
 {
 	if (gone)
 		return ENXIO;
+	if (num == NB_SYS_close && n >= 1) {
+		word_t me = r2c_stack_index() % R2C_STACKS_MAX;
+		if (closing[me].pending) {	/* made again after a reboot */
+			closing[me].pending = false;
+			return closing[me].lost ? EIO : 0;
+		}
+		struct rkfd *f = fd_at(a[0]);
+		if (f) {
+			closing[me].pending = true;
+			closing[me].lost = f->lost || f->kind == FD_DEAD_FILE;
+			memset(f, 0, sizeof(*f));
+		}
+		return -1;
+	}
 	if (n < 1 || !rk_rec_takes_fd(num))
 		return -1;
 	struct rkfd *f = fd_at(a[0]);
@@ -173,13 +200,10 @@ static void copy_fd(uint64_t from, uint64_t to)
 int rk_rec_after(int num, const uint64_t *a, int n, int e, const long rv[2])
 {
 	struct rkfd *f = n >= 1 && rk_rec_takes_fd(num) ? fd_at(a[0]) : NULL;
-	if (num == NB_SYS_close) {
-		f = n >= 1 ? fd_at(a[0]) : NULL;
-		if (!f)
-			return e;
-		bool lost = f->lost || f->kind == FD_DEAD_FILE;
-		if (e == 0 || e == EBADF)
-			memset(f, 0, sizeof(*f));
+	if (num == NB_SYS_close) {	/* its entry went in rk_rec_before */
+		word_t me = r2c_stack_index() % R2C_STACKS_MAX;
+		bool lost = closing[me].pending && closing[me].lost;
+		closing[me].pending = false;
 		return e == 0 && lost ? EIO : e;
 	}
 	if (e)

@@ -55,6 +55,9 @@ static inline unsigned long rk_rec_epoch(void)
 void rk_rec_leave(void);
 int rk_rec_before(int num, const uint64_t *a, int n);
 int rk_rec_after(int num, const uint64_t *a, int n, int e, const long rv[2]);
+/* The call made between before and after is given up (its recovery
+ * failed, or it may not be made again): nothing of it is owed. */
+void rk_rec_abandon(void);
 /* rk was rebooted under a call made in epoch ep (not held): put the
  * client back (once, whichever thread comes first). 0, or the errno the
  * call gets (ENXIO: rk is gone for good; EIO: it did not come back). */

@@ -95,10 +95,12 @@ static __attribute__((noinline)) int invoke_slow(int num, const uint64_t *a, int
 		/* RK_EREBOOTED: not run (a fresh client's call, or rk booting
 		 * again); RK_EMET: it met the reboot */
 		int r = rk_recover(ep);
-		if (r)
+		if (!r && e == RK_EMET && !rk_rec_retry_safe(num, ta, tn))
+			r = EIO;
+		if (r) {
+			rk_rec_abandon();
 			return r;
-		if (e == RK_EMET && !rk_rec_retry_safe(num, ta, tn))
-			return EIO;
+		}
 	}
 }
 
