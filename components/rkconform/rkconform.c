@@ -60,7 +60,7 @@ static void *holder(void *arg)
 	rumpuser_mutex_enter(mtx);
 	stage = 1;
 	hyp_unschedule();
-	while (stage < 2)
+	while (stage < 2 || cpu_holder)	/* until the other thread's enter has let the CPU go */
 		r2c_sched_yield();
 	hyp_schedule();
 	rumpuser_mutex_exit(mtx);

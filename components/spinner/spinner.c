@@ -3,7 +3,9 @@
  * high priority with a CPU budget (compose/test-runtime.comp). Each time
  * rtest asks, through the shared region "spin" and a send to my first
  * thread, it spins on the CPU for the time asked, never blocking, and
- * records when it ran and for how long it was kept off the CPU; then it
+ * records when it ran, for how long it was kept off the CPU, and as it
+ * goes how long it has run (which the host's own pauses do not lengthen,
+ * so the test does not depend on the host's load); then it
  * waits for the next request. Without a budget nothing less urgent would
  * run while it spins. Asked to "lend", it spins with a partner thread the
  * two keep lending the CPU to (r2c_yield_to): lending must not get
@@ -42,6 +44,7 @@ void r2c_main(word_t arg)
 			other = r2c_thd_create(partner, NULL, 6);
 		}
 		uint64_t t0 = r2c_tsc(), prev = t0, away = 0, lent_at = t0;
+		st->ran = 0;
 		st->start = t0;
 		for (uint64_t now = t0; now - t0 < st->cycles; prev = now) {
 			now = r2c_tsc();
@@ -54,6 +57,7 @@ void r2c_main(word_t arg)
 					away += back - now;
 				lent_at = now = back;
 			}
+			st->ran = now - t0 - away;
 		}
 		if (other > 0) {
 			partner_stop = true;

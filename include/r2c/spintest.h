@@ -15,6 +15,8 @@ struct spintest {
 	volatile uint64_t cycles;	/* rtest: how long to spin, in TSC cycles */
 	volatile uint64_t start, end;	/* spinner: when it began and ended spinning */
 	volatile uint64_t away;		/* spinner: cycles in between it did not run */
+	volatile uint64_t ran;		/* spinner, as it goes: cycles it has run so far
+					 * (the host's pauses do not count) */
 	volatile uint64_t lend;		/* rtest: spin in two threads that keep lending
 					 * each other the CPU (r2c_yield_to) */
 };
