@@ -23,7 +23,7 @@ KSRC     := $(wildcard kernel/*.c kernel/arch/x86_64/*.c) $(SHARED)
 KASM     := $(wildcard kernel/arch/x86_64/*.S)
 KOBJ     := $(patsubst %,$(OUT)/k/%.o,$(KSRC) $(KASM))
 
-USRC     := $(wildcard lib/libr2c/*.c) $(SHARED) $(ULIBS) $(wildcard lib/rumpuser/*.c lib/rkclient/*.c)
+USRC     := $(wildcard lib/libr2c/*.c) $(SHARED) $(ULIBS) $(wildcard lib/rumpuser/*.c lib/rkclient/*.c lib/ext2preen/*.c)
 UASM     := $(wildcard lib/libr2c/*.S)
 UOBJ     := $(patsubst %,$(OUT)/u/%.o,$(USRC) $(UASM))
 
@@ -169,11 +169,11 @@ $(OUT)/host/test_%: tests/host/test_%.c tests/host/check.h $(SHARED) $(ULIBS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIBS)
 
-test: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG) $(WWW_IMG) $(FFS_BENCH_IMG)) $(FFS_SAMPLE_IMG) $(OUT)/host/ffs-check $(OUT)/host/corrupt-image $(OUT)/host/net-client $(HOST_TESTS) \
+test: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG) $(WWW_IMG) $(FFS_BENCH_IMG)) $(FFS_SAMPLE_IMG) $(OUT)/host/ffs-check $(OUT)/host/ext2-preen $(OUT)/host/corrupt-image $(OUT)/host/net-client $(HOST_TESTS) \
 		$(PROFILE_PLUGIN)
 	tools/run-tests --accel $(ACCEL) --mem $(QEMU_MEM) --kernel $(OUT)/kernel.elf --profile-plugin $(PROFILE_PLUGIN) \
 		--modules "$(MODULES)" --ktest-modules "$(KTEST_MODULES)" $(if $(RUMPKERNEL),--rumpkernel $(RUMPKERNEL)) \
-		--ffs-check $(OUT)/host/ffs-check --corrupt-image $(OUT)/host/corrupt-image --ffs-sample $(FFS_SAMPLE_IMG) $(HOST_TESTS)
+		--ffs-check $(OUT)/host/ffs-check --ext2-preen $(OUT)/host/ext2-preen --corrupt-image $(OUT)/host/corrupt-image --ffs-sample $(FFS_SAMPLE_IMG) $(HOST_TESTS)
 
 # The guest profiler's QEMU plugin (tools/profile): a host shared object.
 $(PROFILE_PLUGIN): tools/profile-plugin/r2cprof.c tools/profile-plugin/qemu_plugin_api.h
@@ -193,6 +193,12 @@ profile: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG) $(WWW_IMG)) $(PROFILE_PLU
 $(OUT)/host/ffs-check: tools/ffs-check.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $<
+
+# rk's ext2 preen (lib/ext2preen) on image files, for its own test and
+# for an image rk refused.
+$(OUT)/host/ext2-preen: tools/ext2-preen.c lib/ext2preen/preen.c lib/ext2preen/preen.h lib/fmt/fmt.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ tools/ext2-preen.c lib/ext2preen/preen.c lib/fmt/fmt.c
 
 # Damaged copies of the good images for the rk-corrupt suite (made at test
 # time, never committed).

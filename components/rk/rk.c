@@ -13,6 +13,7 @@
 #include "../../lib/rumpuser/rumpuser_int.h"
 
 void rk_sp_init(void);
+void rk_preen_ext2(const char *disk);	/* preen.c */
 void rk_inject_init(void);
 int rk_net_entry(const char *e, const char *end);	/* net.c: a net: entry (1), or not (0) */
 void rk_net_init(void);
@@ -54,6 +55,8 @@ static int mount_one(const char *e, const char *end)
 	if (!path[0])
 		return 0;
 	rump_sys_mkdir(path, 0777);
+	if (!strcmp(type, "ext2fs"))
+		rk_preen_ext2(disk);
 	/* FFS with its journal (WAPBL; made on the first such mount): after a
 	 * micro-reboot the mount replays it instead of needing fsck */
 	if (mount_fs(type, dev, path, strcmp(type, "ffs") ? 0 : NB_MNT_LOG) < 0) {
