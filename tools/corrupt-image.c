@@ -22,6 +22,8 @@
  *               (d_type +6 = 8; entries d_ino +0, d_reclen +4, d_namlen +7,
  *               the name at +8): its di_mode (+0, 16 bits) = 040755, a
  *               directory (for an image with files: build/ffs-sample.img)
+ *   ffs-size    the same file: its di_size (+16, 64 bits) with the top bit
+ *               set, a negative size (off_t is signed)
  * ext2 (superblock at 1024; s_inodes_count +0, s_first_data_block +20,
  * s_log_block_size +24 (block size 1024 << it), s_inode_size +88 (128 if
  * s_rev_level +76 is 0); the group descriptors at block
@@ -92,7 +94,7 @@ static void ffs(const char *kind)
 		if (get(dir, 4) != 2 || get(dir + 4, 2) != 12 || get(dir + 7, 1) != 1)
 			die("the root directory does not start with \".\"");
 		put(dir + 7, 1, 200);
-	} else if (!strcmp(kind, "ffs-mode")) {
+	} else if (!strcmp(kind, "ffs-mode") || !strcmp(kind, "ffs-size")) {
 		uint64_t di = ((2 / ipg) * fpg + iblkno) * fsize + (2 % ipg) * 256;
 		uint64_t dir = get(di + 112, 8) * fsize, size = get(di + 16, 8), bsize = get(sb + 48, 4);
 		uint64_t ino = 0;
@@ -109,7 +111,10 @@ static void ffs(const char *kind)
 		uint64_t fi = ((ino / ipg) * fpg + iblkno) * fsize + (ino % ipg) * 256;
 		if ((get(fi, 2) & 0170000) != 0100000)
 			die("the file's inode is not a regular file");
-		put(fi, 2, 040755);
+		if (!strcmp(kind, "ffs-mode"))
+			put(fi, 2, 040755);
+		else
+			put(fi + 16, 8, get(fi + 16, 8) | 1ull << 63);
 	} else {
 		die("unknown FFS kind");
 	}
@@ -141,7 +146,7 @@ static void ext2(const char *kind)
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: corrupt-image ffs-ncg|ffs-cg|ffs-dirent|ffs-mode|ext2-icount|ext2-itable|ext2-dirent FILE\n");
+		fprintf(stderr, "usage: corrupt-image ffs-ncg|ffs-cg|ffs-dirent|ffs-mode|ffs-size|ext2-icount|ext2-itable|ext2-dirent FILE\n");
 		return 2;
 	}
 	name = argv[2];

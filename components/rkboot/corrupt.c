@@ -7,9 +7,11 @@
  *
  * arg=corrupt-ffs or corrupt-ext2 (uid=0): mounts each corrupted image of
  * that set (made on the host by tools/corrupt-image, one host disk each,
- * rd2 on; the ext2 set also has ffs-mode, made from an FFS with files) with rk_mount_disk on
- * /cN, looks a name up in it when the mount succeeds (a bad directory
- * entry is only read then), and checks what really happens in this NetBSD
+ * rd2 on; ffs-size in the ffs set and ffs-mode in the ext2 set are made
+ * from an FFS with files) with rk_mount_disk on /cN, looks a name up in it
+ * when the mount succeeds (a bad directory entry or inode is only read
+ * then) and reads what it names if the lookup succeeds, and checks what
+ * really happens in this NetBSD
  * revision (the table below: a panic and a reboot, the watchdog ending a
  * mount that spins, or only an error), that rk serves again with /ffs
  * (log) and /ext mounted and their files intact. Then it writes /ffs/stop.
@@ -46,6 +48,7 @@ static const struct kind {
 	{ "ffs", "ffs-dirent", "ffs", "/dev/rd2", "x", PANIC_ON_LOOKUP },	/* "bad dir ino 2 at offset 0" */
 	{ "ffs", "ffs-cg", "ffs", "/dev/rd3", "x", PANIC_ON_CREATE },	/* a page fault at the wild offset */
 	{ "ffs", "ffs-ncg", "ffs", "/dev/rd4", "x", WATCHDOG_ON_MOUNT },
+	{ "ffs", "ffs-size", "ffs", "/dev/rd5", "small", PANIC_ON_LOOKUP },	/* loading the inode: KASSERT newsize >= 0 */
 	{ "ext2", "ext2-icount", "ext2fs", "/dev/rd2", "x", PANIC_ON_LOOKUP },	/* ext2fs_dirbadentry: inode out of bounds */
 	{ "ext2", "ext2-itable", "ext2fs", "/dev/rd3", "x", PANIC_ON_LOOKUP },	/* "ifree: range ... ino = 2" */
 	{ "ext2", "ext2-dirent", "ext2fs", "/dev/rd4", "x", PANIC_ON_LOOKUP },	/* ext2fs_dirbadentry: reclen too small */
@@ -115,13 +118,17 @@ static void mounter(const char *set)
 		long m = mkdir(dir, 0755);
 		int merr = m < 0 ? errno : 0;
 		int e = rk_mount_disk(c->type, c->dev, dir, 0) == 0 ? 0 : errno;
-		long fd = -2, cfd = -2;
-		int lerr = 0, cerr = 0;
+		long fd = -2, cfd = -2, rd = -2;
+		int lerr = 0, cerr = 0, rerr = 0;
 		if (e == 0) {
 			fd = open(path, NB_O_RDONLY, 0);
 			lerr = fd < 0 ? errno : 0;
-			if (fd >= 0)
+			if (fd >= 0) {	/* what it names, read */
+				char b[64];
+				rd = read((int)fd, b, sizeof(b));
+				rerr = rd < 0 ? errno : 0;
 				close((int)fd);
+			}
 		}
 		if (e == 0 && rk_recoveries() == before) {	/* still mounted: make a file */
 			fmt_snprintf(path, sizeof(path), "/c%u/y", k);
@@ -132,8 +139,9 @@ static void mounter(const char *set)
 		}
 		bool served = rk_wait_serving("rk", 60) == 0;
 		unsigned long reboots = rk_recoveries() - before;
-		r2c_printf("rkcorrupt: %s: mkdir %ld (%d), mount errno %d, lookup %ld errno %d, create %ld errno %d, "
-			   "%lu reboots\n", c->name, m, merr, e, fd, lerr, cfd, cerr, reboots);
+		r2c_printf("rkcorrupt: %s: mkdir %ld (%d), mount errno %d, lookup %ld errno %d, read %ld errno %d, "
+			   "create %ld errno %d, %lu reboots\n", c->name, m, merr, e, fd, lerr, rd, rerr, cfd, cerr,
+			   reboots);
 		if (explore)
 			continue;
 		fmt_snprintf(name, sizeof(name), "corrupt.%s.outcome", c->name);

@@ -5,20 +5,29 @@
  * not crashed: its files re-opened at their offsets, the call that met
  * the crash made again when that is safe, and the rule "fsynced data is
  * there; data written since the last fsync is there or the application
- * got an error" (docs/reboot.md). Two threads write, fsync and read back
- * files on FFS (log) and ext2, and each reads a long file through one
- * descriptor kept open all the time, while the main thread crashes rk
- * 20 times at random moments (inject=call: a wild pointer, a NetBSD
- * panic, a fault inside a disk hypercall, each after a random number of
- * calls). Afterwards every fsynced byte reads back, the only errors the
- * threads saw are EIO on the calls the rule allows, the kept descriptor
- * read the right bytes all along, and a socket and a pipe opened before
- * the crashes answer ECONNRESET and EBADF.
+ * got an error" (docs/reboot.md); and it promises that to every client
+ * of rk at once, each with its own NetBSD process put back by itself.
+ * The composition runs this image twice. In each, two threads write,
+ * fsync and read back files on FFS (log) and ext2 in a directory of the
+ * client's own (/ffs/NAME, /ext/NAME), and each reads a long file
+ * through one descriptor kept open all the time. The one with
+ * arg=crash:PEER (the crasher) waits until PEER works too, then its main
+ * thread crashes rk 20 times at random moments (inject=call: a wild
+ * pointer, a NetBSD panic, a fault inside a disk hypercall, each after a
+ * random number of calls), then writes /ffs/rec-stop and waits for PEER's
+ * /ffs/PEER/done. The other (no arg) works until /ffs/rec-stop appears.
+ * Afterwards, in each client: every fsynced byte reads back, the only
+ * errors its threads saw are EIO on the calls the rule allows, the kept
+ * descriptor read the right bytes all along, and a socket and a pipe
+ * opened before the crashes answer ECONNRESET and EBADF. Each client
+ * checks and counts its own (check names NAME.*) and prints its own
+ * summary line.
  */
 #include "r2c.h"
 #include "r2c/rkproc.h"
 #include "rkclient/syscall.h"
 #include "fmt/fmt.h"
+#include <string.h>
 
 #define CRASHES		20
 #define THREADS		2
@@ -29,6 +38,7 @@
 #define LONG_READ	1000
 
 static const char *const mounts[] = { "/ffs", "/ext" };
+static const char *me;			/* this component's name: its directories, its checks */
 static word_t inject_slot;
 static _Atomic bool stop;
 
@@ -69,7 +79,7 @@ static void saw(struct worker *w, long *eio, const char *call)
 
 static void path_of(char *buf, size_t n, int mount, int t, int slot)
 {
-	fmt_snprintf(buf, n, "%s/rec-t%d-s%d", mounts[mount], t, slot);
+	fmt_snprintf(buf, n, "%s/%s/rec-t%d-s%d", mounts[mount], me, t, slot);
 }
 
 /* One round: the file of a slot written, fsynced, read back through the
@@ -131,7 +141,7 @@ static void work(void *arg)
 	struct worker *w = arg;
 	int t = w->id;
 	char path[48];
-	fmt_snprintf(path, sizeof(path), "%s/rec-long%d", mounts[t], t);
+	fmt_snprintf(path, sizeof(path), "%s/%s/rec-long%d", mounts[t], me, t);
 	int lfd = open(path, NB_O_RDONLY, 0);
 	if (lfd < 0)
 		saw(w, NULL, "open long");
@@ -172,7 +182,7 @@ static bool make_long(int t)
 {
 	static char buf[LONG_BYTES];
 	char path[48];
-	fmt_snprintf(path, sizeof(path), "%s/rec-long%d", mounts[t], t);
+	fmt_snprintf(path, sizeof(path), "%s/%s/rec-long%d", mounts[t], me, t);
 	for (size_t i = 0; i < LONG_BYTES; i++)
 		buf[i] = long_pattern(t, i);
 	int fd = open(path, NB_O_RDWR | NB_O_CREAT | NB_O_TRUNC, 0644);
@@ -211,7 +221,7 @@ static long verify_all(long *bytes)
 			for (size_t i = 0; ok && i < FILE_BYTES; i++)
 				ok = buf[i] == pattern(t, sl->gen, i);
 			if (!ok) {
-				r2c_printf("rkrec: %s (round %ld): read %ld, errno %d, not as fsynced\n", path,
+				r2c_printf("rkrec: %s: %s (round %ld): read %ld, errno %d, not as fsynced\n", me, path,
 					   sl->gen, n, errno);
 				bad++;
 			} else {
@@ -221,70 +231,131 @@ static long verify_all(long *bytes)
 	return bad;
 }
 
+/* NAME.what: a check of this client */
+static const char *cname(const char *what)
+{
+	static char buf[64];
+	fmt_snprintf(buf, sizeof(buf), "%s.%s", me, what);
+	return buf;
+}
+
+/* Wait up to 300 s for a file to appear (stat is made again across a reboot). */
+static bool appears(const char *path)
+{
+	struct nb_stat st;
+	uint64_t end = r2c_tsc() + r2c_usecs(300000000);
+	while (stat(path, &st) != 0 && r2c_tsc() < end)
+		r2c_sleep_until(r2c_tsc() + r2c_usecs(10000));
+	return stat(path, &st) == 0;
+}
+
+static bool touch(const char *path)
+{
+	int fd = open(path, NB_O_RDWR | NB_O_CREAT | NB_O_TRUNC, 0644);
+	bool ok = fd >= 0 && fsync(fd) == 0;
+	if (fd >= 0)
+		ok &= close(fd) == 0;
+	return ok;
+}
+
+#define STOP_FILE "/ffs/rec-stop"
+
 void r2c_main(word_t arg)
 {
 	(void)arg;
-	r2c_plan(13);
-	inject_slot = r2c_import("rk_inject");
-	if (rk_sys_init("rk") || !inject_slot) {
-		r2c_check("rkrec.granted", false, "no rk interface or no rk_inject");
+	me = r2c_env->name;
+	const char *peer = NULL;	/* arg=crash:PEER: this one crashes rk, PEER works alongside */
+	if (!strncmp(r2c_env->arg, "crash:", 6))
+		peer = r2c_env->arg + 6;
+	r2c_plan(peer ? 15 : 14);
+	if (rk_sys_init("rk") || (peer && !(inject_slot = r2c_import("rk_inject")))) {
+		r2c_check(cname("granted"), false, "no rk interface or no rk_inject");
 		return;
 	}
 	seed = r2c_tsc() | 1;
-	bool ok = make_long(0) && make_long(1);
+	char path[48];
+	bool ok = true;
+	for (int m = 0; m < 2; m++) {	/* this client's directories (kept from an earlier boot: fine) */
+		fmt_snprintf(path, sizeof(path), "%s/%s", mounts[m], me);
+		ok &= mkdir(path, 0755) == 0 || errno == EEXIST;
+	}
+	ok &= make_long(0) && make_long(1);
 	int sv[2] = { -1, -1 }, pfd[2] = { -1, -1 };
 	ok &= socketpair(NB_AF_LOCAL, NB_SOCK_STREAM, 0, sv) == 0 && pipe(pfd) == 0;
-	r2c_check("rkrec.setup", ok, "the long files, a socket pair and a pipe (errno %d)", errno);
+	r2c_check(cname("setup"), ok, "its directories, the long files, a socket pair and a pipe (errno %d)", errno);
 	long tids[THREADS];
 	for (int t = 0; t < THREADS; t++) {
 		workers[t].id = t;
 		tids[t] = r2c_thd_create(work, &workers[t], 16);
 	}
-	/* crashes at random moments: a random pause, then a random fault
-	 * fired after a random number of the threads' calls */
+	char ready[48], done[48];
+	fmt_snprintf(ready, sizeof(ready), "/ffs/%s/ready", peer ? peer : me);
+	fmt_snprintf(done, sizeof(done), "/ffs/%s/done", peer ? peer : me);
 	int crashed = 0;
-	long sock_e = 0, pipe_e = 0;
-	r2c_printf("EXPECT-FAULTS BEGIN\n");	/* the 20, and rk's own panics on what they leave on ext2 */
-	for (int c = 0; c < CRASHES; c++) {
-		r2c_sleep_until(r2c_tsc() + r2c_usecs(20000 + rnd(150000)));
-		unsigned long before = rk_recoveries();
-		long kind = RK_INJECT_WILD + (long)rnd(3);
-		if (r2c_call(inject_slot, (word_t)kind, (word_t)rnd(12), 0, 0) != 0)
-			break;
-		uint64_t end = r2c_tsc() + r2c_usecs(60000000);
-		while (rk_recoveries() == before && r2c_tsc() < end)
-			r2c_sleep_until(r2c_tsc() + r2c_usecs(2000));
-		if (rk_recoveries() == before)
-			break;
-		crashed++;
-		if (c == 0) {	/* the descriptors that cannot come back */
-			char x = 'x';
-			sock_e = send(sv[0], &x, 1, 0) < 0 ? errno : 0;
-			pipe_e = write(pfd[1], &x, 1) < 0 ? errno : 0;
+	if (peer) {
+		/* the other client must be working before the first crash */
+		r2c_check(cname("peer_working"), appears(ready), "no %s after 300 s (errno %d)", ready, errno);
+		/* crashes at random moments: a random pause, then a random
+		 * fault fired after a random number of the calls of either
+		 * client's threads */
+		r2c_printf("EXPECT-FAULTS BEGIN\n");	/* the 20, and rk's own panics on what they leave on ext2 */
+		for (int c = 0; c < CRASHES; c++) {
+			r2c_sleep_until(r2c_tsc() + r2c_usecs(20000 + rnd(150000)));
+			unsigned long before = rk_recoveries();
+			long kind = RK_INJECT_WILD + (long)rnd(3);
+			if (r2c_call(inject_slot, (word_t)kind, (word_t)rnd(12), 0, 0) != 0)
+				break;
+			uint64_t end = r2c_tsc() + r2c_usecs(60000000);
+			while (rk_recoveries() == before && r2c_tsc() < end)
+				r2c_sleep_until(r2c_tsc() + r2c_usecs(2000));
+			if (rk_recoveries() == before)
+				break;
+			crashed++;
 		}
+	} else {
+		ok = touch(ready);
+		r2c_check(cname("stopped"), ok && appears(STOP_FILE), "ready %d; no %s after 300 s (errno %d)", ok,
+			  STOP_FILE, errno);
 	}
 	atomic_store(&stop, true);
 	for (int t = 0; t < THREADS; t++)
 		if (tids[t] > 0)
 			r2c_thd_join((word_t)tids[t]);
-	r2c_printf("EXPECT-FAULTS END\n");
-	CHECK_EQ("rkrec.crashes", (long)crashed, (long)CRASHES);
-	/* at least one per crash; more when NetBSD panicked on its own on
-	 * what a crash left on ext2 ("ext2fs_valloc: dup alloc": an inode in
-	 * use but free in the bitmap, docs/reboot.md), which the threads
-	 * must have come through the same way */
-	r2c_check("rkrec.recoveries", rk_recoveries() >= CRASHES, "%lu recoveries for %d crashes", rk_recoveries(),
-		  CRASHES);
-	r2c_check("rkrec.socket_econnreset", sock_e == ECONNRESET, "send on a socket after a reboot: errno %ld", sock_e);
-	r2c_check("rkrec.pipe_ebadf", pipe_e == EBADF, "write on a pipe after a reboot: errno %ld", pipe_e);
-	r2c_check("rkrec.placeholders_close", close(sv[0]) == 0 && close(sv[1]) == 0 && close(pfd[0]) == 0 &&
+	if (peer) {
+		/* the other client's threads may still make rk panic on ext2
+		 * ("dup alloc") until they have stopped */
+		ok = touch(STOP_FILE);
+		r2c_check(cname("peer_stopped"), ok && appears(done), "stop written %d; no %s after 300 s (errno %d)", ok,
+			  done, errno);
+		r2c_printf("EXPECT-FAULTS END\n");
+		CHECK_EQ(cname("crashes"), (long)crashed, (long)CRASHES);
+		/* at least one per crash; more when NetBSD panicked on its
+		 * own on what a crash left on ext2 ("ext2fs_valloc: dup
+		 * alloc": an inode in use but free in the bitmap,
+		 * docs/reboot.md), which the threads must have come through
+		 * the same way */
+		r2c_check(cname("recoveries"), rk_recoveries() >= CRASHES, "%lu recoveries for %d crashes",
+			  rk_recoveries(), CRASHES);
+	} else {
+		r2c_check(cname("done_written"), touch(done), "errno %d", errno);
+		/* it went through the other client's crashes, recovering by itself */
+		r2c_check(cname("recoveries"), rk_recoveries() >= 1, "%lu recoveries", rk_recoveries());
+	}
+	/* the descriptors that cannot come back (rk was rebooted since they were made) */
+	char x = 'x';
+	long sock_e = send(sv[0], &x, 1, 0) < 0 ? errno : 0;
+	long pipe_e = write(pfd[1], &x, 1) < 0 ? errno : 0;
+	r2c_check(cname("socket_econnreset"), sock_e == ECONNRESET, "send on a socket after a reboot: errno %ld",
+		  sock_e);
+	r2c_check(cname("pipe_ebadf"), pipe_e == EBADF, "write on a pipe after a reboot: errno %ld", pipe_e);
+	r2c_check(cname("placeholders_close"), close(sv[0]) == 0 && close(sv[1]) == 0 && close(pfd[0]) == 0 &&
 		  close(pfd[1]) == 0, "closing the placeholders: errno %d", errno);
 	long eio = 0, bad = 0, rounds = 0, fsynced = 0, long_reads = 0, long_bad = 0, vbad = 0;
 	for (int t = 0; t < THREADS; t++) {
 		struct worker *w = &workers[t];
-		r2c_printf("rkrec: thread %d: %ld rounds, %ld fsynced; EIO on open %ld, write %ld, fsync %ld, "
+		r2c_printf("rkrec: %s: thread %d: %ld rounds, %ld fsynced; EIO on open %ld, write %ld, fsync %ld, "
 			   "close %ld; other errors %ld (last: %s errno %d); %ld reads of the kept descriptor\n",
-			   t, w->rounds, w->fsynced, w->eio_open, w->eio_write, w->eio_fsync, w->eio_close, w->bad,
+			   me, t, w->rounds, w->fsynced, w->eio_open, w->eio_write, w->eio_fsync, w->eio_close, w->bad,
 			   w->bad_call ? w->bad_call : "-", w->bad_errno, w->long_reads);
 		eio += w->eio_open + w->eio_write + w->eio_fsync + w->eio_close;
 		bad += w->bad;
@@ -294,22 +365,23 @@ void r2c_main(word_t arg)
 		long_bad += w->long_bad;
 		vbad += w->verify_bad;
 	}
-	r2c_check("rkrec.only_allowed_errors", bad == 0,
+	r2c_check(cname("only_allowed_errors"), bad == 0,
 		  "%ld errors the rule does not allow (a read, a close after fsync, or not EIO)", bad);
-	r2c_check("rkrec.rounds_done", rounds > CRASHES && fsynced > CRASHES, "%ld rounds, %ld fsynced", rounds,
+	r2c_check(cname("rounds_done"), rounds > CRASHES && fsynced > CRASHES, "%ld rounds, %ld fsynced", rounds,
 		  fsynced);
-	r2c_check("rkrec.read_back_same_fd", vbad == 0, "%ld files read back wrong through their descriptor", vbad);
-	r2c_check("rkrec.kept_fd_offsets", long_reads > CRASHES && long_bad == 0,
+	r2c_check(cname("read_back_same_fd"), vbad == 0, "%ld files read back wrong through their descriptor", vbad);
+	r2c_check(cname("kept_fd_offsets"), long_reads > CRASHES && long_bad == 0,
 		  "%ld reads of the kept descriptors, %ld at the wrong offset", long_reads, long_bad);
 	long bytes = 0;
 	long lost = verify_all(&bytes);
-	r2c_check("rkrec.fsynced_intact", lost == 0, "%ld files fsynced last are not as written", lost);
-	r2c_printf("rkrec: %d crashes, %lu recoveries (%lu after rk's own panics), %ld rounds, %ld EIO the rule allows, %ld fsynced bytes "
-		   "read back\n", crashed, rk_recoveries(),
-		   rk_recoveries() - (unsigned long)crashed, rounds, eio, bytes);
-	r2c_check("rkrec.getpid_after", getpid() > 0, "getpid after the crashes: errno %d", errno);
+	r2c_check(cname("fsynced_intact"), lost == 0, "%ld files fsynced last are not as written", lost);
+	if (peer)
+		r2c_printf("rkrec: %s: %d crashes made\n", me, crashed);
+	r2c_printf("rkrec: %s: %lu recoveries, %ld rounds, %ld EIO the rule allows, %ld fsynced bytes read back\n", me,
+		   rk_recoveries(), rounds, eio, bytes);
+	r2c_check(cname("getpid_after"), getpid() > 0, "getpid after the crashes: errno %d", errno);
 	struct nb_statvfs st;
-	r2c_check("rkrec.ffs_logged", statvfs("/ffs", &st) == 0 && (st.f_flag & NB_MNT_LOG),
+	r2c_check(cname("ffs_logged"), statvfs("/ffs", &st) == 0 && (st.f_flag & NB_MNT_LOG),
 		  "/ffs not mounted with log after the crashes (errno %d)", errno);
-	r2c_printf("rkrec: rk recovery: %d passed, %d failed\n", r2c_passed, r2c_failed);
+	r2c_printf("rkrec: %s: rk recovery: %d passed, %d failed\n", me, r2c_passed, r2c_failed);
 }
