@@ -459,8 +459,8 @@ void rk_inject_syscall(void);
 static word_t rk_syscall(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
 {
 	/* inv->r1, r2 start at 0 (the entry stub clears them) */
-	if (!serving || rumpuser_stopped)
-		return r2c_env->reboots ? RK_EREBOOTED : EIO;	/* booting again: not down for good */
+	if (!serving || rumpuser_stopped)	/* booting, first or again; or stopped by a panic */
+		return !serving || r2c_env->reboots ? RK_EREBOOTED : EIO;
 	word_t num = (uint32_t)a0;	/* a negative number (any bits above) is not allowed */
 	if (!allowed_call(num))
 		return ENOSYS;

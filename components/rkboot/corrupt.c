@@ -280,6 +280,22 @@ static void gone(void)
 	r2c_printf("rkcorrupt: gone: %d passed, %d failed\n", r2c_passed, r2c_failed);
 }
 
+/* arg=corrupt-spin: rk (restart=2 watchdog=2) mounts an FFS whose
+ * superblock claims 2^31 cylinder groups in its arg= (ffs-ncg): the mount
+ * spins, so rk never says it is ready, at its first boot or after. The
+ * watchdog reboots it after 2 s of booting, twice; the third time is past
+ * the limit, rk stays down, and this client's first call gets ENXIO. */
+static void spin(void)
+{
+	r2c_plan(2);
+	long p = getpid();
+	int e = p < 0 ? errno : 0;
+	r2c_check("spin.getpid_enxio", p < 0 && e == ENXIO, "getpid %ld errno %d (expected ENXIO)", p, e);
+	r2c_sleep_until(r2c_tsc() + r2c_usecs(100000));
+	r2c_check("spin.still_running", true, "unreachable");
+	r2c_printf("rkcorrupt: spin: %d passed, %d failed\n", r2c_passed, r2c_failed);
+}
+
 /* Part of rkboot's image (the boot takes at most 32 modules). */
 void corrupt_main(const char *what)
 {
@@ -293,8 +309,10 @@ void corrupt_main(const char *what)
 		busy();
 	else if (!strcmp(what, "gone"))
 		gone();
+	else if (!strcmp(what, "spin"))
+		spin();
 	else if (!strcmp(what, "ffs") || !strcmp(what, "ext2"))
 		mounter(what);
 	else
-		r2c_check("corrupt.setup", false, "arg=corrupt-%s: expected ffs, ext2, busy, gone (x before for explore)", what);
+		r2c_check("corrupt.setup", false, "arg=corrupt-%s: expected ffs, ext2, busy, gone, spin (x before for explore)", what);
 }

@@ -356,7 +356,7 @@ static void tell_servers(void *arg)	/* on a thread of its own */
 			struct r2c_ret r;
 			while ((r = r2c_invoke(gone_slot[s], (word_t)c, 0, 0, 0)).status == INV_NO_STACK)
 				r2c_yield();	/* its stacks are all taken for a moment */
-			if (r.status || r.r0)
+			if ((r.status || r.r0) && r.status != INV_GONE)	/* a retired server needs no news */
 				r2c_printf("booter: %s: client_gone(%s) failed (status %ld, %ld)\n", cf.comps[s].name,
 					   cf.comps[c].name, r.status, (long)r.r0);
 		}
@@ -465,9 +465,11 @@ static void pci_device(int i)
 static struct restart {
 	uint64_t window_start, in_window, total;
 	uint64_t down_at;		/* TSC of the fault, while it is down */
+	uint64_t booting_since;		/* TSC its first thread started, until it says it is ready */
 } rs[COMPOSE_MAX_COMPS];
 struct fault_info { int comp; word_t vec, addr, ip; word_t held; };
-#define VEC_WATCHDOG 256	/* not an exception: the watchdog's */
+#define VEC_WATCHDOG 256	/* not an exception: the watchdog's, a call held */
+#define VEC_WATCHDOG_BOOT 257	/* the watchdog's: not ready in time */
 
 static const char *exception_name(word_t vec)
 {
@@ -487,8 +489,10 @@ static void serving_again(int i)	/* in the scheduler thread */
 
 static void ready_hook(int comp, word_t tid)	/* in the scheduler thread */
 {
-	if (comp < cf.ncomps && tid == bt[comp].main.tid)
+	if (comp < cf.ncomps && tid == bt[comp].main.tid) {
+		rs[comp].booting_since = 0;
 		serving_again(comp);
+	}
 }
 
 static long micro_reboot(void *arg)	/* in the scheduler thread */
@@ -502,7 +506,7 @@ static long micro_reboot(void *arg)	/* in the scheduler thread */
 		r->in_window = 0;
 	}
 	r->total++;
-	r->down_at = now;
+	r->down_at = r->booting_since = now;
 	struct reboot_target t = { bt[i].c.slot, bt[i].c.img, bt[i].c.size, bt[i].info->first_free_slot,
 				   bt[i].info->heap_vaddr };
 	int unwound = 0;
@@ -511,6 +515,10 @@ static long micro_reboot(void *arg)	/* in the scheduler thread */
 		r2c_printf("booter: %s: watchdog: thread %lu held a call for more than %u s; %s %lu\n",
 			   cf.comps[i].name, f->held, cf.comps[i].watchdog_s,
 			   give_up ? "no micro-reboot after" : "micro-reboot", give_up ? r->in_window - 1 : r->total);
+	else if ((r->total <= 16 || give_up) && f->vec == VEC_WATCHDOG_BOOT)
+		r2c_printf("booter: %s: watchdog: not ready after %u s of booting; %s %lu\n", cf.comps[i].name,
+			   cf.comps[i].watchdog_s, give_up ? "no micro-reboot after" : "micro-reboot",
+			   give_up ? r->in_window - 1 : r->total);
 	else if (r->total <= 16 || give_up)	/* the first ones, then only the end of the story */
 		r2c_printf("booter: %s faulted: %s at 0x%lx, ip 0x%lx; %s %lu\n", cf.comps[i].name,
 			   exception_name(f->vec), f->addr, f->ip, give_up ? "no micro-reboot after" : "micro-reboot",
@@ -524,7 +532,7 @@ static long micro_reboot(void *arg)	/* in the scheduler thread */
 		r2c_printf("booter: %s rebooted %lu times in %d s: it stays down, its clients get INV_GONE\n",
 			   cf.comps[i].name, r->in_window - 1, RESTART_WINDOW_S);
 		r2c_op(bt[i].c.slot, COMP_RETIRE, 0, 0, 0, 0, 0, 0);
-		r->down_at = 0;
+		r->down_at = r->booting_since = 0;
 		atomic_fetch_add(&faults[i], 1);
 		return client_gone((void *)(long)i);
 	}
@@ -565,28 +573,40 @@ static word_t booter_fault(word_t vec, word_t addr, word_t ip, word_t err, struc
 }
 R2C_ENTRY(booter_fault);
 
-/* watchdog=SECONDS: a component holding a client's call that long is
- * rebooted as if it had faulted (every second or so, in the scheduler
- * thread). */
-static void watchdog(uint64_t now)
+/* watchdog=SECONDS: a component holding a client's call that long, or
+ * booting (first or again) that long without saying it is ready (a mount
+ * in its arg= that spins), is rebooted as if it had faulted (every
+ * quarter second, in the scheduler thread). */
+static bool watchdog(uint64_t now)	/* true: a watched component is booting (time must pass) */
 {
+	bool booting = false;
 	for (int i = 0; i < cf.ncomps; i++) {
-		if (!cf.comps[i].watchdog_s || !cf.comps[i].restart || rs[i].down_at || atomic_load(&faults[i]))
-			continue;	/* none, booting again, or retired */
-		word_t held = sched_watch(i, bt[i].c.slot, cf.comps[i].watchdog_s * bi->tsc_hz, now);
+		if (!cf.comps[i].watchdog_s || !cf.comps[i].restart || atomic_load(&faults[i]))
+			continue;	/* none, or retired */
+		uint64_t limit = cf.comps[i].watchdog_s * bi->tsc_hz;
+		if (rs[i].booting_since) {
+			if (now - rs[i].booting_since > limit) {
+				struct fault_info f = { i, VEC_WATCHDOG_BOOT, 0, 0, 0 };
+				micro_reboot(&f);
+			}
+			booting |= rs[i].booting_since != 0;
+			continue;
+		}
+		word_t held = sched_watch(i, bt[i].c.slot, limit, now);
 		if (held) {
 			struct fault_info f = { i, VEC_WATCHDOG, 0, 0, held };
 			micro_reboot(&f);
 		}
 	}
+	return booting;
 }
 
-static word_t starting;
+static int starting;		/* the component being started */
 static uint64_t start_deadline;
 
-static bool started(void)
+static bool started(void)	/* its first thread, or the one a micro-reboot made since, is ready */
 {
-	return sched_thread_ready(starting) || r2c_tsc() > start_deadline;
+	return sched_thread_ready(bt[starting].main.tid) || r2c_tsc() > start_deadline;
 }
 
 static uint64_t next_report;
@@ -767,11 +787,12 @@ int boot(void)
 				     d->cpu_period_us % 1000 ? "us" : "ms");
 		r2c_printf("booter: starting %s (%s, %luK, priority %d%s)\n", d->name, d->image,
 			   (word_t)(d->mem >> 10), d->prio, cpu);
-		starting = bt[i].main.tid;
+		starting = i;
 		start_deadline = r2c_tsc() + bi->tsc_hz * START_TIMEOUT_S;
-		sched_release(starting);
+		rs[i].booting_since = r2c_tsc();
+		sched_release(bt[i].main.tid);
 		sched_run(started, 0);
-		if (!sched_thread_ready(starting))
+		if (!sched_thread_ready(bt[i].main.tid))
 			r2c_printf("booter: %s not ready after %d s; starting the others\n", d->name, START_TIMEOUT_S);
 	}
 	r2c_printf("booter: all %d components started\n", cf.ncomps);

@@ -413,10 +413,11 @@ word_t sched_watch(int comp, word_t comp_slot, uint64_t limit, uint64_t now)
 	return held;
 }
 
-static void (*every_fn)(uint64_t now);
+static bool (*every_fn)(uint64_t now);	/* true: it waits for time to pass */
 static uint64_t every_period, every_next;
+static bool every_waits;
 
-void sched_every(uint64_t period, void (*fn)(uint64_t now))
+void sched_every(uint64_t period, bool (*fn)(uint64_t now))
 {
 	every_fn = fn;
 	every_period = period;
@@ -698,7 +699,7 @@ void sched_run(bool (*done)(void), uint64_t deadline)
 		uint64_t now = r2c_tsc(), refill;
 		if (every_fn && now >= every_next) {
 			every_next = now + every_period;
-			every_fn(now);
+			every_waits = every_fn(now);
 		}
 		struct sthd *t = pick(now, &refill);
 		if (t && t->next)	/* another of the same priority waits: slice */
@@ -707,7 +708,8 @@ void sched_run(bool (*done)(void), uint64_t deadline)
 		if (left && left != UINT64_MAX)	/* preempt it when its budget is spent */
 			next = earliest(next, now + left);
 		next = earliest(next, refill);
-		if (every_fn && (t || next))	/* not alone keeping a system with nothing to do up */
+		if (every_fn && (t || next || every_waits))	/* not alone keeping a system with nothing to do up,
+								 * unless it waits for a time to come */
 			next = earliest(next, every_next);
 		if (!t && deadline) {
 			if (now >= deadline)

@@ -54,9 +54,10 @@ int sched_unwind(word_t comp_slot);
 /* Watchdog: the tid of a thread of another component held on one call in
  * component comp (COMP capability comp_slot) for more than limit TSC
  * cycles, or 0; and a function the scheduler thread runs every period
- * cycles while any thread runs. */
+ * cycles while any thread runs, or while it last said it waits for time
+ * to pass (returned true). */
 word_t sched_watch(int comp, word_t comp_slot, uint64_t limit, uint64_t now);
-void sched_every(uint64_t period, void (*fn)(uint64_t now));
+void sched_every(uint64_t period, bool (*fn)(uint64_t now));
 /* Entry point of the `sched` handler, for the SINVs the booter grants. */
 void *sched_entry(void);
 
