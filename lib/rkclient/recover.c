@@ -40,10 +40,14 @@ enum fd_kind {
 struct rkfd {
 	uint8_t kind;
 	bool append;		/* O_APPEND: the offset is the end */
-	bool dirty;		/* writes since the last fsync */
 	bool lost;		/* writes since the last fsync met a reboot: EIO on the next fsync, close */
 	int flags;
+	/* Threads of the client may share a descriptor, under the read side
+	 * of the lock: the offset moves by atomic adds, and writes are
+	 * counted, an fsync covering those counted before it began, so a
+	 * write that ends while an fsync runs stays unsynced. */
 	int64_t off;
+	uint32_t writes, synced;	/* writes counted; how many of them an fsync covered */
 	char path[RK_PATH_MAX];
 };
 
@@ -100,6 +104,7 @@ static struct rkfd *fd_at(uint64_t fd)
  * thread (the stack it runs on), until its answer; a close that met a
  * reboot is answered from it, the descriptor being gone either way. */
 static struct { bool pending, lost; } closing[R2C_STACKS_MAX];
+static uint32_t sync_from[R2C_STACKS_MAX];	/* per thread: writes counted when its fsync began */
 
 void rk_rec_abandon(void)
 {
@@ -138,6 +143,8 @@ int rk_rec_before(int num, const uint64_t *a, int n)
 		f->lost = false;	/* told once; what is written from now on counts again */
 		return EIO;
 	}
+	if (num == NB_SYS_fsync || num == NB_SYS_fdatasync)
+		sync_from[r2c_stack_index() % R2C_STACKS_MAX] = __atomic_load_n(&f->writes, __ATOMIC_ACQUIRE);
 	return -1;
 }
 
@@ -178,7 +185,8 @@ static void keep_path(struct rkfd *f, const char *path, int flags)
 	f->off = 0;
 	f->lost = false;
 	/* a file made or emptied is a change not yet fsynced */
-	f->dirty = flags & (NB_O_CREAT | NB_O_TRUNC);
+	f->writes = (flags & (NB_O_CREAT | NB_O_TRUNC)) != 0;
+	f->synced = 0;
 }
 
 static void set_kind(uint64_t fd, int kind)
@@ -222,25 +230,29 @@ int rk_rec_after(int num, const uint64_t *a, int n, int e, const long rv[2])
 		break;
 	case NB_SYS_read: case NB_SYS_readv:
 		if (f)
-			f->off += rv[0];
+			__atomic_fetch_add(&f->off, rv[0], __ATOMIC_RELAXED);
 		break;
 	case NB_SYS_write: case NB_SYS_writev:
-		if (f) {
-			f->off += rv[0];
-			f->dirty = true;
-		}
-		break;
+		if (f)
+			__atomic_fetch_add(&f->off, rv[0], __ATOMIC_RELAXED);
+		/* fall through */
 	case NB_SYS_pwrite: case NB_SYS_ftruncate:
 		if (f)
-			f->dirty = true;
+			__atomic_fetch_add(&f->writes, 1, __ATOMIC_RELEASE);
 		break;
 	case NB_SYS_lseek:
 		if (f)
-			f->off = rv[0];
+			__atomic_store_n(&f->off, rv[0], __ATOMIC_RELAXED);
 		break;
 	case NB_SYS_fsync: case NB_SYS_fdatasync:
-		if (f)
-			f->dirty = false;
+		if (f) {	/* it covers the writes counted when it began, not those since */
+			uint32_t from = sync_from[r2c_stack_index() % R2C_STACKS_MAX];
+			uint32_t was = __atomic_load_n(&f->synced, __ATOMIC_RELAXED);
+			while ((int32_t)(from - was) > 0 &&
+			       !__atomic_compare_exchange_n(&f->synced, &was, from, false, __ATOMIC_RELEASE,
+							    __ATOMIC_RELAXED))
+				;
+		}
 		break;
 	case NB_SYS_dup:
 		copy_fd(a[0], (uint64_t)rv[0]);
@@ -364,9 +376,9 @@ static int reopen(int fd, struct rkfd *f)
 		if (e || e2)
 			return e ? e : e2;
 	}
-	if (f->dirty) {		/* what was written since the last fsync may be gone */
+	if (f->writes != f->synced) {	/* what was written since the last fsync may be gone */
 		f->lost = true;
-		f->dirty = false;
+		f->synced = f->writes;
 	}
 	if (f->append)
 		return raw(NB_SYS_lseek, &f->off, 4, (uint64_t)fd, 0, 0, NB_SEEK_END);
