@@ -272,7 +272,7 @@ static void gone(void)
 	r2c_printf("rkcorrupt: gone: %d passed, %d failed\n", r2c_passed, r2c_failed);
 }
 
-/* Part of rkboot's image (the boot takes at most 32 modules). */
+/* Part of rkboot's image (the boot takes at most BOOT_MODULES_MAX modules). */
 void corrupt_main(const char *what)
 {
 	if (rk_sys_init("rk")) {
