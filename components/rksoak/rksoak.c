@@ -160,19 +160,30 @@ static uint64_t rnd(uint64_t n)
 	return seed % n;
 }
 
-/* The last reboot's stamps from rk; one line of its phases in TSC cycles
- * if they are whole and in order and it is a reboot not yet told. */
+/* The last reboot's stamps from rk, whole and in order: false while rk
+ * is down again (NetBSD panicked on its own on what a crash left on ext2,
+ * docs/reboot.md) or that reboot was already told. */
 static long last_told;
-static bool tell_reboot(void)
+static bool stamps(long st[RK_BOOT_STAMPS])
 {
-	long st[RK_BOOT_STAMPS];
 	for (int k = 0; k < RK_BOOT_STAMPS; k++)
 		st[k] = rk_counts(RK_COUNT_BOOT, k);
 	bool ok = st[RK_BOOT_NUMBER] > last_told;
 	for (int k = RK_BOOT_FAULT; k < RK_BOOT_STAMPS; k++)
 		ok &= st[k] > 0 && (k == RK_BOOT_FAULT || st[k] >= st[k - 1]);
-	if (!ok)
-		return false;
+	return ok;
+}
+
+/* One line of the last reboot's phases in TSC cycles, once it is up. */
+static bool tell_reboot(void)
+{
+	long st[RK_BOOT_STAMPS];
+	uint64_t end = r2c_tsc() + r2c_usecs(10000000);
+	while (!stamps(st))
+		if (r2c_tsc() > end)
+			return false;
+		else
+			r2c_sleep_until(r2c_tsc() + r2c_usecs(1000));
 	last_told = st[RK_BOOT_NUMBER];
 	r2c_printf("rksoak: reboot %ld: unwind %ld reset %ld boot %ld remount %ld cycles\n", st[RK_BOOT_NUMBER],
 		   st[RK_BOOT_REBOOT] - st[RK_BOOT_FAULT], st[RK_BOOT_RESET] - st[RK_BOOT_REBOOT],
@@ -211,8 +222,14 @@ void r2c_main(word_t arg)
 		r2c_sleep_until(r2c_tsc() + r2c_usecs(rnd(PAUSE_US)));
 		unsigned long before = rk_recoveries();
 		long kind = RK_INJECT_WILD + (long)rnd(3);
-		if (r2c_call(inject_slot, (word_t)kind, (word_t)rnd(12), 0, 0) != 0)
+		/* a kernel status (the call met a reboot: the fault it armed
+		 * may have fired before it returned, or rk was down already)
+		 * is a reboot all the same; rk refusing is not */
+		struct r2c_ret r = r2c_invoke(inject_slot, (word_t)kind, (word_t)rnd(12), 0, 0);
+		if (!r.status && r.r0) {
+			r2c_printf("rksoak: rk_inject refused: %ld\n", (long)r.r0);
 			break;
+		}
 		uint64_t end = r2c_tsc() + r2c_usecs(60000000);
 		while (rk_recoveries() == before && r2c_tsc() < end)
 			r2c_sleep_until(r2c_tsc() + r2c_usecs(1000));
