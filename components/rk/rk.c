@@ -21,6 +21,11 @@ void rk_net_report(void);
 
 static int rk_errno(void) { return rk_ctx()->error; }
 
+/* This boot's own stamps for rk_counts (RK_COUNT_BOOT): RK_BOOT_MAIN,
+ * RK_BOOT_RUMP, RK_BOOT_MOUNTED. In the data segment, which a micro-reboot
+ * refills, so they are always the current boot's. */
+uint64_t rk_boot_stamps[3];
+
 /* One arg= entry [e, end): DISK registers /dev/DISK; TYPE:DISK:PATH also
  * mounts it; tmpfs::PATH mounts a tmpfs. */
 static int mount_one(const char *e, const char *end)
@@ -85,6 +90,7 @@ void r2c_main(word_t arg)
 {
 	(void)arg;
 	uint64_t t0 = r2c_tsc();
+	rk_boot_stamps[0] = t0;
 	if (r2c_env->reboots)
 		r2c_printf("rk: booting the NetBSD rump kernel again (micro-reboot %lu)\n", r2c_env->reboots);
 	else
@@ -94,7 +100,8 @@ void r2c_main(word_t arg)
 		r2c_printf("rk: rump_init failed: %d\n", e);
 		return;
 	}
-	r2c_printf("rk: rump kernel up in %lu ms\n", (r2c_tsc() - t0) / r2c_usecs(1000));
+	rk_boot_stamps[1] = r2c_tsc();
+	r2c_printf("rk: rump kernel up in %lu ms\n", (rk_boot_stamps[1] - t0) / r2c_usecs(1000));
 	rk_net_init();
 	for (const char *p = r2c_env->arg; *p;) {
 		const char *end = p;
@@ -107,6 +114,7 @@ void r2c_main(word_t arg)
 	rk_net_report();
 	rk_sp_init();
 	rk_inject_init();
+	rk_boot_stamps[2] = r2c_tsc();
 	r2c_printf("rk: ready after %lu ms, serving %lu clients\n", (r2c_tsc() - t0) / r2c_usecs(1000),
 		   r2c_env->nclients - 0);
 	r2c_ready();

@@ -604,6 +604,25 @@ static word_t rk_proc_exit(word_t a0, word_t a1, word_t a2, word_t a3, struct r2
 }
 R2C_ENTRY(rk_proc_exit);
 
+/* RK_COUNT_BOOT: the booter's stamps of the last micro-reboot (in the
+ * cinfo page it writes; COMP_UP's comes after rk said it was ready) and
+ * rk's own (rk.c). */
+extern uint64_t rk_boot_stamps[3];
+static word_t boot_stamp(word_t which)
+{
+	const volatile struct cinfo_reboot *b = &r2c_env->last_reboot;
+	switch (which) {
+	case RK_BOOT_NUMBER: return r2c_env->reboots;
+	case RK_BOOT_FAULT: return b->fault_tsc;
+	case RK_BOOT_REBOOT: return b->reboot_tsc;
+	case RK_BOOT_RESET: return b->reset_tsc;
+	case RK_BOOT_MAIN: case RK_BOOT_RUMP: case RK_BOOT_MOUNTED:
+		return rk_boot_stamps[which - RK_BOOT_MAIN];
+	case RK_BOOT_UP: return b->up_tsc;
+	}
+	return (word_t)-EINVAL;
+}
+
 /* Figures for tests and diagnostics: a0 = RK_COUNT_*; a1 = a client's
  * component id for the per-client ones. A client reads its own figures
  * and the totals; another client's pid and lwps are for root clients
@@ -631,6 +650,8 @@ static word_t rk_counts(word_t what, word_t id, word_t a2, word_t a3, struct r2c
 		return (word_t)rumpns_nprocs;
 	case RK_COUNT_HEAP:
 		return (word_t)r2c_heap_in_use();
+	case RK_COUNT_BOOT:
+		return boot_stamp(id);
 	}
 	return (word_t)-EINVAL;
 }

@@ -296,7 +296,7 @@ static void spin(void)
 	r2c_printf("rkcorrupt: spin: %d passed, %d failed\n", r2c_passed, r2c_failed);
 }
 
-/* Part of rkboot's image (the boot takes at most 32 modules). */
+/* Part of rkboot's image (the boot takes at most BOOT_MODULES_MAX modules). */
 void corrupt_main(const char *what)
 {
 	if (rk_sys_init("rk")) {

@@ -9,7 +9,7 @@
  * a fault inside a hypercall (a disk transfer) and a call that never
  * returns, which only the watchdog (watchdog=2) can end. With
  * arg=corrupt-... the image runs the corrupted-image test instead
- * (corrupt.c: one image for both keeps the boot within 32 modules).
+ * (corrupt.c: one image for both keeps the boot within BOOT_MODULES_MAX modules).
  */
 #include "r2c.h"
 #include "r2c/rkproc.h"

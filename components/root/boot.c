@@ -467,7 +467,7 @@ static struct restart {
 	uint64_t down_at;		/* TSC of the fault, while it is down */
 	uint64_t booting_since;		/* TSC its first thread started, until it says it is ready */
 } rs[COMPOSE_MAX_COMPS];
-struct fault_info { int comp; word_t vec, addr, ip; word_t held; };
+struct fault_info { int comp; word_t vec, addr, ip; word_t held; uint64_t tsc; };
 #define VEC_WATCHDOG 256	/* not an exception: the watchdog's, a call held */
 #define VEC_WATCHDOG_BOOT 257	/* the watchdog's: not ready in time */
 
@@ -479,9 +479,11 @@ static const char *exception_name(word_t vec)
 
 static void serving_again(int i)	/* in the scheduler thread */
 {
+	uint64_t up = r2c_tsc();
 	if (!rs[i].down_at || r2c_op(bt[i].c.slot, COMP_UP, 0, 0, 0, 0, 0, 0))
 		return;
-	uint64_t us = (r2c_tsc() - rs[i].down_at) * 1000000 / bi->tsc_hz;
+	bt[i].info->last_reboot.up_tsc = up;
+	uint64_t us = (up - rs[i].down_at) * 1000000 / bi->tsc_hz;
 	rs[i].down_at = 0;
 	if (rs[i].total <= 16)
 		r2c_printf("booter: %s serving again after %lu.%03lu ms\n", cf.comps[i].name, us / 1000, us % 1000);
@@ -507,6 +509,7 @@ static long micro_reboot(void *arg)	/* in the scheduler thread */
 	}
 	r->total++;
 	r->down_at = r->booting_since = now;
+	bt[i].info->last_reboot = (struct cinfo_reboot){ .fault_tsc = f->tsc, .reboot_tsc = now };
 	struct reboot_target t = { bt[i].c.slot, bt[i].c.img, bt[i].c.size, bt[i].info->first_free_slot,
 				   bt[i].info->heap_vaddr };
 	int unwound = 0;
@@ -543,7 +546,9 @@ static long micro_reboot(void *arg)	/* in the scheduler thread */
 		r2c_printf("booter: %s: no thread to boot it again (%ld)\n", cf.comps[i].name, e);
 		r2c_op(bt[i].c.slot, COMP_RETIRE, 0, 0, 0, 0, 0, 0);
 		atomic_fetch_add(&faults[i], 1);
+		return 0;
 	}
+	bt[i].info->last_reboot.reset_tsc = r2c_tsc();
 	return 0;
 }
 
@@ -556,11 +561,12 @@ static long micro_reboot(void *arg)	/* in the scheduler thread */
 static word_t booter_fault(word_t vec, word_t addr, word_t ip, word_t err, struct r2c_inv *inv)
 {
 	(void)err;
+	uint64_t now = r2c_tsc();
 	int i = (int)inv->token;
 	if (i < 0 || i >= cf.ncomps)
 		return 0;
 	if (cf.comps[i].restart) {
-		struct fault_info f = { i, vec, addr, ip, 0 };
+		struct fault_info f = { i, vec, addr, ip, 0, now };
 		sched_call(inv->tid, micro_reboot, &f);
 		return 0;
 	}
@@ -586,7 +592,7 @@ static bool watchdog(uint64_t now)	/* true: a watched component is booting (time
 		uint64_t limit = cf.comps[i].watchdog_s * bi->tsc_hz;
 		if (rs[i].booting_since) {
 			if (now - rs[i].booting_since > limit) {
-				struct fault_info f = { i, VEC_WATCHDOG_BOOT, 0, 0, 0 };
+				struct fault_info f = { i, VEC_WATCHDOG_BOOT, 0, 0, 0, now };
 				micro_reboot(&f);
 			}
 			booting |= rs[i].booting_since != 0;
@@ -594,7 +600,7 @@ static bool watchdog(uint64_t now)	/* true: a watched component is booting (time
 		}
 		word_t held = sched_watch(i, bt[i].c.slot, limit, now);
 		if (held) {
-			struct fault_info f = { i, VEC_WATCHDOG, 0, 0, held };
+			struct fault_info f = { i, VEC_WATCHDOG, 0, 0, held, r2c_tsc() };
 			micro_reboot(&f);
 		}
 	}

@@ -278,7 +278,7 @@ enum pcidev_op {
  * below hold what the kernel granted.
  */
 #define BOOTINFO_VADDR	0x200000ull
-#define BOOT_MODULES_MAX 32
+#define BOOT_MODULES_MAX 48	/* every component, the disk images and a composition */
 #define BOOT_UNTYPED_MAX 8
 
 enum root_slot {
@@ -311,6 +311,7 @@ struct bootinfo {
 	word_t wall_tsc;	/* ... read at this TSC value */
 };
 #define BOOTINFO_MAGIC 0x72326362746f6f62ull /* "bootcb2r" */
+_Static_assert(sizeof(struct bootinfo) <= 4096, "struct bootinfo is one page (kernel/main.c)");
 
 #endif /* __ASSEMBLER__ */
 #endif

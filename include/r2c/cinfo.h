@@ -58,6 +58,16 @@ struct cinfo_pci {
 	} bar[6];
 };
 
+/* The booter's TSC stamps of a component's last micro-reboot (all 0
+ * before the first), for measuring it (docs/reboot.md, make soak): the
+ * fault reached the booter's handler; the booter's scheduler began the
+ * reboot; the component was taken down, its threads unwound, its image
+ * refilled and its new first thread made; it served again (COMP_UP; 0
+ * until then). */
+struct cinfo_reboot {
+	word_t fault_tsc, reboot_tsc, reset_tsc, up_tsc;
+};
+
 struct cinfo {
 	word_t magic;
 	char name[16];
@@ -80,6 +90,7 @@ struct cinfo {
 	char arg[48];
 	char inject[48];	/* inject= of its composition line (tests only) */
 	word_t reboots;		/* micro-reboots so far (0: its first boot) */
+	struct cinfo_reboot last_reboot;	/* the booter's times of the last one */
 	word_t nimports;
 	struct cinfo_import imports[CINFO_IMPORTS];
 	word_t nshm;

@@ -15,6 +15,22 @@ enum rk_count {
 	RK_COUNT_PID,		/* a1 = a client's component id: its process's pid (0: none now) */
 	RK_COUNT_PROCS,		/* NetBSD's process count (nprocs) */
 	RK_COUNT_HEAP,		/* bytes of rk's heap in use (the rump kernel's memory) */
+	RK_COUNT_BOOT,		/* a1 = RK_BOOT_*: how rk's last boot went (make soak) */
+};
+
+/* RK_COUNT_BOOT's a1: TSC stamps of rk's last micro-reboot, the booter's
+ * (cinfo last_reboot) and rk's own, in order; 0 where there is none (the
+ * first boot has no fault). Each phase is the time between two stamps. */
+enum rk_boot_stamp {
+	RK_BOOT_NUMBER = 0,	/* not a stamp: the micro-reboots before this boot */
+	RK_BOOT_FAULT,		/* the fault reached the booter's handler */
+	RK_BOOT_REBOOT,		/* the booter's scheduler began the reboot */
+	RK_BOOT_RESET,		/* taken down, threads unwound, image refilled, new first thread made */
+	RK_BOOT_MAIN,		/* rk's new first thread entered r2c_main */
+	RK_BOOT_RUMP,		/* rump_init returned: NetBSD is up */
+	RK_BOOT_MOUNTED,	/* disks and arg= mounts done, serving set up: rk says it is ready */
+	RK_BOOT_UP,		/* the booter let it serve (COMP_UP) */
+	RK_BOOT_STAMPS
 };
 
 /* rk was micro-rebooted since this client last said it knew
