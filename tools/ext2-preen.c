@@ -59,9 +59,9 @@ int main(int argc, char **argv)
 		return 0;
 	case EXT2_PREEN_CHECKED:
 		printf("%s: %u put right: bits %u blocks, %u inodes; counts %u groups, %u super; inodes: %u blocks, "
-		       "%u sizes, %u links, %u dtimes; entries %u cleared, %u types; %u to lost+found, %u freed\n",
+		       "%u sizes, %u links, %u dtimes; entries %u cleared, %u types; %u to lost+found\n",
 		       path, ext2_preen_total(&f), f.block_bits, f.inode_bits, f.group_counts, f.super_counts,
-		       f.iblocks, f.sizes, f.links, f.dtimes, f.entries, f.types, f.lost_found, f.cleared);
+		       f.iblocks, f.sizes, f.links, f.dtimes, f.entries, f.types, f.lost_found);
 		return 0;
 	case EXT2_PREEN_REFUSED:
 		printf("%s: refused, left as it was: %s\n", path, why);

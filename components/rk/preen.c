@@ -59,7 +59,7 @@ void rk_preen_ext2(const char *disk)
 			{ "block bits", f.block_bits }, { "inode bits", f.inode_bits },
 			{ "counts", f.group_counts + f.super_counts }, { "block counts", f.iblocks }, { "sizes", f.sizes },
 			{ "links", f.links }, { "dtimes", f.dtimes }, { "entries cleared", f.entries },
-			{ "entry types", f.types }, { "to lost+found", f.lost_found }, { "freed", f.cleared },
+			{ "entry types", f.types }, { "to lost+found", f.lost_found },
 		};
 		char list[96] = "";
 		size_t at = 0;

@@ -13,6 +13,7 @@
 #include "../../lib/rumpuser/rumpuser_int.h"
 
 void rk_sp_init(void);
+void rk_sp_boot_failed(void);
 void rk_preen_ext2(const char *disk);	/* preen.c */
 void rk_inject_init(void);
 int rk_net_entry(const char *e, const char *end);	/* net.c: a net: entry (1), or not (0) */
@@ -98,6 +99,7 @@ void r2c_main(word_t arg)
 	int e = rump_init();
 	if (e) {
 		r2c_printf("rk: rump_init failed: %d\n", e);
+		rk_sp_boot_failed();	/* its clients get EIO, not a wait */
 		return;
 	}
 	rk_boot_stamps[1] = r2c_tsc();

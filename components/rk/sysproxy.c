@@ -78,6 +78,20 @@ static int calls_max;		/* per client: its share of rk's stacks */
 static struct sp_thread threads[SP_THREADS];
 static struct r2c_mutex table;
 static bool serving;
+static bool boot_failed;	/* this boot will never serve (rump_init or its server failed) */
+
+void rk_sp_boot_failed(void) { boot_failed = true; }
+
+/* What a client's call gets when rk does not serve it: RK_EREBOOTED while
+ * NetBSD boots, at first or again (the client library waits and
+ * recovers); EIO when this boot failed, or NetBSD stopped (a panic) in a
+ * first boot (a later one is rebooted again, or rk is retired). */
+static word_t not_serving(void)
+{
+	if (boot_failed)
+		return EIO;
+	return !serving || r2c_env->reboots ? RK_EREBOOTED : EIO;
+}
 /* After a micro-reboot (r2c_env->reboots > 0) each client is "fresh"
  * until it says it has recovered (rk_proc_exit with RK_PROC_RECOVERED):
  * every call of a fresh client is answered RK_EREBOOTED and not run, so
@@ -459,8 +473,8 @@ void rk_inject_syscall(void);
 static word_t rk_syscall(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
 {
 	/* inv->r1, r2 start at 0 (the entry stub clears them) */
-	if (!serving || rumpuser_stopped)	/* booting, first or again; or stopped by a panic */
-		return !serving || r2c_env->reboots ? RK_EREBOOTED : EIO;
+	if (!serving || rumpuser_stopped)
+		return not_serving();
 	word_t num = (uint32_t)a0;	/* a negative number (any bits above) is not allowed */
 	if (!allowed_call(num))
 		return ENOSYS;
@@ -587,7 +601,7 @@ static word_t rk_proc_exit(word_t a0, word_t a1, word_t a2, word_t a3, struct r2
 {
 	(void)a1, (void)a2, (void)a3;
 	if (!serving || rumpuser_stopped)
-		return r2c_env->reboots ? RK_EREBOOTED : EIO;
+		return not_serving();
 	long ci = client_index(inv->token);
 	if (ci < 0)
 		return EPERM;
@@ -673,6 +687,7 @@ void rk_sp_init(void)
 	int e = rump_init_server("r2c:rk_syscall");
 	if (e) {
 		r2c_printf("rk: rump_init_server: error %d: no system-call interface\n", e);
+		boot_failed = true;
 		return;
 	}
 	/* rk's stacks, less those kept for its own threads and a margin, shared

@@ -386,10 +386,30 @@ static long client_gone(void *arg)
 
 static void serving_again(int i);
 
+/* Micro-reboot policy (docs/reboot.md): a component with restart=N that
+ * faults is rebooted in place, at most N times in a 10 s window, and at
+ * most N times in a row without becoming ready (boots the watchdog ends
+ * come slower than the window); past that it stays down, retired (its clients get INV_GONE), and counts as
+ * failed. It serves again (COMP_UP) once its new first thread says it is
+ * ready. */
+#define RESTART_WINDOW_S 10
+static struct restart {
+	uint64_t window_start, in_window, total;
+	uint64_t down_at;		/* TSC of the fault, while it is down */
+	uint64_t booting_since;		/* TSC its first thread started, until it says it is ready */
+	uint64_t failed_boots;		/* reboots in a row before it said it was ready */
+} rs[COMPOSE_MAX_COMPS];
+/* A fault or a watchdog's verdict on the instance rebooted `reboots`
+ * times: one about an instance rebooted since is stale. */
+struct fault_info { int comp; word_t vec, addr, ip; word_t held; uint64_t tsc, reboots; };
+#define VEC_WATCHDOG 256	/* not an exception: the watchdog's, a call held */
+#define VEC_WATCHDOG_BOOT 257	/* the watchdog's: not ready in time */
+
 static void thread_ended(int comp, word_t tid)	/* in the scheduler thread */
 {
 	if (comp >= cf.ncomps || tid != bt[comp].main.tid)
 		return;
+	rs[comp].booting_since = 0;	/* not booting any more, ready or not */
 	serving_again(comp);	/* a rebooted server whose first thread ended without a word */
 	for (int u = 0; u < cf.nuses; u++)
 		if (cf.uses[u].server == comp)
@@ -456,20 +476,6 @@ static void pci_device(int i)
 		   bdf & 7, d->pci_vendor, d->pci_device, line, bars);
 }
 
-/* Micro-reboot policy (docs/reboot.md): a component with restart=N that
- * faults is rebooted in place, at most N times in a 10 s window; past
- * that it stays down, retired (its clients get INV_GONE), and counts as
- * failed. It serves again (COMP_UP) once its new first thread says it is
- * ready. */
-#define RESTART_WINDOW_S 10
-static struct restart {
-	uint64_t window_start, in_window, total;
-	uint64_t down_at;		/* TSC of the fault, while it is down */
-	uint64_t booting_since;		/* TSC its first thread started, until it says it is ready */
-} rs[COMPOSE_MAX_COMPS];
-struct fault_info { int comp; word_t vec, addr, ip; word_t held; uint64_t tsc; };
-#define VEC_WATCHDOG 256	/* not an exception: the watchdog's, a call held */
-#define VEC_WATCHDOG_BOOT 257	/* the watchdog's: not ready in time */
 
 static const char *exception_name(word_t vec)
 {
@@ -492,7 +498,7 @@ static void serving_again(int i)	/* in the scheduler thread */
 static void ready_hook(int comp, word_t tid)	/* in the scheduler thread */
 {
 	if (comp < cf.ncomps && tid == bt[comp].main.tid) {
-		rs[comp].booting_since = 0;
+		rs[comp].booting_since = rs[comp].failed_boots = 0;
 		serving_again(comp);
 	}
 }
@@ -503,17 +509,23 @@ static long micro_reboot(void *arg)	/* in the scheduler thread */
 	int i = f->comp;
 	struct restart *r = &rs[i];
 	uint64_t now = r2c_tsc();
+	if (f->reboots != r->total || atomic_load(&faults[i]))
+		return 0;	/* about an instance already rebooted (or retired) */
 	if (now - r->window_start > RESTART_WINDOW_S * bi->tsc_hz) {
 		r->window_start = now;
 		r->in_window = 0;
 	}
 	r->total++;
+	if (r->booting_since)	/* the last boot never came to ready */
+		r->failed_boots++;
 	r->down_at = r->booting_since = now;
 	bt[i].info->last_reboot = (struct cinfo_reboot){ .fault_tsc = f->tsc, .reboot_tsc = now };
 	struct reboot_target t = { bt[i].c.slot, bt[i].c.img, bt[i].c.size, bt[i].info->first_free_slot,
 				   bt[i].info->heap_vaddr };
 	int unwound = 0;
-	bool give_up = ++r->in_window > cf.comps[i].restart;
+	bool too_often = ++r->in_window > cf.comps[i].restart;
+	bool never_up = r->failed_boots > cf.comps[i].restart;	/* slower than the window, for ever */
+	bool give_up = too_often || never_up;
 	if ((r->total <= 16 || give_up) && f->vec == VEC_WATCHDOG)
 		r2c_printf("booter: %s: watchdog: thread %lu held a call for more than %u s; %s %lu\n",
 			   cf.comps[i].name, f->held, cf.comps[i].watchdog_s,
@@ -532,8 +544,12 @@ static long micro_reboot(void *arg)	/* in the scheduler thread */
 	if (give_up || e) {
 		if (e)
 			r2c_printf("booter: %s: micro-reboot failed (%ld)\n", cf.comps[i].name, e);
-		r2c_printf("booter: %s rebooted %lu times in %d s: it stays down, its clients get INV_GONE\n",
-			   cf.comps[i].name, r->in_window - 1, RESTART_WINDOW_S);
+		if (too_often || e)
+			r2c_printf("booter: %s rebooted %lu times in %d s: it stays down, its clients get INV_GONE\n",
+				   cf.comps[i].name, r->in_window - 1, RESTART_WINDOW_S);
+		else
+			r2c_printf("booter: %s rebooted %lu times in a row without becoming ready: it stays down, "
+				   "its clients get INV_GONE\n", cf.comps[i].name, r->failed_boots - 1);
 		r2c_op(bt[i].c.slot, COMP_RETIRE, 0, 0, 0, 0, 0, 0);
 		r->down_at = r->booting_since = 0;
 		atomic_fetch_add(&faults[i], 1);
@@ -566,7 +582,7 @@ static word_t booter_fault(word_t vec, word_t addr, word_t ip, word_t err, struc
 	if (i < 0 || i >= cf.ncomps)
 		return 0;
 	if (cf.comps[i].restart) {
-		struct fault_info f = { i, vec, addr, ip, 0, now };
+		struct fault_info f = { i, vec, addr, ip, 0, now, rs[i].total };
 		sched_call(inv->tid, micro_reboot, &f);
 		return 0;
 	}
@@ -592,7 +608,7 @@ static bool watchdog(uint64_t now)	/* true: a watched component is booting (time
 		uint64_t limit = cf.comps[i].watchdog_s * bi->tsc_hz;
 		if (rs[i].booting_since) {
 			if (now - rs[i].booting_since > limit) {
-				struct fault_info f = { i, VEC_WATCHDOG_BOOT, 0, 0, 0, now };
+				struct fault_info f = { i, VEC_WATCHDOG_BOOT, 0, 0, 0, now, rs[i].total };
 				micro_reboot(&f);
 			}
 			booting |= rs[i].booting_since != 0;
@@ -600,7 +616,7 @@ static bool watchdog(uint64_t now)	/* true: a watched component is booting (time
 		}
 		word_t held = sched_watch(i, bt[i].c.slot, limit, now);
 		if (held) {
-			struct fault_info f = { i, VEC_WATCHDOG, 0, 0, held, r2c_tsc() };
+			struct fault_info f = { i, VEC_WATCHDOG, 0, 0, held, r2c_tsc(), rs[i].total };
 			micro_reboot(&f);
 		}
 	}

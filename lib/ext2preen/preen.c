@@ -3,9 +3,11 @@
  * only reads. It marks every block the metadata and the in-use inodes
  * hold (refusing a block held twice or off the disk), then reads every
  * directory and counts the names of each inode (refusing a broken entry).
- * A second phase writes what differs: directory entries, inodes, the
- * bitmaps, the group and superblock counts, and marks the file system
- * clean. The layout is the public ext2 revision 1 format (1-4 KiB blocks,
+ * It checks the tree (every directory named once, by the directory its
+ * ".." names, and reached from the root) and that /lost+found has room
+ * for every file no directory names. A second phase writes what differs:
+ * directory entries, inodes, the bitmaps, the group and superblock
+ * counts, and marks the file system clean. The layout is the public ext2 revision 1 format (1-4 KiB blocks,
  * no extents, no journal, no group checksums); the in-use rule and the
  * fixes are those e2fsck applies, so `e2fsck -fn` finds nothing after it.
  */
@@ -41,6 +43,10 @@
 #define I_DTIME		20
 #define I_LINKS		26
 #define I_BLOCKS	28
+#define I_FLAGS		32
+#define INDEX_FL	0x1000		/* a directory with a hash index */
+#define FAST_SYMLINK_MAX 60		/* a shorter symlink's target is in i_block */
+#define ORPHAN_ENTRY	20		/* the room an entry "#4294967295" takes */
 #define I_BLOCK		40
 #define I_FILE_ACL	104
 #define I_SIZE_HIGH	108
@@ -58,10 +64,17 @@ struct preen {
 	uint8_t *used, *ea;		/* bit per block: held; held as an extended-attribute block */
 	uint16_t *refs;			/* per inode: names found in directories */
 	uint8_t *type;			/* per inode: 0 not in use, else its directory-entry type */
-	uint8_t *named;			/* bit per inode: a name other than "." and ".." */
+	uint8_t *named, *named_twice;	/* bit per inode: a name other than "." and ".."; two */
+	uint32_t *parent;		/* per directory: the directory naming it */
+	uint32_t *dotdot;		/* per directory: what its ".." names */
+	uint8_t *reached;		/* bit per directory: reached from the root */
 	uint8_t *ibuf;			/* one inode */
+	uint8_t *itab;			/* the inode-table block last read */
+	uint32_t itab_block;		/* which (0: none) */
 	uint8_t *blk[4];		/* a block per indirection level */
 	uint32_t lost_found;		/* its inode, or 0 */
+	uint32_t lf_from;		/* the block of lost+found the next name goes in (or after) */
+	uint64_t lf_room;		/* names lost+found has room for */
 };
 
 static uint32_t get32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
@@ -102,8 +115,28 @@ static uint64_t inode_off(struct preen *p, uint32_t ino)
 	return block_off(p, get32(group(p, g) + 8)) + (uint64_t)i * p->isize;
 }
 
-static int read_inode(struct preen *p, uint32_t ino) { return rd(p, inode_off(p, ino), p->ibuf, p->isize); }
-static int write_inode(struct preen *p, uint32_t ino) { return wr(p, inode_off(p, ino), p->ibuf, p->isize); }
+/* Inodes are read a table block at a time (and written through). */
+static int read_inode(struct preen *p, uint32_t ino)
+{
+	uint64_t off = inode_off(p, ino);
+	uint32_t b = (uint32_t)(off / p->bsize);
+	if (b != p->itab_block) {
+		int e = rd(p, block_off(p, b), p->itab, p->bsize);
+		p->itab_block = e ? 0 : b;
+		if (e)
+			return e;
+	}
+	memcpy(p->ibuf, p->itab + off % p->bsize, p->isize);
+	return 0;
+}
+
+static int write_inode(struct preen *p, uint32_t ino)
+{
+	uint64_t off = inode_off(p, ino);
+	if (off / p->bsize == p->itab_block)
+		memcpy(p->itab + off % p->bsize, p->ibuf, p->isize);
+	return wr(p, off, p->ibuf, p->isize);
+}
 
 static int is_power(uint32_t g, uint32_t base)
 {
@@ -156,12 +189,17 @@ static int load_super(struct preen *p)
 	if ((uint64_t)p->nblocks * p->bsize > p->io->bytes)
 		return fail(p, EXT2_PREEN_REFUSED, "%u blocks of %u bytes on a disk of %lu bytes", p->nblocks, p->bsize,
 			    (unsigned long)p->io->bytes);
-	p->ngroups = (p->nblocks - p->first_data + p->bpg - 1) / p->bpg;
-	if ((uint64_t)p->ngroups * p->ipg != p->ninodes)
-		return fail(p, EXT2_PREEN_REFUSED, "%u inodes in %u groups of %u", p->ninodes, p->ngroups, p->ipg);
-	p->gdt_blocks = (32 * p->ngroups + p->bsize - 1) / p->bsize;
-	if (1 + p->gdt_blocks + p->reserved_gdt >= p->bpg)
+	if (p->nblocks > UINT32_MAX - p->bpg)	/* every block number and group end below fits 32 bits */
+		return fail(p, EXT2_PREEN_REFUSED, "%u blocks", p->nblocks);
+	uint64_t ngroups = ((uint64_t)p->nblocks - p->first_data + p->bpg - 1) / p->bpg;
+	if (!ngroups || ngroups * p->ipg != p->ninodes || p->ninodes > UINT32_MAX - 1)
+		return fail(p, EXT2_PREEN_REFUSED, "%u inodes in %lu groups of %u", p->ninodes,
+			    (unsigned long)ngroups, p->ipg);
+	p->ngroups = (uint32_t)ngroups;
+	uint64_t gdt = (32 * ngroups + p->bsize - 1) / p->bsize;
+	if (1 + gdt + p->reserved_gdt >= p->bpg)
 		return fail(p, EXT2_PREEN_REFUSED, "group descriptors larger than a group");
+	p->gdt_blocks = (uint32_t)gdt;
 	return 0;
 }
 
@@ -190,22 +228,22 @@ static int load_groups(struct preen *p)
 	if (e)
 		return e;
 	for (uint32_t g = 0; g < p->ngroups; g++) {
-		uint32_t base = p->first_data + g * p->bpg, end = base + p->bpg;
+		uint64_t base = p->first_data + (uint64_t)g * p->bpg, end = base + p->bpg;
 		if (end > p->nblocks)
 			end = p->nblocks;
 		if (has_super(p, g))
-			for (uint32_t b = base; b < base + 1 + p->gdt_blocks + p->reserved_gdt; b++)
-				if ((e = claim(p, b, 0, 0)))
+			for (uint64_t b = base; b < base + 1 + p->gdt_blocks + p->reserved_gdt; b++)
+				if ((e = claim(p, (uint32_t)b, 0, 0)))
 					return e;
 		const uint8_t *d = group(p, g);
-		uint32_t bb = get32(d), ib = get32(d + 4), it = get32(d + 8);
-		uint32_t itb = (p->ipg * p->isize + p->bsize - 1) / p->bsize;
+		uint64_t bb = get32(d), ib = get32(d + 4), it = get32(d + 8);
+		uint64_t itb = ((uint64_t)p->ipg * p->isize + p->bsize - 1) / p->bsize;
 		if (bb < base || bb >= end || ib < base || ib >= end || it < base || it + itb > end)
 			return fail(p, EXT2_PREEN_REFUSED, "group %u: its bitmaps or inode table lie outside it", g);
-		if ((e = claim(p, bb, 0, 0)) || (e = claim(p, ib, 0, 0)))
+		if ((e = claim(p, (uint32_t)bb, 0, 0)) || (e = claim(p, (uint32_t)ib, 0, 0)))
 			return e;
-		for (uint32_t b = it; b < it + itb; b++)
-			if ((e = claim(p, b, 0, 0)))
+		for (uint64_t b = it; b < it + itb; b++)
+			if ((e = claim(p, (uint32_t)b, 0, 0)))
 				return e;
 	}
 	return 0;
@@ -247,15 +285,14 @@ static int walk_ptr(struct preen *p, struct walk *w, uint32_t b, int level, uint
 	return 0;
 }
 
-static int has_blocks(struct preen *p, const uint8_t *in)
+static int has_blocks(const uint8_t *in)
 {
 	uint16_t t = get16(in + I_MODE) & S_IFMT;
 	if (t == S_IFDIR || t == S_IFREG)
 		return 1;
 	if (t != S_IFLNK)
 		return 0;	/* devices, fifos, sockets: i_block holds no block numbers */
-	uint32_t ea_sectors = get32(in + I_FILE_ACL) ? p->bsize / 512 : 0;
-	return get32(in + I_BLOCKS) != ea_sectors;	/* else a fast symlink: its target is in i_block */
+	return get32(in + I_SIZE) >= FAST_SYMLINK_MAX;	/* else a fast symlink: its target is in i_block */
 }
 
 /* Walk the inode in p->ibuf. */
@@ -265,7 +302,7 @@ static int walk_inode(struct preen *p, uint32_t ino, struct walk *w)
 	if (ino == RESIZE_INO)	/* its double-indirect block alone: the rest is reserved descriptors */
 		return w->claim && get32(p->ibuf + I_BLOCK + 4 * DIND) ?
 			claim(p, get32(p->ibuf + I_BLOCK + 4 * DIND), 0, ino) : 0;
-	if (!has_blocks(p, p->ibuf))
+	if (!has_blocks(p->ibuf))
 		return 0;
 	uint8_t ptr[60];
 	memcpy(ptr, p->ibuf + I_BLOCK, sizeof(ptr));	/* the walk's buffers may not alias it */
@@ -292,6 +329,28 @@ static int scan_inodes(struct preen *p)
 	for (uint32_t ino = 1; ino <= p->ninodes; ino++) {
 		if ((e = read_inode(p, ino)))
 			return e;
+		if (ino < p->first_ino && ino != ROOT_INO && ino != RESIZE_INO) {
+			/* reserved: the bad-blocks inode's blocks are held; the others hold none */
+			if (ino == 1 && !in_use(p->ibuf)) {
+				struct walk w = { .claim = 1 };
+				int regular = (get16(p->ibuf + I_MODE) & S_IFMT) == S_IFREG || !get16(p->ibuf + I_MODE);
+				if (!regular)
+					return fail(p, EXT2_PREEN_REFUSED, "the bad-blocks inode: mode 0x%x",
+						    get16(p->ibuf + I_MODE));
+				put16(p->ibuf + I_MODE, S_IFREG);	/* walked as a file (in ibuf only) */
+				if ((e = walk_inode(p, ino, &w)))
+					return e;
+				continue;
+			}
+			if (!in_use(p->ibuf)) {
+				int any = get32(p->ibuf + I_BLOCKS) != 0;
+				for (int i = 0; i < 15; i++)
+					any |= get32(p->ibuf + I_BLOCK + 4 * i) != 0;
+				if (any)
+					return fail(p, EXT2_PREEN_REFUSED, "reserved inode %u holds blocks", ino);
+				continue;
+			}
+		}
 		if (!in_use(p->ibuf))
 			continue;
 		if (!entry_type(p->ibuf))
@@ -311,7 +370,7 @@ static int scan_inodes(struct preen *p)
 
 /* --- directories ------------------------------------------------------- */
 
-struct dirscan { int apply; };
+struct dirscan { int apply; uint32_t next; };	/* next: the logical block expected */
 
 static uint32_t name_len(struct preen *p, const uint8_t *d) { return p->filetype ? d[6] : get16(d + 6); }
 
@@ -321,6 +380,8 @@ static uint32_t name_len(struct preen *p, const uint8_t *d) { return p->filetype
 static int dir_block(struct preen *p, uint32_t ino, uint32_t lblock, uint32_t pblock, void *arg)
 {
 	struct dirscan *s = arg;
+	if (lblock != s->next++)
+		return fail(p, EXT2_PREEN_REFUSED, "directory %u has a hole at block %u", ino, s->next - 1);
 	uint8_t *b = p->blk[0];
 	int e = rd(p, block_off(p, pblock), b, p->bsize), dirty = 0;
 	if (e)
@@ -336,6 +397,9 @@ static int dir_block(struct preen *p, uint32_t ino, uint32_t lblock, uint32_t pb
 		if (target > p->ninodes)
 			return fail(p, EXT2_PREEN_REFUSED, "directory %u: an entry names inode %u", ino, target);
 		int dot = lblock == 0 && at == 0, dotdot = lblock == 0 && prev && prev == b;
+		if (!s->apply && (dot || dotdot) &&
+		    (!target || len != (uint32_t)(1 + dotdot) || memcmp(d + 8, "..", len)))
+			return fail(p, EXT2_PREEN_REFUSED, "directory %u does not begin with '.' and '..'", ino);
 		if (target && !p->type[target]) {
 			if (dot || dotdot)
 				return fail(p, EXT2_PREEN_REFUSED, "directory %u: '%s' names a free inode", ino,
@@ -354,8 +418,17 @@ static int dir_block(struct preen *p, uint32_t ino, uint32_t lblock, uint32_t pb
 		} else if (target) {
 			if (!s->apply && p->refs[target] < 0xFFFF)
 				p->refs[target]++;
-			if (!s->apply && !dot && !dotdot)
+			if (!s->apply && !dot && !dotdot) {
+				if (bit(p->named, target))
+					set_bit(p->named_twice, target);
 				set_bit(p->named, target);
+				if (p->type[target] == 2)
+					p->parent[target] = ino;
+			}
+			if (!s->apply && dotdot)
+				p->dotdot[ino] = target;
+			if (!s->apply && dot && target != ino)
+				return fail(p, EXT2_PREEN_REFUSED, "directory %u: '.' names %u", ino, target);
 			if (p->filetype && d[7] != p->type[target] && target >= p->first_ino) {
 				if (s->apply)
 					d[7] = p->type[target], p->fix->types++, dirty = 1;
@@ -385,41 +458,83 @@ static int scan_dirs(struct preen *p, int apply)
 			return e;
 		if (!apply && !w.any)
 			return fail(p, EXT2_PREEN_REFUSED, "directory %u has no blocks", ino);
+		if (!apply && ino == p->lost_found && (get32(p->ibuf + I_FLAGS) & INDEX_FL))
+			p->lost_found = 0;	/* indexed: a name cannot simply be put in it */
+	}
+	return 0;
+}
+
+/* --- the tree ------------------------------------------------------- */
+
+/* Every directory but the root named exactly once, by the directory its
+ * ".." names, and reached from the root by following those; the root
+ * named by no one and its own "..": what a rename cut short by a crash
+ * can break, and a preen cannot mend. */
+static int check_tree(struct preen *p)
+{
+	if (bit(p->named, ROOT_INO) || p->dotdot[ROOT_INO] != ROOT_INO)
+		return fail(p, EXT2_PREEN_REFUSED, "the root is named elsewhere, or its '..' is not itself");
+	set_bit(p->reached, ROOT_INO);
+	uint32_t ndirs = 0;
+	for (uint32_t ino = 1; ino <= p->ninodes; ino++)
+		ndirs += p->type[ino] == 2;
+	for (uint32_t ino = 1; ino <= p->ninodes; ino++) {
+		if (p->type[ino] != 2 || ino == ROOT_INO)
+			continue;
+		if (!bit(p->named, ino) || bit(p->named_twice, ino))
+			return fail(p, EXT2_PREEN_REFUSED, "directory %u has %s name", ino,
+				    bit(p->named, ino) ? "more than one" : "no");
+		if (p->dotdot[ino] != p->parent[ino])
+			return fail(p, EXT2_PREEN_REFUSED, "directory %u: '..' names %u, its name is in %u", ino,
+				    p->dotdot[ino], p->parent[ino]);
+		/* up to a directory reached already; a longer way is a loop */
+		uint32_t d = ino, steps = 0;
+		while (!bit(p->reached, d) && steps++ <= ndirs)
+			d = p->parent[d];
+		if (!bit(p->reached, d))
+			return fail(p, EXT2_PREEN_REFUSED, "directory %u is not reached from the root", ino);
+		for (d = ino; !bit(p->reached, d); d = p->parent[d])
+			set_bit(p->reached, d);
 	}
 	return 0;
 }
 
 /* --- files no directory names ------------------------------------------ */
 
-/* Room in /lost+found for the name "#INO"; returns 0 and writes it when
- * apply, or says there is none. */
+/* The room in one block of /lost+found: names of ORPHAN_ENTRY bytes it
+ * can take (count, when apply is 0), or the name of *orphan put in the
+ * first room (apply). */
+struct lf_visit { int apply; uint32_t orphan; uint64_t room; };
+
 static int lost_found_block(struct preen *p, uint32_t ino, uint32_t lblock, uint32_t pblock, void *arg)
 {
-	(void)ino, (void)lblock;
-	uint32_t *orphan = arg;
-	if (!*orphan)
-		return 0;	/* placed already */
-	char name[16];
-	uint32_t len = (uint32_t)fmt_snprintf(name, sizeof(name), "#%u", *orphan), need = (8 + len + 3) & ~3u;
+	(void)ino;
+	struct lf_visit *v = arg;
+	if ((v->apply && !v->orphan) || lblock < p->lf_from)
+		return 0;	/* placed already, or no room there before */
 	uint8_t *b = p->blk[0];
 	int e = rd(p, block_off(p, pblock), b, p->bsize);
 	if (e)
 		return e;
-	for (uint32_t at = 0; at + 8 <= p->bsize;) {
+	char name[16];
+	uint32_t len = v->apply ? (uint32_t)fmt_snprintf(name, sizeof(name), "#%u", v->orphan) : 0;
+	uint32_t need = (8 + len + 3) & ~3u;
+	for (uint32_t at = 0; at + 8 <= p->bsize;) {	/* the entries tile it (checked) */
 		uint8_t *d = b + at;
 		uint32_t rec = get16(d + 4), have = get32(d) ? (8 + name_len(p, d) + 3) & ~3u : 0;
-		if (rec < 8 || at + rec > p->bsize)
-			break;
-		if (rec - have >= need) {
+		if (!v->apply) {
+			v->room += (rec - have) / ORPHAN_ENTRY;
+		} else if (rec - have >= need) {
 			uint8_t *n = d + have;
 			if (have)
 				put16(d + 4, (uint16_t)have);
-			put32(n, *orphan);
+			put32(n, v->orphan);
 			put16(n + 4, (uint16_t)(rec - have));
 			n[6] = (uint8_t)len;
-			n[7] = p->filetype ? p->type[*orphan] : 0;
+			n[7] = p->filetype ? p->type[v->orphan] : 0;
 			memcpy(n + 8, name, len);
-			*orphan = 0;
+			v->orphan = 0;
+			p->lf_from = lblock;
 			return wr(p, block_off(p, pblock), b, p->bsize);
 		}
 		at += rec;
@@ -427,29 +542,34 @@ static int lost_found_block(struct preen *p, uint32_t ino, uint32_t lblock, uint
 	return 0;
 }
 
-static int to_lost_found(struct preen *p, uint32_t orphan)
+static int lost_found_walk(struct preen *p, struct lf_visit *v)
 {
-	if (!p->lost_found)
-		return 1;
 	int e = read_inode(p, p->lost_found);
 	if (e)
 		return e;
-	struct walk w = { .visit = lost_found_block, .arg = &orphan };
-	if ((e = walk_inode(p, p->lost_found, &w)))
-		return e;
-	return orphan != 0;	/* 1: no room */
+	struct walk w = { .visit = lost_found_block, .arg = v };
+	return walk_inode(p, p->lost_found, &w);
 }
 
-/* Before anything is written: a directory no directory names is beyond
- * a preen. */
+/* Before anything is written: a name for each file no directory names
+ * must fit in /lost+found as it is (not indexed). */
 static int check_orphans(struct preen *p)
 {
-	for (uint32_t ino = p->first_ino; ino <= p->ninodes; ino++)
-		if (p->type[ino] == 2 && !bit(p->named, ino))
-			return fail(p, EXT2_PREEN_REFUSED, "directory %u is in no directory", ino);
-	for (uint32_t ino = 1; ino <= p->ninodes; ino++)
+	uint64_t orphans = 0;
+	for (uint32_t ino = 1; ino <= p->ninodes; ino++) {
 		if (p->refs[ino] == 0xFFFF)
 			return fail(p, EXT2_PREEN_REFUSED, "inode %u: too many names", ino);
+		orphans += p->type[ino] && p->type[ino] != 2 && !p->refs[ino] && ino >= p->first_ino;
+	}
+	if (!orphans)
+		return 0;
+	struct lf_visit v = { 0 };
+	int e = p->lost_found ? lost_found_walk(p, &v) : 0;
+	if (e)
+		return e;
+	if (v.room < orphans)
+		return fail(p, EXT2_PREEN_REFUSED, "%lu files in no directory, and %s", (unsigned long)orphans,
+			    p->lost_found ? "no room for them in /lost+found" : "no /lost+found (not indexed) for them");
 	return 0;
 }
 
@@ -473,20 +593,11 @@ static int fix_inodes(struct preen *p)
 		if (ino < p->first_ino && ino != ROOT_INO)
 			continue;	/* reserved: the resize inode's counts are its own */
 		if (!p->refs[ino]) {	/* a file no directory names (directories refused above) */
-			int no_room = to_lost_found(p, ino);
-			if (no_room < 0)
-				return no_room;
-			if ((e = read_inode(p, ino)))
+			struct lf_visit v = { .apply = 1, .orphan = ino };
+			if ((e = lost_found_walk(p, &v)) || (e = read_inode(p, ino)))
 				return e;
-			if (no_room) {	/* nowhere to put it: it is freed, and said */
-				put16(p->ibuf + I_LINKS, 0);
-				put32(p->ibuf + I_DTIME, p->io->now ? p->io->now : 1);
-				p->type[ino] = 0;
-				p->fix->cleared++;
-				if ((e = write_inode(p, ino)))
-					return e;
-				continue;
-			}
+			if (v.orphan)	/* the room was counted before: cannot be */
+				return fail(p, EXT2_PREEN_IO, "no room in /lost+found after all for inode %u", ino);
 			p->refs[ino] = 1;	/* a file: lost+found's own count is unchanged */
 			p->fix->lost_found++;
 		}
@@ -582,7 +693,7 @@ static int fix_bitmaps(struct preen *p)
 		put32(p->sb + 12, free_blocks), put32(p->sb + 16, free_inodes);
 		p->fix->super_counts++;
 	}
-	put16(p->sb + 58, (uint16_t)(get16(p->sb + 58) | STATE_CLEAN));
+	put16(p->sb + 58, STATE_CLEAN);	/* and no longer "errors": checked */
 	return wr(p, SB_OFF, p->sb, sizeof(p->sb));
 }
 
@@ -591,7 +702,7 @@ static int fix_bitmaps(struct preen *p)
 unsigned ext2_preen_total(const struct ext2_preen_fixes *f)
 {
 	return f->block_bits + f->inode_bits + f->group_counts + f->super_counts + f->iblocks + f->sizes +
-	       f->links + f->dtimes + f->entries + f->types + f->lost_found + f->cleared;
+	       f->links + f->dtimes + f->entries + f->types + f->lost_found;
 }
 
 static void *take(struct preen *p, size_t bytes, int *ok)
@@ -613,13 +724,19 @@ static int run(struct preen *p)
 	p->refs = take(p, ((size_t)p->ninodes + 1) * sizeof(uint16_t), &ok);
 	p->type = take(p, (size_t)p->ninodes + 1, &ok);
 	p->named = take(p, (size_t)p->ninodes / 8 + 1, &ok);
+	p->named_twice = take(p, (size_t)p->ninodes / 8 + 1, &ok);
+	p->reached = take(p, (size_t)p->ninodes / 8 + 1, &ok);
+	p->parent = take(p, ((size_t)p->ninodes + 1) * sizeof(uint32_t), &ok);
+	p->dotdot = take(p, ((size_t)p->ninodes + 1) * sizeof(uint32_t), &ok);
+	p->itab = take(p, p->bsize, &ok);
 	p->ibuf = take(p, p->isize, &ok);
 	for (int i = 0; i < 4; i++)
 		p->blk[i] = take(p, p->bsize, &ok);
 	if (!ok)
 		return fail(p, EXT2_PREEN_REFUSED, "no memory for %u blocks and %u inodes", p->nblocks, p->ninodes);
 	/* phase 1: reads only */
-	if ((e = load_groups(p)) || (e = scan_inodes(p)) || (e = scan_dirs(p, 0)) || (e = check_orphans(p)))
+	if ((e = load_groups(p)) || (e = scan_inodes(p)) || (e = scan_dirs(p, 0)) || (e = check_tree(p)) ||
+	    (e = check_orphans(p)))
 		return e;
 	/* phase 2: what differs is written */
 	if ((e = scan_dirs(p, 1)) || (e = fix_inodes(p)) || (e = fix_bitmaps(p)))
@@ -651,8 +768,16 @@ enum ext2_preen_result ext2_preen(const struct ext2_preen_io *io, struct ext2_pr
 		io->release(io->ctx, p->refs, ((size_t)p->ninodes + 1) * sizeof(uint16_t));
 	if (p->type)
 		io->release(io->ctx, p->type, (size_t)p->ninodes + 1);
-	if (p->named)
-		io->release(io->ctx, p->named, (size_t)p->ninodes / 8 + 1);
+	void *bits[] = { p->named, p->named_twice, p->reached };
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (bits[i])
+			io->release(io->ctx, bits[i], (size_t)p->ninodes / 8 + 1);
+	if (p->parent)
+		io->release(io->ctx, p->parent, ((size_t)p->ninodes + 1) * sizeof(uint32_t));
+	if (p->dotdot)
+		io->release(io->ctx, p->dotdot, ((size_t)p->ninodes + 1) * sizeof(uint32_t));
+	if (p->itab)
+		io->release(io->ctx, p->itab, p->bsize);
 	if (p->ibuf)
 		io->release(io->ctx, p->ibuf, p->isize);
 	for (int i = 0; i < 4; i++)

@@ -6,8 +6,9 @@
  * inodes, puts right each inode's block count, size and link count, and
  * clears directory entries that name a freed inode; a file no directory
  * names goes to /lost+found. Anything it cannot be sure of (a block used
- * twice, a pointer off the disk, a broken directory, a feature it does
- * not know) it refuses, before it has written anything. Shared by rk
+ * twice, a pointer off the disk, a broken directory, a directory named
+ * twice or by the wrong parent, no room in /lost+found, a feature it
+ * does not know) it refuses, before it has written anything. Shared by rk
  * (before it mounts an ext2 of its arg=) and the host tool that tests it
  * (tools/ext2-preen.c). */
 #ifndef EXT2PREEN_H
@@ -31,7 +32,7 @@ struct ext2_preen_io {
 /* What was put right (each a count). */
 struct ext2_preen_fixes {
 	unsigned block_bits, inode_bits, group_counts, super_counts;
-	unsigned iblocks, sizes, links, dtimes, entries, types, lost_found, cleared;
+	unsigned iblocks, sizes, links, dtimes, entries, types, lost_found;
 };
 
 enum ext2_preen_result {

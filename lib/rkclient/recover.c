@@ -48,6 +48,7 @@ struct rkfd {
 	 * write that ends while an fsync runs stays unsynced. */
 	int64_t off;
 	uint32_t writes, synced;	/* writes counted; how many of them an fsync covered */
+	uint32_t opened;		/* which open of this number (an fsync's end checks it) */
 	char path[RK_PATH_MAX];
 };
 
@@ -104,7 +105,8 @@ static struct rkfd *fd_at(uint64_t fd)
  * thread (the stack it runs on), until its answer; a close that met a
  * reboot is answered from it, the descriptor being gone either way. */
 static struct { bool pending, lost; } closing[R2C_STACKS_MAX];
-static uint32_t sync_from[R2C_STACKS_MAX];	/* per thread: writes counted when its fsync began */
+static struct { uint32_t opened, writes; } sync_from[R2C_STACKS_MAX];	/* per thread: when its fsync began */
+static uint32_t opens;		/* opens counted, to tell one file at a number from the next */
 
 void rk_rec_abandon(void)
 {
@@ -143,8 +145,11 @@ int rk_rec_before(int num, const uint64_t *a, int n)
 		f->lost = false;	/* told once; what is written from now on counts again */
 		return EIO;
 	}
-	if (num == NB_SYS_fsync || num == NB_SYS_fdatasync)
-		sync_from[r2c_stack_index() % R2C_STACKS_MAX] = __atomic_load_n(&f->writes, __ATOMIC_ACQUIRE);
+	if (num == NB_SYS_fsync || num == NB_SYS_fdatasync) {
+		word_t me = r2c_stack_index() % R2C_STACKS_MAX;
+		sync_from[me].opened = __atomic_load_n(&f->opened, __ATOMIC_ACQUIRE);
+		sync_from[me].writes = __atomic_load_n(&f->writes, __ATOMIC_ACQUIRE);
+	}
 	return -1;
 }
 
@@ -187,6 +192,7 @@ static void keep_path(struct rkfd *f, const char *path, int flags)
 	/* a file made or emptied is a change not yet fsynced */
 	f->writes = (flags & (NB_O_CREAT | NB_O_TRUNC)) != 0;
 	f->synced = 0;
+	f->opened = __atomic_add_fetch(&opens, 1, __ATOMIC_RELAXED);
 }
 
 static void set_kind(uint64_t fd, int kind)
@@ -245,8 +251,10 @@ int rk_rec_after(int num, const uint64_t *a, int n, int e, const long rv[2])
 			__atomic_store_n(&f->off, rv[0], __ATOMIC_RELAXED);
 		break;
 	case NB_SYS_fsync: case NB_SYS_fdatasync:
-		if (f) {	/* it covers the writes counted when it began, not those since */
-			uint32_t from = sync_from[r2c_stack_index() % R2C_STACKS_MAX];
+		if (f && f->opened == sync_from[r2c_stack_index() % R2C_STACKS_MAX].opened) {
+			/* it covers the writes counted when it began, not those since, and
+			 * not a file opened at this number since */
+			uint32_t from = sync_from[r2c_stack_index() % R2C_STACKS_MAX].writes;
 			uint32_t was = __atomic_load_n(&f->synced, __ATOMIC_RELAXED);
 			while ((int32_t)(from - was) > 0 &&
 			       !__atomic_compare_exchange_n(&f->synced, &was, from, false, __ATOMIC_RELEASE,
