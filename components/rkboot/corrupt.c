@@ -280,11 +280,12 @@ static void gone(void)
 	r2c_printf("rkcorrupt: gone: %d passed, %d failed\n", r2c_passed, r2c_failed);
 }
 
-/* arg=corrupt-spin: rk (restart=2 watchdog=2) mounts an FFS whose
+/* arg=corrupt-spin: rk (restart=2 watchdog=6) mounts an FFS whose
  * superblock claims 2^31 cylinder groups in its arg= (ffs-ncg): the mount
- * spins, so rk never says it is ready, at its first boot or after. The
- * watchdog reboots it after 2 s of booting, twice; the third time is past
- * the limit, rk stays down, and this client's first call gets ENXIO. */
+ * never ends, so rk never says it is ready, at its first boot or after.
+ * The watchdog reboots it after 6 s of booting, twice; the third time is
+ * past the limit of reboots in a row, rk stays down, and this client's
+ * first call (waiting meanwhile) gets ENXIO. */
 static void spin(void)
 {
 	r2c_plan(2);

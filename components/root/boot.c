@@ -526,18 +526,19 @@ static long micro_reboot(void *arg)	/* in the scheduler thread */
 	bool too_often = ++r->in_window > cf.comps[i].restart;
 	bool never_up = r->failed_boots > cf.comps[i].restart;	/* slower than the window, for ever */
 	bool give_up = too_often || never_up;
+	uint64_t after = too_often ? r->in_window - 1 : r->failed_boots - 1;	/* the reboots it had */
 	if ((r->total <= 16 || give_up) && f->vec == VEC_WATCHDOG)
 		r2c_printf("booter: %s: watchdog: thread %lu held a call for more than %u s; %s %lu\n",
 			   cf.comps[i].name, f->held, cf.comps[i].watchdog_s,
-			   give_up ? "no micro-reboot after" : "micro-reboot", give_up ? r->in_window - 1 : r->total);
+			   give_up ? "no micro-reboot after" : "micro-reboot", give_up ? after : r->total);
 	else if ((r->total <= 16 || give_up) && f->vec == VEC_WATCHDOG_BOOT)
 		r2c_printf("booter: %s: watchdog: not ready after %u s of booting; %s %lu\n", cf.comps[i].name,
 			   cf.comps[i].watchdog_s, give_up ? "no micro-reboot after" : "micro-reboot",
-			   give_up ? r->in_window - 1 : r->total);
+			   give_up ? after : r->total);
 	else if (r->total <= 16 || give_up)	/* the first ones, then only the end of the story */
 		r2c_printf("booter: %s faulted: %s at 0x%lx, ip 0x%lx; %s %lu\n", cf.comps[i].name,
 			   exception_name(f->vec), f->addr, f->ip, give_up ? "no micro-reboot after" : "micro-reboot",
-			   give_up ? r->in_window - 1 : r->total);
+			   give_up ? after : r->total);
 	shm_forget(i);		/* what it lent or borrowed at run time: the aliases go first */
 	long e = reboot_reset(&t, &unwound);
 	bt[i].info->reboots = r->total;
