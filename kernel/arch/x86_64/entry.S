@@ -27,6 +27,20 @@
 	push %r15
 .endm
 
+/* The user's registers into current->regs, as a trap frame from syscall
+ * would hold them (rsp: CPU_SCRATCH); rsp ends at current->regs. */
+.macro SAVE_FRAME
+	mov %gs:CPU_FRAME_TOP, %rsp
+	pushq $USER_DS
+	pushq %gs:CPU_SCRATCH
+	pushq %r11
+	pushq $USER_CS
+	pushq %rcx
+	pushq $0
+	pushq $VEC_SYSCALL
+	PUSH_GPRS
+.endm
+
 .macro POP_GPRS
 	pop %r15
 	pop %r14
@@ -93,7 +107,7 @@ syscall_entry:
 	test %rax, %rax
 	jz .Lreturn
 	test %eax, %eax
-	jz syscall_slow			/* the other slot-0 operations */
+	jz .Lself			/* the other slot-0 operations */
 
 	/* Invocation? rax = slot | op << 32 (op is ignored, as inv_call does).
 	 * The type is checked first, with rbx and rsp only, so that other
@@ -107,7 +121,7 @@ syscall_entry:
 	lea C_SLOTS(%rsp,%rbx), %rbx	/* the capability */
 	mov %gs:CPU_CURRENT, %rsp	/* t again */
 	cmpb $CAP_SINV_ASM, CAP_TYPE(%rbx)
-	jne .Lcall_rbx			/* empty, or another operation */
+	jne .Lnot_sinv			/* empty, or another operation */
 	cmpb $INV_DEPTH_MAX, T_DEPTH(%rsp)
 	jae .Lcall_rbx			/* INV_TOO_DEEP */
 	mov %rbp, %gs:CPU_SCRATCH3
@@ -258,20 +272,173 @@ syscall_entry:
 	mov %rbp, %rdx
 	jmp .Lreturn_fs_done
 
+/*
+ * The switch fast path: THD_DISPATCH, SELF_YIELD and ASND_SEND with
+ * ASND_SWITCH to a blocked receiver, the thread switches a user-level
+ * scheduler and its threads make most. Unlike an invocation these leave
+ * the thread, so its frame is saved whole first, exactly as syscall_slow
+ * saves it (the C path then finds what it expects if a check fails, and
+ * the thread is resumed later by resume_user like any other); the checks
+ * and the bookkeeping of thread.c (thread_op, self_op, asnd_deliver,
+ * activate, ev_push, preempt_check) are then done here in registers, and
+ * the switch as cpu_resume does it: FPU state saved and the next one's
+ * loaded, FS base, current, rsp0, the I/O map base, cr3. Whatever is
+ * unusual goes to C untouched (.Lslow_c), before anything is written:
+ * a right or a token missing, a thread not ready (or not blocked), a
+ * scheduler blocked or missing, its event ring full, a page table that
+ * needs a flush, any other operation. The thread resumed gets its own
+ * registers, flags, FPU state and FS base back, and nothing of the other.
+ */
+.Lself:				/* slot 0, op != 0 */
+	SAVE_FRAME
+	shr $32, %rax
+	cmp $SELF_YIELD_ASM, %rax
+	jne .Lslow_c
+	mov T_SCHED(%rsp), %r9		/* s: the scheduler, to get EV_YIELDED */
+	test %r9, %r9
+	jz .Lslow_c
+	cmpb $THD_READY_ASM, T_STATE(%r9)
+	jne .Lslow_c			/* activate() would wake it: C */
+	mov T_EV_COUNT(%r9), %edx
+	cmp $EV_RING_ASM, %edx
+	jae .Lslow_c			/* ring full: EV_LOST, C */
+	/* preempt_check(t) once s is activated: the outermost activated,
+	 * ready scheduler above s, else s itself. */
+	mov %r9, %r8
+	mov T_SCHED(%r9), %rax
+	jmp 2f
+1:	cmpb $0, T_ACTIVATED(%rax)
+	je 3f
+	cmpb $THD_READY_ASM, T_STATE(%rax)
+	jne 3f
+	mov %rax, %r8
+3:	mov T_SCHED(%rax), %rax
+2:	test %rax, %rax
+	jnz 1b
+	mov T_COMP(%r8), %r10
+	cmpb $0, C_NEEDS_FLUSH(%r10)
+	jne .Lslow_c
+	/* Committed. */
+	movb $1, T_YIELDING(%rsp)	/* only a dispatch resumes it now */
+	mov T_TID(%rsp), %r11d
+	mov $EV_YIELDED_ASM, %ecx
+	jmp .Lev_push
+
+.Lnot_sinv:			/* rbx = a capability in range, rsp = t */
+	mov %rbx, %gs:CPU_SCRATCH3
+	mov %gs:CPU_SCRATCH2, %rbx
+	SAVE_FRAME
+	mov %gs:CPU_SCRATCH3, %rbx	/* the capability */
+	mov CAP_OBJ(%rbx), %r8		/* x: the thread it names */
+	shr $32, %rax			/* op */
+	movzbl CAP_TYPE(%rbx), %ecx
+	cmp $CAP_THD_ASM, %ecx
+	je .Ldispatch
+	cmp $CAP_ASND_ASM, %ecx
+	jne .Lslow_c
+	/* asnd_op, asnd_deliver(direct): only a blocked receiver of the
+	 * same scheduler, which is ready and has room for EV_WOKEN. */
+	cmp $ASND_SEND_ASM, %rax
+	jne .Lslow_c
+	cmp $ASND_SWITCH_ASM, %rdi
+	jne .Lslow_c			/* without ASND_SWITCH, or bad flags */
+	cmpb $THD_BLOCKED_ASM, T_STATE(%r8)
+	jne .Lslow_c			/* ready (no switch), or dead (-ESRCH) */
+	mov T_SCHED(%r8), %r9		/* s */
+	test %r9, %r9
+	jz .Lslow_c
+	cmp T_SCHED(%rsp), %r9
+	jne .Lslow_c
+	cmpb $THD_READY_ASM, T_STATE(%r9)
+	jne .Lslow_c
+	mov T_EV_COUNT(%r9), %edx
+	cmp $EV_RING_ASM, %edx
+	jae .Lslow_c
+	mov T_COMP(%r8), %r10
+	cmpb $0, C_NEEDS_FLUSH(%r10)
+	jne .Lslow_c
+	/* Committed: the send received at once (activate(x): its SELF_RCV
+	 * returns the sends so far; activated is cleared by the switch). */
+	mov T_PENDING(%r8), %eax
+	inc %eax
+	mov %rax, REGS_RAX(%r8)
+	movl $0, T_PENDING(%r8)
+	incq T_EV_SEQ(%r8)
+	movb $THD_READY_ASM, T_STATE(%r8)
+	mov T_TID(%r8), %r11d
+	mov $EV_WOKEN_ASM, %ecx
+	/* fall through */
+
+	/* ev_push(s = r9, tid r11d, type ecx) with edx = s->ev_count < EV_RING,
+	 * then activate(s) (ready: nothing more); t's status 0; run r8. */
+.Lev_push:
+	mov T_EV_HEAD(%r9), %eax
+	add %edx, %eax
+	and $EV_RING_ASM - 1, %eax
+	mov %r11d, T_EV(%r9,%rax,8)
+	mov %ecx, T_EV+4(%r9,%rax,8)
+	inc %edx
+	mov %edx, T_EV_COUNT(%r9)
+	incq T_EV_SEQ(%r9)
+	movb $1, T_ACTIVATED(%r9)
+	movq $0, REGS_RAX(%rsp)
+	jmp .Lswitch
+
+.Ldispatch:			/* thread_op(THD_DISPATCH); r8 = x */
+	cmp $THD_DISPATCH_ASM, %rax
+	jne .Lslow_c
+	testb $RIGHT_ADMIN_ASM, CAP_RIGHTS(%rbx)
+	jz .Lslow_c			/* -EPERM */
+	cmp %rsp, T_SCHED(%r8)
+	jne .Lslow_c			/* not its scheduler: -EPERM */
+	cmpb $THD_READY_ASM, T_STATE(%r8)
+	jne .Lslow_c			/* -ESRCH, -EBUSY */
+	cmp T_EV_SEQ(%rsp), %rdi
+	jne .Lslow_c			/* a stale token: -EAGAIN */
+	mov T_COMP(%r8), %r10
+	cmpb $0, C_NEEDS_FLUSH(%r10)
+	jne .Lslow_c
+	/* Committed. */
+	movq $0, REGS_RAX(%rsp)
+	cmpb $0, T_YIELDING(%r8)
+	je .Lswitch
+	mov %rsi, REGS_RAX(%r8)		/* the scheduler's answer to its yield */
+	/* fall through */
+
+	/* cpu_resume(r8) from t (rsp, its frame saved); r10 = r8->comp */
+.Lswitch:
+	fxsave64 T_FPU(%rsp)
+	fxrstor64 T_FPU(%r8)
+	mov T_FSBASE(%r8), %rax
+	cmp %gs:CPU_FSBASE, %rax
+	jne .Lswitch_fs
+.Lswitch_fs_done:
+	movw $0, T_ACTIVATED(%r8)	/* activated and yielding */
+	mov %r8, %gs:CPU_CURRENT
+	lea REGS_SIZE(%r8), %rax
+	mov %rax, %gs:CPU_FRAME_TOP
+	mov %rax, cpu_tss+TSS_RSP0(%rip)
+	movzwl C_IOMAP(%r10), %eax
+	mov %ax, cpu_tss+TSS_IOMAP(%rip)
+	LOAD_CR3 %r10, %rax
+	mov %r8, %rax			/* its struct regs (first in struct thread) */
+	jmp resume_user
+
+.Lswitch_fs:
+	mov %rax, %gs:CPU_FSBASE
+	mov %rax, %rdx
+	shr $32, %rdx
+	mov $MSR_FS_BASE_ASM, %ecx
+	wrmsr
+	jmp .Lswitch_fs_done
+
 .Lreturn_slow:
 	xor %eax, %eax
 	/* fall through */
 
 syscall_slow:
-	mov %gs:CPU_FRAME_TOP, %rsp
-	pushq $USER_DS
-	pushq %gs:CPU_SCRATCH
-	pushq %r11
-	pushq $USER_CS
-	pushq %rcx
-	pushq $0
-	pushq $VEC_SYSCALL
-	PUSH_GPRS
+	SAVE_FRAME
+.Lslow_c:			/* rsp = current->regs, the user's frame */
 	mov %rsp, %rdi
 	mov %gs:CPU_KSTACK_TOP, %rsp
 	call syscall_handler
