@@ -66,9 +66,9 @@
  * cost. Here they are done before any frame is built: the thread stays
  * the same, so its struct regs need not be written (whatever next enters
  * the kernel for it saves a full frame again). Each path checks all it
- * depends on first and touches only registers it can give back (rbx
- * through CPU_SCRATCH2/3, then the callee-saved registers it has just
- * stored in the would-be invocation frame), so anything unusual jumps
+ * depends on first and touches only registers it can give back (r11
+ * and rbp through CPU_SCRATCH2/3, then the callee-saved registers it has
+ * just stored in the would-be invocation frame), so anything unusual jumps
  * to syscall_slow with the user's registers and rsp (CPU_SCRATCH) as
  * they came; syscall_handler then does what inv_call / inv_return do.
  * Past the checks nothing can fail. The rules of docs/kernel.md "What
@@ -110,39 +110,38 @@ syscall_entry:
 	jz .Lself			/* the other slot-0 operations */
 
 	/* Invocation? rax = slot | op << 32 (op is ignored, as inv_call does).
-	 * The type is checked first, with rbx and rsp only, so that other
-	 * capabilities lose little on their way to the slow path. */
-	mov %rbx, %gs:CPU_SCRATCH2
+	 * The type is checked first, with r11 and rsp only, so that other
+	 * capabilities lose little on their way to the slow path. r11 holds
+	 * the caller's rflags, which an invocation does not keep: only the
+	 * slow path needs them back (CPU_SCRATCH2). */
+	mov %r11, %gs:CPU_SCRATCH2
 	mov T_COMP(%rsp), %rsp		/* t->comp */
 	cmp C_NSLOTS(%rsp), %eax
-	jae .Lcall_rbx			/* -ERANGE */
-	mov %eax, %ebx
-	shl $CAP_SHIFT, %rbx
-	lea C_SLOTS(%rsp,%rbx), %rbx	/* the capability */
+	jae .Lcall_r11			/* -ERANGE */
+	mov %eax, %r11d
+	shl $CAP_SHIFT, %r11
+	lea C_SLOTS(%rsp,%r11), %r11	/* the capability */
 	mov %gs:CPU_CURRENT, %rsp	/* t again */
-	cmpb $CAP_SINV_ASM, CAP_TYPE(%rbx)
+	cmpb $CAP_SINV_ASM, CAP_TYPE(%r11)
 	jne .Lnot_sinv			/* empty, or another operation */
 	cmpb $INV_DEPTH_MAX, T_DEPTH(%rsp)
-	jae .Lcall_rbx			/* INV_TOO_DEEP */
+	jae .Lcall_r11			/* INV_TOO_DEEP */
 	mov %rbp, %gs:CPU_SCRATCH3
 	movzbl T_DEPTH(%rsp), %ebp
 	imul $F_SIZE, %ebp, %ebp
 	lea T_INV(%rsp,%rbp), %rbp	/* f = &t->inv[t->depth] */
+	mov %rbx, F_RBX(%rbp)
 	mov %r12, F_R12(%rbp)
 	mov %r13, F_R13(%rbp)
 	mov %r14, F_R14(%rbp)
 	mov %r15, F_R15(%rbp)
-	mov %gs:CPU_SCRATCH2, %r12
-	mov %r12, F_RBX(%rbp)
-	mov %gs:CPU_SCRATCH3, %r12
-	mov %r12, F_RBP(%rbp)
-	/* rbx = the capability, rbp = f; r12-r15 are free now
+	mov %gs:CPU_SCRATCH3, %rbx
+	mov %rbx, F_RBP(%rbp)
+	/* r11 = the capability, rbp = f; rbx, r12-r15 are free now
 	 * (.Lcall_undo reloads everything from f) */
-	mov CAP_OBJ(%rbx), %r13		/* s: the server */
+	mov CAP_OBJ(%r11), %r13		/* s: the server */
 	cmpw $0, C_NEEDS_FLUSH(%r13)	/* needs_flush and retired (INV_GONE) */
 	jne .Lcall_undo
-	mov CAP_D0(%rbx), %r14		/* its entry point: below USER_TOP (sinv_create),
-					 * so canonical, as sysret needs in ring 0 */
 
 	/* Committed: the frame, the depth, the server's reference. */
 	mov T_COMP(%rsp), %r12
@@ -169,9 +168,11 @@ syscall_entry:
 	/* I/O ports: the server's map base in the TSS (ioport.c) */
 	movzwl C_IOMAP(%r13), %r12d
 	mov %r12w, cpu_tss+TSS_IOMAP(%rip)
-	mov CAP_D1(%rbx), %r8		/* token */
+	mov CAP_D1(%r11), %r8		/* token */
 	mov T_TID(%rsp), %r9d
-	mov %r14, %rcx			/* rdi, rsi, rdx, r10: the arguments */
+	mov CAP_D0(%r11), %rcx		/* its entry point: below USER_TOP (sinv_create),
+					 * so canonical, as sysret needs in ring 0;
+					 * rdi, rsi, rdx, r10: the arguments */
 	mov $RFLAGS_CLEAN_ASM, %r11d
 	xor %eax, %eax
 	xor %ebx, %ebx
@@ -198,13 +199,14 @@ syscall_entry:
 	jmp .Lcall_fs_done
 
 .Lcall_undo:
+	mov F_RBX(%rbp), %rbx
 	mov F_R12(%rbp), %r12
 	mov F_R13(%rbp), %r13
 	mov F_R14(%rbp), %r14
 	mov F_R15(%rbp), %r15
 	mov F_RBP(%rbp), %rbp
-.Lcall_rbx:
-	mov %gs:CPU_SCRATCH2, %rbx
+.Lcall_r11:
+	mov %gs:CPU_SCRATCH2, %r11
 	jmp syscall_slow
 
 	/* Return: rax = 0, rsp = t. */
@@ -225,11 +227,10 @@ syscall_entry:
 	jne .Lreturn_slow
 	mov T_COMP(%rsp), %r10
 	mov C_FRAME(%r10), %r10
-	cmpl $0, FRAME_REFS(%r10)
-	je .Lreturn_slow		/* inv_pop's BUG_ON says it */
+	subl $1, FRAME_REFS(%r10)	/* obj_put(the server), the last check: */
+	jb .Lreturn_refs		/* it was 0 (put back), inv_pop's BUG_ON says it */
 
 	/* Committed. */
-	decl FRAME_REFS(%r10)		/* obj_put(the server) */
 	decb T_DEPTH(%rsp)
 	mov %r9, T_COMP(%rsp)
 	mov F_FSBASE(%r11), %r8
@@ -324,9 +325,9 @@ syscall_entry:
 	mov $EV_YIELDED_ASM, %ecx
 	jmp .Lev_push
 
-.Lnot_sinv:			/* rbx = a capability in range, rsp = t */
-	mov %rbx, %gs:CPU_SCRATCH3
-	mov %gs:CPU_SCRATCH2, %rbx
+.Lnot_sinv:			/* r11 = a capability in range, rsp = t */
+	mov %r11, %gs:CPU_SCRATCH3
+	mov %gs:CPU_SCRATCH2, %r11
 	SAVE_FRAME
 	mov %gs:CPU_SCRATCH3, %rbx	/* the capability */
 	mov CAP_OBJ(%rbx), %r8		/* x: the thread it names */
@@ -432,6 +433,8 @@ syscall_entry:
 	wrmsr
 	jmp .Lswitch_fs_done
 
+.Lreturn_refs:
+	movl $0, FRAME_REFS(%r10)
 .Lreturn_slow:
 	xor %eax, %eax
 	/* fall through */
