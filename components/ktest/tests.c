@@ -1077,6 +1077,127 @@ static void test_cpu_state(void)
 		  redzone_ok ? "intact" : "changed", preempted ? "while filled" : "not", d, ticks, rounds);
 }
 
+/* --- what crosses a thread switch ----------------------------------------- */
+
+/* A switch (dispatch, yield, a send that runs its receiver; entry.S's fast
+ * path or thread.c's) gives the thread resumed its own registers, rflags,
+ * x87/SSE state and FS base, and nothing of the thread it left: each side
+ * makes its system call through probe_call with every register, xmm0-15,
+ * MXCSR, flags (DF on one side, AC on the other) and FS base its own. */
+#define SW_MARK_A 0xA11CEull
+#define SW_MARK_B 0xB0B0Bull
+static struct probe sw_a, sw_b;
+static word_t sw_fs_a[1] = { 0xfa }, sw_fs_b[1] = { 0xfb };
+static volatile word_t sw_fs_seen_a, sw_fs_seen_b;
+
+static void probe_mark(struct probe *p, word_t mark, word_t rax, word_t flags, uint8_t mxcsr_hi)
+{
+	memset(p, 0, sizeof(*p));
+	for (int i = 0; i < 15; i++)
+		p->in[i] = mark << 32 | (word_t)i;
+	p->in[R_RAX] = rax;
+	p->flags_in = RFLAGS_CLEAN | flags;
+	memcpy(p->fxin, probe_fpu_init, 512);
+	p->fxin[24] = 0x80, p->fxin[25] = mxcsr_hi;
+	for (int i = 0; i < 16; i++)
+		for (int b = 0; b < 16; b += 8)
+			*(word_t *)&p->fxin[160 + 16 * i + b] = mark << 32 | (word_t)(0x100 + i);
+}
+
+/* p came back with its own state: every register as it went in (rcx and
+ * r11 aside, which sysret uses), rax = status; flags, x87/SSE, FS base. */
+static void probe_own(const char *name, const struct probe *p, long status, word_t flags, word_t fs_seen,
+		      word_t fs_want)
+{
+	word_t other = 0;
+	for (int i = 0; i < 15; i++)
+		if (i != R_RAX && i != R_RCX && i != R_R11 && p->out[i] != p->in[i])
+			other |= 1ul << i;
+	bool fx = !memcmp(p->fxout + 160, p->fxin + 160, 256) && fx_mxcsr(p->fxout) == fx_mxcsr(p->fxin);
+	r2c_check(name, (long)p->out[R_RAX] == status && !other && (p->flags_out & (F_DF | F_AC)) == flags && fx &&
+		  fs_seen == fs_want,
+		  "status %ld (want %ld), registers not its own 0x%lx (bit i: rax rbx rcx rdx rsi rdi rbp r8..r15, "
+		  "e.g. rbx 0x%lx), rflags 0x%lx, xmm/MXCSR %s (MXCSR 0x%lx), fs:0 0x%lx", (long)p->out[R_RAX], status,
+		  other, p->out[R_RBX], p->flags_out, fx ? "its own" : "not its own", fx_mxcsr(p->fxout), fs_seen);
+}
+
+static word_t fs_word(void)
+{
+	word_t v;
+	__asm__ volatile("mov %%fs:0, %0" : "=r"(v));
+	return v;
+}
+
+static void switch_thread(void *arg)
+{
+	(void)arg;
+	fs_set((word_t)sw_fs_b);
+	probe_mark(&sw_b, SW_MARK_B, R2C_SYSCALL(CAP_SELF, SELF_YIELD), F_AC, 0x3F);
+	probe_call(&sw_b);		/* yield; the root's probe dispatches it back */
+	sw_fs_seen_b = fs_word();
+	struct probe again;		/* yield again: the root's probe returns */
+	probe_mark(&again, SW_MARK_B, R2C_SYSCALL(CAP_SELF, SELF_YIELD), F_AC, 0x3F);
+	probe_call(&again);
+	fs_set(0);
+}
+
+static word_t sw_asnd;
+static void rcv_thread(void *arg)
+{
+	(void)arg;
+	fs_set((word_t)sw_fs_b);
+	probe_mark(&sw_b, SW_MARK_B, R2C_SYSCALL(CAP_SELF, SELF_RCV), F_AC, 0x3F);
+	sw_b.in[R_RDI] = 0;
+	probe_call(&sw_b);		/* blocks; the sender's probe runs it */
+	sw_fs_seen_b = fs_word();
+	fs_set(0);
+}
+
+static void snd_thread(void *arg)
+{
+	(void)arg;
+	fs_set((word_t)sw_fs_a);
+	probe_mark(&sw_a, SW_MARK_A, R2C_SYSCALL(sw_asnd, ASND_SEND), F_DF, 0x7F);
+	sw_a.in[R_RDI] = ASND_SWITCH;
+	probe_call(&sw_a);
+	sw_fs_seen_a = fs_word();
+	fs_set(0);
+}
+
+static void test_switch_state(void)
+{
+	/* Dispatch and yield. */
+	word_t b;
+	sw_fs_seen_a = sw_fs_seen_b = 0;
+	thread_new(switch_thread, 0, &b);
+	dispatch(b);			/* it yields in its probe */
+	fs_set((word_t)sw_fs_a);
+	probe_mark(&sw_a, SW_MARK_A, R2C_SYSCALL(b, THD_DISPATCH), F_DF, 0x7F);
+	sw_a.in[R_RDI] = drain_events();
+	sw_a.in[R_RSI] = 0x5e1d;	/* what its yield returns */
+	probe_call(&sw_a);
+	sw_fs_seen_a = fs_word();
+	fs_set(0);
+	probe_own("switch.dispatched_own_state", &sw_b, 0x5e1d, F_AC, sw_fs_seen_b, 0xfb);
+	probe_own("switch.dispatcher_own_state", &sw_a, 0, F_DF, sw_fs_seen_a, 0xfa);
+	while (r2c_op(b, THD_STATE, 0, 0, 0, 0, 0, 0) != THD_DEAD)
+		dispatch(b);
+
+	/* A send that runs its blocked receiver (ASND_SWITCH). */
+	word_t r, s;
+	sw_fs_seen_a = sw_fs_seen_b = 0;
+	thread_new(rcv_thread, 0, &r);
+	r2c_op(r, THD_ASND_CREATE, (sw_asnd = r2c_slot_alloc(&mem)), 0, 0, 0, 0, 0);
+	dispatch(r);			/* it blocks in its probe */
+	thread_new(snd_thread, 0, &s);
+	while (r2c_op(s, THD_STATE, 0, 0, 0, 0, 0, 0) != THD_DEAD)
+		dispatch(s);
+	while (r2c_op(r, THD_STATE, 0, 0, 0, 0, 0, 0) != THD_DEAD)
+		dispatch(r);
+	probe_own("switch.receiver_own_state", &sw_b, 1, F_AC, sw_fs_seen_b, 0xfb);
+	probe_own("switch.sender_own_state", &sw_a, 0, F_DF, sw_fs_seen_a, 0xfa);
+}
+
 /* --- fuzzing ------------------------------------------------------------- */
 
 static volatile word_t fuzz_calls, fuzz_refused;
@@ -1187,7 +1308,7 @@ static void test_fuzz(void)
 		  fuzz_before[firstbad] >> 32, fuzz_before[firstbad] & 0xFFFFFFFF);
 }
 
-#define KTEST_CHECKS (359 + REBOOT_CHECKS)
+#define KTEST_CHECKS (363 + REBOOT_CHECKS)
 
 int run_tests(void)
 {
@@ -1207,6 +1328,7 @@ int run_tests(void)
 	test_async();
 	test_timer();
 	test_cpu_state();
+	test_switch_state();
 	test_fuzz();
 	r2c_printf("ktest: kernel tests: %d passed, %d failed\n", r2c_passed, r2c_failed);
 	return r2c_failed;

@@ -75,7 +75,35 @@
 #define IOMAP_BYTES	8192
 
 /* struct regs */
+#define REGS_RAX	80
 #define REGS_VEC	120
 #define REGS_RIP	136
+#define REGS_SIZE	176
+
+/* What the switch fast path of entry.S reads besides (cpu.c checks them). */
+#define T_FPU		176	/* struct thread */
+#define T_SCHED		704
+#define T_STATE		716
+#define T_ACTIVATED	719	/* yielding follows */
+#define T_YIELDING	720
+#define T_PENDING	724
+#define T_EV_HEAD	728
+#define T_EV_COUNT	732
+#define T_EV_SEQ	744
+#define T_EV		752	/* struct event: tid, type (32 bits each) */
+#define CAP_RIGHTS	1
+#define TSS_RSP0	4
+#define CAP_THD_ASM	3	/* abi.h's enums, for the assembler */
+#define CAP_ASND_ASM	5
+#define RIGHT_ADMIN_ASM	0x08
+#define THD_DISPATCH_ASM 0
+#define SELF_YIELD_ASM	1
+#define ASND_SEND_ASM	0
+#define ASND_SWITCH_ASM	1
+#define THD_READY_ASM	1
+#define THD_BLOCKED_ASM	2
+#define EV_WOKEN_ASM	2
+#define EV_YIELDED_ASM	3
+#define EV_RING_ASM	32
 
 #endif

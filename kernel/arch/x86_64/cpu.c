@@ -104,6 +104,32 @@ _Static_assert(sizeof(((struct thread *)0)->depth) == 1 && sizeof(((struct threa
 	       "field widths entry.S assumes");
 _Static_assert(SELF_RETURN == 0 && CAP_SELF == 0, "entry.S: rax == 0 is SELF_RETURN");
 _Static_assert(sizeof(struct regs) % 16 == 0, "frame top aligned");
+/* The switch fast path (entry.S). */
+ASM_OFF(regs, rax, REGS_RAX);
+_Static_assert(sizeof(struct regs) == REGS_SIZE, "asm.h: REGS_SIZE");
+ASM_OFF(thread, fpu, T_FPU);
+ASM_OFF(thread, sched, T_SCHED);
+ASM_OFF(thread, state, T_STATE);
+ASM_OFF(thread, activated, T_ACTIVATED);
+ASM_OFF(thread, yielding, T_YIELDING);
+ASM_OFF(thread, pending, T_PENDING);
+ASM_OFF(thread, ev_head, T_EV_HEAD);
+ASM_OFF(thread, ev_count, T_EV_COUNT);
+ASM_OFF(thread, ev_seq, T_EV_SEQ);
+ASM_OFF(thread, ev, T_EV);
+ASM_OFF(cap, rights, CAP_RIGHTS);
+ASM_OFF(tss, rsp0, TSS_RSP0);
+_Static_assert(CAP_THD == CAP_THD_ASM && CAP_ASND == CAP_ASND_ASM && RIGHT_ADMIN == RIGHT_ADMIN_ASM &&
+	       THD_DISPATCH == THD_DISPATCH_ASM && SELF_YIELD == SELF_YIELD_ASM && ASND_SEND == ASND_SEND_ASM &&
+	       ASND_SWITCH == ASND_SWITCH_ASM && THD_READY == THD_READY_ASM && THD_BLOCKED == THD_BLOCKED_ASM &&
+	       EV_WOKEN == EV_WOKEN_ASM && EV_YIELDED == EV_YIELDED_ASM && EV_RING == EV_RING_ASM &&
+	       (EV_RING & (EV_RING - 1)) == 0, "asm.h: the switch fast path's constants");
+_Static_assert(sizeof(((struct thread *)0)->state) == 1 && sizeof(((struct thread *)0)->pending) == 4 &&
+	       sizeof(((struct thread *)0)->ev_head) == 4 && sizeof(((struct thread *)0)->ev_count) == 4 &&
+	       sizeof(((struct thread *)0)->ev_seq) == 8 && sizeof(struct event) == 8 &&
+	       sizeof(((struct thread *)0)->sched) == 8 && T_YIELDING == T_ACTIVATED + 1 &&
+	       sizeof(((struct thread *)0)->activated) == 1 && sizeof(((struct thread *)0)->yielding) == 1 &&
+	       sizeof(((struct cap *)0)->rights) == 1, "field widths the switch fast path assumes");
 _Static_assert(sizeof(struct thread) <= PAGE_SIZE, "thread fits a frame");
 
 static struct { uint16_t limit; uint64_t base; } __attribute__((packed)) gdtr, idtr;

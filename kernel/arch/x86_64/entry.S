@@ -27,6 +27,20 @@
 	push %r15
 .endm
 
+/* The user's registers into current->regs, as a trap frame from syscall
+ * would hold them (rsp: CPU_SCRATCH); rsp ends at current->regs. */
+.macro SAVE_FRAME
+	mov %gs:CPU_FRAME_TOP, %rsp
+	pushq $USER_DS
+	pushq %gs:CPU_SCRATCH
+	pushq %r11
+	pushq $USER_CS
+	pushq %rcx
+	pushq $0
+	pushq $VEC_SYSCALL
+	PUSH_GPRS
+.endm
+
 .macro POP_GPRS
 	pop %r15
 	pop %r14
@@ -52,9 +66,9 @@
  * cost. Here they are done before any frame is built: the thread stays
  * the same, so its struct regs need not be written (whatever next enters
  * the kernel for it saves a full frame again). Each path checks all it
- * depends on first and touches only registers it can give back (rbx
- * through CPU_SCRATCH2/3, then the callee-saved registers it has just
- * stored in the would-be invocation frame), so anything unusual jumps
+ * depends on first and touches only registers it can give back (r11
+ * and rbp through CPU_SCRATCH2/3, then the callee-saved registers it has
+ * just stored in the would-be invocation frame), so anything unusual jumps
  * to syscall_slow with the user's registers and rsp (CPU_SCRATCH) as
  * they came; syscall_handler then does what inv_call / inv_return do.
  * Past the checks nothing can fail. The rules of docs/kernel.md "What
@@ -93,42 +107,41 @@ syscall_entry:
 	test %rax, %rax
 	jz .Lreturn
 	test %eax, %eax
-	jz syscall_slow			/* the other slot-0 operations */
+	jz .Lself			/* the other slot-0 operations */
 
 	/* Invocation? rax = slot | op << 32 (op is ignored, as inv_call does).
-	 * The type is checked first, with rbx and rsp only, so that other
-	 * capabilities lose little on their way to the slow path. */
-	mov %rbx, %gs:CPU_SCRATCH2
+	 * The type is checked first, with r11 and rsp only, so that other
+	 * capabilities lose little on their way to the slow path. r11 holds
+	 * the caller's rflags, which an invocation does not keep: only the
+	 * slow path needs them back (CPU_SCRATCH2). */
+	mov %r11, %gs:CPU_SCRATCH2
 	mov T_COMP(%rsp), %rsp		/* t->comp */
 	cmp C_NSLOTS(%rsp), %eax
-	jae .Lcall_rbx			/* -ERANGE */
-	mov %eax, %ebx
-	shl $CAP_SHIFT, %rbx
-	lea C_SLOTS(%rsp,%rbx), %rbx	/* the capability */
+	jae .Lcall_r11			/* -ERANGE */
+	mov %eax, %r11d
+	shl $CAP_SHIFT, %r11
+	lea C_SLOTS(%rsp,%r11), %r11	/* the capability */
 	mov %gs:CPU_CURRENT, %rsp	/* t again */
-	cmpb $CAP_SINV_ASM, CAP_TYPE(%rbx)
-	jne .Lcall_rbx			/* empty, or another operation */
+	cmpb $CAP_SINV_ASM, CAP_TYPE(%r11)
+	jne .Lnot_sinv			/* empty, or another operation */
 	cmpb $INV_DEPTH_MAX, T_DEPTH(%rsp)
-	jae .Lcall_rbx			/* INV_TOO_DEEP */
+	jae .Lcall_r11			/* INV_TOO_DEEP */
 	mov %rbp, %gs:CPU_SCRATCH3
 	movzbl T_DEPTH(%rsp), %ebp
 	imul $F_SIZE, %ebp, %ebp
 	lea T_INV(%rsp,%rbp), %rbp	/* f = &t->inv[t->depth] */
+	mov %rbx, F_RBX(%rbp)
 	mov %r12, F_R12(%rbp)
 	mov %r13, F_R13(%rbp)
 	mov %r14, F_R14(%rbp)
 	mov %r15, F_R15(%rbp)
-	mov %gs:CPU_SCRATCH2, %r12
-	mov %r12, F_RBX(%rbp)
-	mov %gs:CPU_SCRATCH3, %r12
-	mov %r12, F_RBP(%rbp)
-	/* rbx = the capability, rbp = f; r12-r15 are free now
+	mov %gs:CPU_SCRATCH3, %rbx
+	mov %rbx, F_RBP(%rbp)
+	/* r11 = the capability, rbp = f; rbx, r12-r15 are free now
 	 * (.Lcall_undo reloads everything from f) */
-	mov CAP_OBJ(%rbx), %r13		/* s: the server */
+	mov CAP_OBJ(%r11), %r13		/* s: the server */
 	cmpw $0, C_NEEDS_FLUSH(%r13)	/* needs_flush and retired (INV_GONE) */
 	jne .Lcall_undo
-	mov CAP_D0(%rbx), %r14		/* its entry point: below USER_TOP (sinv_create),
-					 * so canonical, as sysret needs in ring 0 */
 
 	/* Committed: the frame, the depth, the server's reference. */
 	mov T_COMP(%rsp), %r12
@@ -155,9 +168,11 @@ syscall_entry:
 	/* I/O ports: the server's map base in the TSS (ioport.c) */
 	movzwl C_IOMAP(%r13), %r12d
 	mov %r12w, cpu_tss+TSS_IOMAP(%rip)
-	mov CAP_D1(%rbx), %r8		/* token */
+	mov CAP_D1(%r11), %r8		/* token */
 	mov T_TID(%rsp), %r9d
-	mov %r14, %rcx			/* rdi, rsi, rdx, r10: the arguments */
+	mov CAP_D0(%r11), %rcx		/* its entry point: below USER_TOP (sinv_create),
+					 * so canonical, as sysret needs in ring 0;
+					 * rdi, rsi, rdx, r10: the arguments */
 	mov $RFLAGS_CLEAN_ASM, %r11d
 	xor %eax, %eax
 	xor %ebx, %ebx
@@ -184,13 +199,14 @@ syscall_entry:
 	jmp .Lcall_fs_done
 
 .Lcall_undo:
+	mov F_RBX(%rbp), %rbx
 	mov F_R12(%rbp), %r12
 	mov F_R13(%rbp), %r13
 	mov F_R14(%rbp), %r14
 	mov F_R15(%rbp), %r15
 	mov F_RBP(%rbp), %rbp
-.Lcall_rbx:
-	mov %gs:CPU_SCRATCH2, %rbx
+.Lcall_r11:
+	mov %gs:CPU_SCRATCH2, %r11
 	jmp syscall_slow
 
 	/* Return: rax = 0, rsp = t. */
@@ -211,11 +227,10 @@ syscall_entry:
 	jne .Lreturn_slow
 	mov T_COMP(%rsp), %r10
 	mov C_FRAME(%r10), %r10
-	cmpl $0, FRAME_REFS(%r10)
-	je .Lreturn_slow		/* inv_pop's BUG_ON says it */
+	subl $1, FRAME_REFS(%r10)	/* obj_put(the server), the last check: */
+	jb .Lreturn_refs		/* it was 0 (put back), inv_pop's BUG_ON says it */
 
 	/* Committed. */
-	decl FRAME_REFS(%r10)		/* obj_put(the server) */
 	decb T_DEPTH(%rsp)
 	mov %r9, T_COMP(%rsp)
 	mov F_FSBASE(%r11), %r8
@@ -258,20 +273,175 @@ syscall_entry:
 	mov %rbp, %rdx
 	jmp .Lreturn_fs_done
 
+/*
+ * The switch fast path: THD_DISPATCH, SELF_YIELD and ASND_SEND with
+ * ASND_SWITCH to a blocked receiver, the thread switches a user-level
+ * scheduler and its threads make most. Unlike an invocation these leave
+ * the thread, so its frame is saved whole first, exactly as syscall_slow
+ * saves it (the C path then finds what it expects if a check fails, and
+ * the thread is resumed later by resume_user like any other); the checks
+ * and the bookkeeping of thread.c (thread_op, self_op, asnd_deliver,
+ * activate, ev_push, preempt_check) are then done here in registers, and
+ * the switch as cpu_resume does it: FPU state saved and the next one's
+ * loaded, FS base, current, rsp0, the I/O map base, cr3. Whatever is
+ * unusual goes to C untouched (.Lslow_c), before anything is written:
+ * a right or a token missing, a thread not ready (or not blocked), a
+ * scheduler blocked or missing, its event ring full, a page table that
+ * needs a flush, any other operation. The thread resumed gets its own
+ * registers, flags, FPU state and FS base back, and nothing of the other.
+ */
+.Lself:				/* slot 0, op != 0 */
+	SAVE_FRAME
+	shr $32, %rax
+	cmp $SELF_YIELD_ASM, %rax
+	jne .Lslow_c
+	mov T_SCHED(%rsp), %r9		/* s: the scheduler, to get EV_YIELDED */
+	test %r9, %r9
+	jz .Lslow_c
+	cmpb $THD_READY_ASM, T_STATE(%r9)
+	jne .Lslow_c			/* activate() would wake it: C */
+	mov T_EV_COUNT(%r9), %edx
+	cmp $EV_RING_ASM, %edx
+	jae .Lslow_c			/* ring full: EV_LOST, C */
+	/* preempt_check(t) once s is activated: the outermost activated,
+	 * ready scheduler above s, else s itself. */
+	mov %r9, %r8
+	mov T_SCHED(%r9), %rax
+	jmp 2f
+1:	cmpb $0, T_ACTIVATED(%rax)
+	je 3f
+	cmpb $THD_READY_ASM, T_STATE(%rax)
+	jne 3f
+	mov %rax, %r8
+3:	mov T_SCHED(%rax), %rax
+2:	test %rax, %rax
+	jnz 1b
+	mov T_COMP(%r8), %r10
+	cmpb $0, C_NEEDS_FLUSH(%r10)
+	jne .Lslow_c
+	/* Committed. */
+	movb $1, T_YIELDING(%rsp)	/* only a dispatch resumes it now */
+	mov T_TID(%rsp), %r11d
+	mov $EV_YIELDED_ASM, %ecx
+	jmp .Lev_push
+
+.Lnot_sinv:			/* r11 = a capability in range, rsp = t */
+	mov %r11, %gs:CPU_SCRATCH3
+	mov %gs:CPU_SCRATCH2, %r11
+	SAVE_FRAME
+	mov %gs:CPU_SCRATCH3, %rbx	/* the capability */
+	mov CAP_OBJ(%rbx), %r8		/* x: the thread it names */
+	shr $32, %rax			/* op */
+	movzbl CAP_TYPE(%rbx), %ecx
+	cmp $CAP_THD_ASM, %ecx
+	je .Ldispatch
+	cmp $CAP_ASND_ASM, %ecx
+	jne .Lslow_c
+	/* asnd_op, asnd_deliver(direct): only a blocked receiver of the
+	 * same scheduler, which is ready and has room for EV_WOKEN. */
+	cmp $ASND_SEND_ASM, %rax
+	jne .Lslow_c
+	cmp $ASND_SWITCH_ASM, %rdi
+	jne .Lslow_c			/* without ASND_SWITCH, or bad flags */
+	cmpb $THD_BLOCKED_ASM, T_STATE(%r8)
+	jne .Lslow_c			/* ready (no switch), or dead (-ESRCH) */
+	mov T_SCHED(%r8), %r9		/* s */
+	test %r9, %r9
+	jz .Lslow_c
+	cmp T_SCHED(%rsp), %r9
+	jne .Lslow_c
+	cmpb $THD_READY_ASM, T_STATE(%r9)
+	jne .Lslow_c
+	mov T_EV_COUNT(%r9), %edx
+	cmp $EV_RING_ASM, %edx
+	jae .Lslow_c
+	mov T_COMP(%r8), %r10
+	cmpb $0, C_NEEDS_FLUSH(%r10)
+	jne .Lslow_c
+	/* Committed: the send received at once (activate(x): its SELF_RCV
+	 * returns the sends so far; activated is cleared by the switch). */
+	mov T_PENDING(%r8), %eax
+	inc %eax
+	mov %rax, REGS_RAX(%r8)
+	movl $0, T_PENDING(%r8)
+	incq T_EV_SEQ(%r8)
+	movb $THD_READY_ASM, T_STATE(%r8)
+	mov T_TID(%r8), %r11d
+	mov $EV_WOKEN_ASM, %ecx
+	/* fall through */
+
+	/* ev_push(s = r9, tid r11d, type ecx) with edx = s->ev_count < EV_RING,
+	 * then activate(s) (ready: nothing more); t's status 0; run r8. */
+.Lev_push:
+	mov T_EV_HEAD(%r9), %eax
+	add %edx, %eax
+	and $EV_RING_ASM - 1, %eax
+	mov %r11d, T_EV(%r9,%rax,8)
+	mov %ecx, T_EV+4(%r9,%rax,8)
+	inc %edx
+	mov %edx, T_EV_COUNT(%r9)
+	incq T_EV_SEQ(%r9)
+	movb $1, T_ACTIVATED(%r9)
+	movq $0, REGS_RAX(%rsp)
+	jmp .Lswitch
+
+.Ldispatch:			/* thread_op(THD_DISPATCH); r8 = x */
+	cmp $THD_DISPATCH_ASM, %rax
+	jne .Lslow_c
+	testb $RIGHT_ADMIN_ASM, CAP_RIGHTS(%rbx)
+	jz .Lslow_c			/* -EPERM */
+	cmp %rsp, T_SCHED(%r8)
+	jne .Lslow_c			/* not its scheduler: -EPERM */
+	cmpb $THD_READY_ASM, T_STATE(%r8)
+	jne .Lslow_c			/* -ESRCH, -EBUSY */
+	cmp T_EV_SEQ(%rsp), %rdi
+	jne .Lslow_c			/* a stale token: -EAGAIN */
+	mov T_COMP(%r8), %r10
+	cmpb $0, C_NEEDS_FLUSH(%r10)
+	jne .Lslow_c
+	/* Committed. */
+	movq $0, REGS_RAX(%rsp)
+	cmpb $0, T_YIELDING(%r8)
+	je .Lswitch
+	mov %rsi, REGS_RAX(%r8)		/* the scheduler's answer to its yield */
+	/* fall through */
+
+	/* cpu_resume(r8) from t (rsp, its frame saved); r10 = r8->comp */
+.Lswitch:
+	fxsave64 T_FPU(%rsp)
+	fxrstor64 T_FPU(%r8)
+	mov T_FSBASE(%r8), %rax
+	cmp %gs:CPU_FSBASE, %rax
+	jne .Lswitch_fs
+.Lswitch_fs_done:
+	movw $0, T_ACTIVATED(%r8)	/* activated and yielding */
+	mov %r8, %gs:CPU_CURRENT
+	lea REGS_SIZE(%r8), %rax
+	mov %rax, %gs:CPU_FRAME_TOP
+	mov %rax, cpu_tss+TSS_RSP0(%rip)
+	movzwl C_IOMAP(%r10), %eax
+	mov %ax, cpu_tss+TSS_IOMAP(%rip)
+	LOAD_CR3 %r10, %rax
+	mov %r8, %rax			/* its struct regs (first in struct thread) */
+	jmp resume_user
+
+.Lswitch_fs:
+	mov %rax, %gs:CPU_FSBASE
+	mov %rax, %rdx
+	shr $32, %rdx
+	mov $MSR_FS_BASE_ASM, %ecx
+	wrmsr
+	jmp .Lswitch_fs_done
+
+.Lreturn_refs:
+	movl $0, FRAME_REFS(%r10)
 .Lreturn_slow:
 	xor %eax, %eax
 	/* fall through */
 
 syscall_slow:
-	mov %gs:CPU_FRAME_TOP, %rsp
-	pushq $USER_DS
-	pushq %gs:CPU_SCRATCH
-	pushq %r11
-	pushq $USER_CS
-	pushq %rcx
-	pushq $0
-	pushq $VEC_SYSCALL
-	PUSH_GPRS
+	SAVE_FRAME
+.Lslow_c:			/* rsp = current->regs, the user's frame */
 	mov %rsp, %rdi
 	mov %gs:CPU_KSTACK_TOP, %rsp
 	call syscall_handler
