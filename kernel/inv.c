@@ -68,7 +68,7 @@ struct inv_frame *inv_pop(struct thread *t, struct regs *r)
 	t->comp->frame->refs--;		/* obj_put(t->comp) */
 	t->comp = f->comp;
 	inv_pop_regs(r, f);
-	if (unlikely(f->fsbase != t->fsbase))
+	if (unlikely(f->fsbase || t->fsbase))	/* cpu.h fsbase_set */
 		fsbase_set(t, f->fsbase);
 	fpu_reset();
 	return f;

@@ -487,6 +487,15 @@ static void test_boundary(void)
 	fs_set(0);
 	CHECK_EQ("inv.fsbase_server_zero", in_server, 1);
 	CHECK_EQ("inv.fsbase_client_back", fs_after, 0xf5008);
+
+	/* The server sets the client's own base, then zeroes the register
+	 * with a selector load (pong_dirty): the client gets its own back. */
+	fs_set(8);
+	probe_fill(dirty, 0);
+	probe_call(&probe);
+	fs_after = fs_read_scratch();
+	fs_set(0);
+	CHECK_EQ("inv.fsbase_back_after_server_selector", fs_after, 0xf5008);
 }
 
 static void test_faults(void)
@@ -1198,6 +1207,75 @@ static void test_switch_state(void)
 	probe_own("switch.sender_own_state", &sw_a, 0, F_DF, sw_fs_seen_a, 0xfa);
 }
 
+
+/* An FS selector load zeroes the FS base register behind the kernel's
+ * record of it: the next thread with the same base must get it all the
+ * same, after a dispatch and after a switching send. */
+static volatile word_t fsx_seen;
+static word_t fsx_asnd;
+#define USER_DS_SEL 0x1b
+static void fs_sel(word_t sel) { __asm__ volatile("mov %0, %%fs" :: "r"(sel)); }
+
+static void fsx_yielder(void *arg)
+{
+	(void)arg;
+	fs_set(8);
+	r2c_yield();			/* back to the root, which dispatches us again */
+	fsx_seen = fs_read_scratch();
+	fs_set(0);
+}
+
+static void fsx_rcv(void *arg)
+{
+	(void)arg;
+	fs_set(8);
+	r2c_rcv(0);			/* blocks; the sender's ASND_SWITCH runs us */
+	fsx_seen = fs_read_scratch();
+	fs_set(0);
+}
+
+static void fsx_snd(void *arg)
+{
+	(void)arg;
+	fs_set(8);			/* the victim's FS base value (any < USER_TOP) */
+	fs_sel(USER_DS_SEL);		/* hardware FS base 0; cpu0.fsbase still says 8 */
+	r2c_asnd(fsx_asnd, ASND_SWITCH);
+	fs_sel(0);
+	fs_set(0);
+}
+
+static void test_fs_selector(void)
+{
+	volatile word_t *sp = (volatile word_t *)SCRATCH_VA;
+	sp[0] = 0xf5000, sp[1] = 0xf5008;
+	word_t b, r, s;
+
+	/* Dispatch: the scheduler loads a selector; the thread it runs keeps its FS base. */
+	fsx_seen = 0;
+	thread_new(fsx_yielder, 0, &b);
+	dispatch(b);
+	fs_set(8);
+	fs_sel(USER_DS_SEL);
+	r2c_dispatch(b, drain_events());
+	fs_sel(0);
+	fs_set(0);
+	while (r2c_op(b, THD_STATE, 0, 0, 0, 0, 0, 0) != THD_DEAD)
+		dispatch(b);
+	CHECK_EQ("switch.fsbase_after_selector_dispatch", fsx_seen, 0xf5008);
+
+	/* ASND_SWITCH: a sender holding only an ASND capability does it before it switches. */
+	fsx_seen = 0;
+	thread_new(fsx_rcv, 0, &r);
+	r2c_op(r, THD_ASND_CREATE, (fsx_asnd = r2c_slot_alloc(&mem)), 0, 0, 0, 0, 0);
+	dispatch(r);
+	thread_new(fsx_snd, 0, &s);
+	while (r2c_op(s, THD_STATE, 0, 0, 0, 0, 0, 0) != THD_DEAD)
+		dispatch(s);
+	while (r2c_op(r, THD_STATE, 0, 0, 0, 0, 0, 0) != THD_DEAD)
+		dispatch(r);
+	CHECK_EQ("switch.fsbase_after_selector_asnd_switch", fsx_seen, 0xf5008);
+}
+
 /* --- fuzzing ------------------------------------------------------------- */
 
 static volatile word_t fuzz_calls, fuzz_refused;
@@ -1308,7 +1386,7 @@ static void test_fuzz(void)
 		  fuzz_before[firstbad] >> 32, fuzz_before[firstbad] & 0xFFFFFFFF);
 }
 
-#define KTEST_CHECKS (363 + REBOOT_CHECKS)
+#define KTEST_CHECKS (366 + REBOOT_CHECKS)
 
 int run_tests(void)
 {
@@ -1329,6 +1407,7 @@ int run_tests(void)
 	test_timer();
 	test_cpu_state();
 	test_switch_state();
+	test_fs_selector();
 	test_fuzz();
 	r2c_printf("ktest: kernel tests: %d passed, %d failed\n", r2c_passed, r2c_failed);
 	return r2c_failed;

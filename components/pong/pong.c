@@ -254,7 +254,7 @@ __asm__(".text\n"
 	"	xor %eax, %eax\n"
 	"	syscall\n"
 	"	ud2\n"
-	/* Return r0..r2 = 1, 2, 3 with FS base 8, DF and AC set, x87/SSE
+	/* Return r0..r2 = 1, 2, 3 with FS base 8 (in the register 0: a selector), DF and AC set, x87/SSE
 	 * as pong_dirty_fx and every other register holding 0x5e7e... */
 	".globl r2c_export_pong_dirty\n"
 	"r2c_export_pong_dirty:\n"
@@ -262,6 +262,8 @@ __asm__(".text\n"
 	"	movabs $0x500000000, %rax\n"		/* SELF_SET_FSBASE */
 	"	mov $8, %edi\n"
 	"	syscall\n"
+	"	mov $0x1b, %eax\n"			/* a selector: the register's base is 0 now */
+	"	mov %eax, %fs\n"
 	"	fxrstor64 pong_dirty_fx(%rip)\n"
 	"	pushfq\n"
 	"	orq $0x40400, (%rsp)\n"			/* AC, DF */

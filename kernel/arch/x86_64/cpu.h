@@ -66,11 +66,17 @@ static inline void fpu_save_to(uint8_t *img) { __asm__ volatile("fxsave64 (%0)" 
 static inline void fpu_load_from(const uint8_t *img) { __asm__ volatile("fxrstor64 (%0)" :: "r"(img) : "memory"); }
 static inline void fpu_reset(void) { fpu_load_from(fpu_clean); }
 
-/* The running thread's FS base is now v (written only when it changes). */
+/* The running thread's FS base is now v. Written unless it is 0 and was
+ * 0: user code may have zeroed the register behind cpu0.fsbase (loading
+ * a selector into FS takes the descriptor's base, 0, and on Intel and
+ * QEMU so does a null one), so a base other than 0 is always written; a
+ * user can never make it anything but 0 or what was written. */
+static inline bool fsbase_stale(word_t v) { return v || cpu0.fsbase; }
+
 static inline void fsbase_set(struct thread *t, word_t v)
 {
 	t->fsbase = v;
-	if (v != cpu0.fsbase) {
+	if (fsbase_stale(v)) {
 		cpu0.fsbase = v;
 		wrmsr(MSR_FS_BASE, v);
 	}

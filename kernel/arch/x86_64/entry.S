@@ -234,8 +234,9 @@ syscall_entry:
 	decb T_DEPTH(%rsp)
 	mov %r9, T_COMP(%rsp)
 	mov F_FSBASE(%r11), %r8
-	cmp T_FSBASE(%rsp), %r8
-	jne .Lreturn_fs
+	mov %gs:CPU_FSBASE, %r10	/* the client's base, or the server's, not 0: */
+	or %r8, %r10			/* written (cpu.h fsbase_set: why) */
+	jnz .Lreturn_fs
 .Lreturn_fs_done:
 	fxrstor64 fpu_clean(%rip)
 	LOAD_CR3 %r9, %r10
@@ -261,8 +262,6 @@ syscall_entry:
 
 .Lreturn_fs:
 	mov %r8, T_FSBASE(%rsp)
-	cmp %gs:CPU_FSBASE, %r8
-	je .Lreturn_fs_done
 	mov %r8, %gs:CPU_FSBASE
 	mov %rdx, %rbp			/* a result; rbp is reloaded from f after */
 	mov %r8d, %eax
@@ -411,8 +410,9 @@ syscall_entry:
 	fxsave64 T_FPU(%rsp)
 	fxrstor64 T_FPU(%r8)
 	mov T_FSBASE(%r8), %rax
-	cmp %gs:CPU_FSBASE, %rax
-	jne .Lswitch_fs
+	mov %gs:CPU_FSBASE, %rdx	/* either not 0: written (cpu.h fsbase_set: why) */
+	or %rax, %rdx
+	jnz .Lswitch_fs
 .Lswitch_fs_done:
 	movw $0, T_ACTIVATED(%r8)	/* activated and yielding */
 	mov %r8, %gs:CPU_CURRENT
