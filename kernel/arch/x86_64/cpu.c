@@ -33,7 +33,7 @@ struct {
 static uint64_t gdt[7];
 static struct idt_gate idt[NVEC];
 static uint8_t kstack[16384] __attribute__((aligned(16)));
-static uint8_t df_stack[4096] __attribute__((aligned(16)));
+static uint8_t df_stack[4096] __attribute__((aligned(16)));	/* IST 1: double fault, NMI, machine check (each fatal) */
 extern const word_t isr_table[NVEC];
 extern char syscall_entry[];
 extern struct regs *resume_user_from(struct regs *);
@@ -158,7 +158,9 @@ static void load_tables(void)
 	for (int v = 0; v < NVEC; v++) {
 		word_t h = isr_table[v];
 		idt[v] = (struct idt_gate){ .off0 = h & 0xFFFF, .sel = KERNEL_CS,
-			.ist = v == 8 ? 1 : 0, .flags = 0x8E,
+			/* a double fault, NMI or machine check may come while rsp is
+			 * on a thread object (entry.S's fast paths): a stack of its own */
+			.ist = v == 8 || v == 2 || v == 18 ? 1 : 0, .flags = 0x8E,
 			.off1 = (h >> 16) & 0xFFFF, .off2 = h >> 32 };
 	}
 	idtr.limit = sizeof(idt) - 1;
@@ -225,7 +227,7 @@ struct regs *cpu_resume(struct thread *next)
 		if (prev)
 			fpu_save(prev);
 		fpu_load(next);
-		if (next->fsbase != cpu0.fsbase) {
+		if (fsbase_stale(next->fsbase)) {
 			wrmsr(MSR_FS_BASE, next->fsbase);
 			cpu0.fsbase = next->fsbase;
 		}
