@@ -46,7 +46,7 @@ struct compose_comp {
 	int pci_index;		/* the N-th function with those ids, in bus order (0 first) */
 	char arg[COMPOSE_VALUE_MAX + 1];	/* "" none */
 	bool halt;		/* the system halts once every halt=yes component ended */
-	uint32_t restart;	/* micro-reboots allowed in any 10 s (0: none; restart=yes: 5) */
+	uint32_t restart;	/* micro-reboots allowed in a 10 s window, and in a row before ready (0: none; yes: 5) */
 	uint32_t watchdog_s;	/* a call held this long reboots it (0: no watchdog) */
 	char inject[COMPOSE_VALUE_MAX + 1];	/* fault injection (tests only); "" none */
 	int cpu_pct;		/* its threads may run this % of each period, 1..100
