@@ -16,6 +16,7 @@
 #include "fmt/fmt.h"
 
 static char name[16];
+static char prefix[24];		/* cred.NAME: its checks' names */
 
 static long decimal(const char *s)
 {
@@ -25,17 +26,7 @@ static long decimal(const char *s)
 	return *s ? -1 : v;
 }
 
-static void check(const char *what, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void check(const char *what, bool ok, const char *fmt, ...)
-{
-	char why[160], full[64];
-	va_list ap;
-	va_start(ap, fmt);
-	fmt_vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	fmt_snprintf(full, sizeof(full), "cred.%s.%s", name, what);
-	r2c_check(full, ok, "%s", why);
-}
+#define check(...) r2c_check_in(prefix, __VA_ARGS__)	/* cred.name.what */
 
 /* A NetBSD call: its errno (0: success), retval[0..1] in rv. */
 static int sys(int num, long rv[2], int nargs, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
@@ -138,6 +129,7 @@ void r2c_main(word_t arg)
 	(void)arg;
 	char f[3][R2C_ARG_FIELD];
 	memcpy(name, r2c_env->name, sizeof(name) - 1);
+	fmt_snprintf(prefix, sizeof(prefix), "cred.%s", name);
 	bool is_root = !strcmp(r2c_env->arg, "root");
 	r2c_plan(is_root ? 11 : 13);
 	if (rk_sys_init("rk") || r2c_arg_fields(r2c_env->arg, f, 3) || (!is_root && strcmp(f[0], "user"))) {

@@ -42,17 +42,7 @@ static void sleep_ms(unsigned ms)
 	r2c_sleep_until(r2c_tsc() + r2c_usecs(ms * 1000ull));
 }
 
-static void check(const char *what, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void check(const char *what, bool ok, const char *fmt, ...)
-{
-	char why[200], full[64];
-	va_list ap;
-	va_start(ap, fmt);
-	fmt_vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	fmt_snprintf(full, sizeof(full), "%s.%s", name, what);
-	r2c_check(full, ok, "%s", why);
-}
+#define check(...) r2c_check_in(name, __VA_ARGS__)	/* name.what */
 
 /* ---- arg=cycles ------------------------------------------------------------- */
 

@@ -31,18 +31,7 @@ static char *const type = fields[0], *const dev = fields[1], *const dir = fields
 static char name[16];
 static char data[FILE_BYTES], back[FILE_BYTES];
 
-static void check(const char *what, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void check(const char *what, bool ok, const char *fmt, ...)
-{
-	char why[160];
-	va_list ap;
-	va_start(ap, fmt);
-	fmt_vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	char full[64];
-	fmt_snprintf(full, sizeof(full), "%s.%s", name, what);
-	r2c_check(full, ok, "%s", why);
-}
+#define check(...) r2c_check_in(name, __VA_ARGS__)	/* name.what */
 
 static bool parse_arg(void)
 {

@@ -5,7 +5,7 @@
 
 int r2c_passed, r2c_failed;
 
-void r2c_check(const char *name, bool ok, const char *fmt, ...)
+static void report(const char *name, bool ok, const char *fmt, va_list ap)
 {
 	if (ok) {
 		r2c_passed++;
@@ -14,11 +14,26 @@ void r2c_check(const char *name, bool ok, const char *fmt, ...)
 	}
 	r2c_failed++;
 	char why[256];
+	fmt_vsnprintf(why, sizeof(why), fmt, ap);
+	r2c_printf("FAIL %s: %s\n", name, why);
+}
+
+void r2c_check(const char *name, bool ok, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	fmt_vsnprintf(why, sizeof(why), fmt, ap);
+	report(name, ok, fmt, ap);
 	va_end(ap);
-	r2c_printf("FAIL %s: %s\n", name, why);
+}
+
+void r2c_check_in(const char *prefix, const char *what, bool ok, const char *fmt, ...)
+{
+	char name[64];
+	fmt_snprintf(name, sizeof(name), "%s.%s", prefix, what);
+	va_list ap;
+	va_start(ap, fmt);
+	report(name, ok, fmt, ap);
+	va_end(ap);
 }
 
 void r2c_plan(int checks)

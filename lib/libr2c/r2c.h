@@ -328,6 +328,9 @@ struct r2c_capacity r2c_capacity_now(void);
 void r2c_check_capacity_back(const char *prefix, const struct r2c_capacity *before);
 /* Print "PASS name", or "FAIL name: <fmt...>" when !ok. */
 void r2c_check(const char *name, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same, named "prefix.what": a component's checks under its name. */
+void r2c_check_in(const char *prefix, const char *what, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 #define CHECK_EQ(name, got, want)						\
 	do {									\
 		long g_ = (long)(got), w_ = (long)(want);			\
