@@ -26,6 +26,7 @@
 #include "r2c.h"
 #include "r2c/rkproc.h"
 #include "rkclient/syscall.h"
+#include "rkclient/inject.h"
 #include "fmt/fmt.h"
 #include <string.h>
 
@@ -232,13 +233,6 @@ static long verify_all(long *bytes)
 }
 
 /* NAME.what: a check of this client */
-static const char *cname(const char *what)
-{
-	static char buf[64];
-	fmt_snprintf(buf, sizeof(buf), "%s.%s", me, what);
-	return buf;
-}
-
 /* Wait up to 300 s for a file to appear (stat is made again across a reboot). */
 static bool appears(const char *path)
 {
@@ -269,7 +263,7 @@ void r2c_main(word_t arg)
 		peer = r2c_env->arg + 6;
 	r2c_plan(peer ? 15 : 14);
 	if (rk_sys_init("rk") || (peer && !(inject_slot = r2c_import("rk_inject")))) {
-		r2c_check(cname("granted"), false, "no rk interface or no rk_inject");
+		r2c_check_in(me, "granted", false, "no rk interface or no rk_inject");
 		return;
 	}
 	seed = r2c_tsc() | 1;
@@ -282,7 +276,7 @@ void r2c_main(word_t arg)
 	ok &= make_long(0) && make_long(1);
 	int sv[2] = { -1, -1 }, pfd[2] = { -1, -1 };
 	ok &= socketpair(NB_AF_LOCAL, NB_SOCK_STREAM, 0, sv) == 0 && pipe(pfd) == 0;
-	r2c_check(cname("setup"), ok, "its directories, the long files, a socket pair and a pipe (errno %d)", errno);
+	r2c_check_in(me, "setup", ok, "its directories, the long files, a socket pair and a pipe (errno %d)", errno);
 	long tids[THREADS];
 	for (int t = 0; t < THREADS; t++) {
 		workers[t].id = t;
@@ -294,27 +288,21 @@ void r2c_main(word_t arg)
 	int crashed = 0;
 	if (peer) {
 		/* the other client must be working before the first crash */
-		r2c_check(cname("peer_working"), appears(ready), "no %s after 300 s (errno %d)", ready, errno);
+		r2c_check_in(me, "peer_working", appears(ready), "no %s after 300 s (errno %d)", ready, errno);
 		/* crashes at random moments: a random pause, then a random
 		 * fault fired after a random number of the calls of either
 		 * client's threads */
 		r2c_printf("EXPECT-FAULTS BEGIN\n");	/* the 20, and rk's own panics on what they leave on ext2 */
 		for (int c = 0; c < CRASHES; c++) {
 			r2c_sleep_until(r2c_tsc() + r2c_usecs(20000 + rnd(150000)));
-			unsigned long before = rk_recoveries();
 			long kind = RK_INJECT_WILD + (long)rnd(3);
-			if (r2c_call(inject_slot, (word_t)kind, (word_t)rnd(12), 0, 0) != 0)
-				break;
-			uint64_t end = r2c_tsc() + r2c_usecs(60000000);
-			while (rk_recoveries() == before && r2c_tsc() < end)
-				r2c_sleep_until(r2c_tsc() + r2c_usecs(2000));
-			if (rk_recoveries() == before)
+			if (rk_crash(inject_slot, kind, (long)rnd(12), 60000000))
 				break;
 			crashed++;
 		}
 	} else {
 		ok = touch(ready);
-		r2c_check(cname("stopped"), ok && appears(STOP_FILE), "ready %d; no %s after 300 s (errno %d)", ok,
+		r2c_check_in(me, "stopped", ok && appears(STOP_FILE), "ready %d; no %s after 300 s (errno %d)", ok,
 			  STOP_FILE, errno);
 	}
 	atomic_store(&stop, true);
@@ -325,30 +313,30 @@ void r2c_main(word_t arg)
 		/* the other client's threads may still make rk panic on ext2
 		 * ("dup alloc") until they have stopped */
 		ok = touch(STOP_FILE);
-		r2c_check(cname("peer_stopped"), ok && appears(done), "stop written %d; no %s after 300 s (errno %d)", ok,
+		r2c_check_in(me, "peer_stopped", ok && appears(done), "stop written %d; no %s after 300 s (errno %d)", ok,
 			  done, errno);
 		r2c_printf("EXPECT-FAULTS END\n");
-		CHECK_EQ(cname("crashes"), (long)crashed, (long)CRASHES);
+		r2c_check_in(me, "crashes", crashed == CRASHES, "%ld crashes made, expected %d", (long)crashed, CRASHES);
 		/* at least one per crash; more when NetBSD panicked on its
 		 * own on what a crash left on ext2 ("ext2fs_valloc: dup
 		 * alloc": an inode in use but free in the bitmap,
 		 * docs/reboot.md), which the threads must have come through
 		 * the same way */
-		r2c_check(cname("recoveries"), rk_recoveries() >= CRASHES, "%lu recoveries for %d crashes",
+		r2c_check_in(me, "recoveries", rk_recoveries() >= CRASHES, "%lu recoveries for %d crashes",
 			  rk_recoveries(), CRASHES);
 	} else {
-		r2c_check(cname("done_written"), touch(done), "errno %d", errno);
+		r2c_check_in(me, "done_written", touch(done), "errno %d", errno);
 		/* it went through the other client's crashes, recovering by itself */
-		r2c_check(cname("recoveries"), rk_recoveries() >= 1, "%lu recoveries", rk_recoveries());
+		r2c_check_in(me, "recoveries", rk_recoveries() >= 1, "%lu recoveries", rk_recoveries());
 	}
 	/* the descriptors that cannot come back (rk was rebooted since they were made) */
 	char x = 'x';
 	long sock_e = send(sv[0], &x, 1, 0) < 0 ? errno : 0;
 	long pipe_e = write(pfd[1], &x, 1) < 0 ? errno : 0;
-	r2c_check(cname("socket_econnreset"), sock_e == ECONNRESET, "send on a socket after a reboot: errno %ld",
+	r2c_check_in(me, "socket_econnreset", sock_e == ECONNRESET, "send on a socket after a reboot: errno %ld",
 		  sock_e);
-	r2c_check(cname("pipe_ebadf"), pipe_e == EBADF, "write on a pipe after a reboot: errno %ld", pipe_e);
-	r2c_check(cname("placeholders_close"), close(sv[0]) == 0 && close(sv[1]) == 0 && close(pfd[0]) == 0 &&
+	r2c_check_in(me, "pipe_ebadf", pipe_e == EBADF, "write on a pipe after a reboot: errno %ld", pipe_e);
+	r2c_check_in(me, "placeholders_close", close(sv[0]) == 0 && close(sv[1]) == 0 && close(pfd[0]) == 0 &&
 		  close(pfd[1]) == 0, "closing the placeholders: errno %d", errno);
 	long eio = 0, bad = 0, rounds = 0, fsynced = 0, long_reads = 0, long_bad = 0, vbad = 0;
 	for (int t = 0; t < THREADS; t++) {
@@ -365,23 +353,23 @@ void r2c_main(word_t arg)
 		long_bad += w->long_bad;
 		vbad += w->verify_bad;
 	}
-	r2c_check(cname("only_allowed_errors"), bad == 0,
+	r2c_check_in(me, "only_allowed_errors", bad == 0,
 		  "%ld errors the rule does not allow (a read, a close after fsync, or not EIO)", bad);
-	r2c_check(cname("rounds_done"), rounds > CRASHES && fsynced > CRASHES, "%ld rounds, %ld fsynced", rounds,
+	r2c_check_in(me, "rounds_done", rounds > CRASHES && fsynced > CRASHES, "%ld rounds, %ld fsynced", rounds,
 		  fsynced);
-	r2c_check(cname("read_back_same_fd"), vbad == 0, "%ld files read back wrong through their descriptor", vbad);
-	r2c_check(cname("kept_fd_offsets"), long_reads > CRASHES && long_bad == 0,
+	r2c_check_in(me, "read_back_same_fd", vbad == 0, "%ld files read back wrong through their descriptor", vbad);
+	r2c_check_in(me, "kept_fd_offsets", long_reads > CRASHES && long_bad == 0,
 		  "%ld reads of the kept descriptors, %ld at the wrong offset", long_reads, long_bad);
 	long bytes = 0;
 	long lost = verify_all(&bytes);
-	r2c_check(cname("fsynced_intact"), lost == 0, "%ld files fsynced last are not as written", lost);
+	r2c_check_in(me, "fsynced_intact", lost == 0, "%ld files fsynced last are not as written", lost);
 	if (peer)
 		r2c_printf("rkrec: %s: %d crashes made\n", me, crashed);
 	r2c_printf("rkrec: %s: %lu recoveries, %ld rounds, %ld EIO the rule allows, %ld fsynced bytes read back\n", me,
 		   rk_recoveries(), rounds, eio, bytes);
-	r2c_check(cname("getpid_after"), getpid() > 0, "getpid after the crashes: errno %d", errno);
+	r2c_check_in(me, "getpid_after", getpid() > 0, "getpid after the crashes: errno %d", errno);
 	struct nb_statvfs st;
-	r2c_check(cname("ffs_logged"), statvfs("/ffs", &st) == 0 && (st.f_flag & NB_MNT_LOG),
+	r2c_check_in(me, "ffs_logged", statvfs("/ffs", &st) == 0 && (st.f_flag & NB_MNT_LOG),
 		  "/ffs not mounted with log after the crashes (errno %d)", errno);
 	r2c_printf("rkrec: %s: rk recovery: %d passed, %d failed\n", me, r2c_passed, r2c_failed);
 }

@@ -17,6 +17,7 @@
 #include "r2c.h"
 #include "r2c/rkproc.h"
 #include "rkclient/syscall.h"
+#include "rkclient/inject.h"
 #include "fmt/fmt.h"
 
 #define REBOOTS		1000
@@ -220,21 +221,12 @@ void r2c_main(word_t arg)
 	long crashed = 0, measured = 0;
 	while (crashed < wanted) {
 		r2c_sleep_until(r2c_tsc() + r2c_usecs(rnd(PAUSE_US)));
-		unsigned long before = rk_recoveries();
 		long kind = RK_INJECT_WILD + (long)rnd(3);
-		/* a kernel status (the call met a reboot: the fault it armed
-		 * may have fired before it returned, or rk was down already)
-		 * is a reboot all the same; rk refusing is not */
-		struct r2c_ret r = r2c_invoke(inject_slot, (word_t)kind, (word_t)rnd(12), 0, 0);
-		if (!r.status && r.r0) {
-			r2c_printf("rksoak: rk_inject refused: %ld\n", (long)r.r0);
+		long e = rk_crash(inject_slot, kind, (long)rnd(12), 60000000);
+		if (e) {
+			r2c_printf("rksoak: crash %ld: %s %ld\n", crashed + 1, e > 0 ? "rk_inject refused" : "no recovery", e);
 			break;
 		}
-		uint64_t end = r2c_tsc() + r2c_usecs(60000000);
-		while (rk_recoveries() == before && r2c_tsc() < end)
-			r2c_sleep_until(r2c_tsc() + r2c_usecs(1000));
-		if (rk_recoveries() == before)
-			break;
 		crashed++;
 		measured += tell_reboot();
 	}

@@ -2,9 +2,11 @@
  * Waiting for rk to serve. The booter starts a client once rk's first
  * thread stops running, which with a network device can be before rk
  * serves: NetBSD's driver waits for its device's interrupts during
- * rk's boot (the interrupt binding, vioif's control queue), and until
- * rk serves, every call is EIO. A network application therefore asks
- * until rk answers, for at most a given time.
+ * rk's boot (the interrupt binding, vioif's control queue). Until rk
+ * serves, a call waits in the client library's recovery (rk answers
+ * RK_EREBOOTED while it boots), and is EIO if rk's boot failed or does
+ * not end in time. A network application therefore asks until rk
+ * answers, for at most a given time.
  */
 #include "r2c.h"
 #include "rkclient/syscall.h"
