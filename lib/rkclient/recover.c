@@ -105,7 +105,7 @@ static struct rkfd *fd_at(uint64_t fd)
  * thread (the stack it runs on), until its answer; a close that met a
  * reboot is answered from it, the descriptor being gone either way. */
 static struct { bool pending, lost; } closing[R2C_STACKS_MAX];
-static struct { uint32_t opened, writes; } sync_from[R2C_STACKS_MAX];	/* per thread: when its fsync began */
+static struct sync_start { uint32_t opened, writes; } sync_from[R2C_STACKS_MAX];	/* per thread: when its fsync began */
 static uint32_t opens;		/* opens counted, to tell one file at a number from the next */
 
 void rk_rec_abandon(void)
@@ -250,11 +250,12 @@ int rk_rec_after(int num, const uint64_t *a, int n, int e, const long rv[2])
 		if (f)
 			__atomic_store_n(&f->off, rv[0], __ATOMIC_RELAXED);
 		break;
-	case NB_SYS_fsync: case NB_SYS_fdatasync:
-		if (f && f->opened == sync_from[r2c_stack_index() % R2C_STACKS_MAX].opened) {
-			/* it covers the writes counted when it began, not those since, and
-			 * not a file opened at this number since */
-			uint32_t from = sync_from[r2c_stack_index() % R2C_STACKS_MAX].writes;
+	case NB_SYS_fsync: case NB_SYS_fdatasync: {
+		/* it covers the writes counted when it began, not those since, and
+		 * not a file opened at this number since */
+		const struct sync_start *b = &sync_from[r2c_stack_index() % R2C_STACKS_MAX];
+		if (f && f->opened == b->opened) {
+			uint32_t from = b->writes;
 			uint32_t was = __atomic_load_n(&f->synced, __ATOMIC_RELAXED);
 			while ((int32_t)(from - was) > 0 &&
 			       !__atomic_compare_exchange_n(&f->synced, &was, from, false, __ATOMIC_RELEASE,
@@ -262,6 +263,7 @@ int rk_rec_after(int num, const uint64_t *a, int n, int e, const long rv[2])
 				;
 		}
 		break;
+	}
 	case NB_SYS_dup:
 		copy_fd(a[0], (uint64_t)rv[0]);
 		break;
