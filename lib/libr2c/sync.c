@@ -98,6 +98,13 @@ static long park(_Atomic word_t *guard, struct r2c_waitq *q, struct r2c_waiter *
 
 /* --- mutex: the owner's thread id, handed over in FIFO order ---------- */
 
+/* Set in the owner word while the waiter queue may hold someone: only
+ * then does an unlock take the guard. A waiter sets it (under the guard,
+ * by compare-and-swap on the owner it saw) before it queues, so an
+ * unlock that finds it clear, and swaps its own id for 0, can have no
+ * one to hand the mutex to. Thread ids never reach bit 63. */
+#define MUTEX_QUEUED (1ull << 63)
+
 void r2c_mutex_init(struct r2c_mutex *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -109,19 +116,31 @@ long r2c_mutex_trylock(struct r2c_mutex *m)
 	return atomic_compare_exchange_strong(&m->owner, &free, r2c_self()) ? 0 : -EBUSY;
 }
 
+/* With m's guard held: mark m queued if it has an owner; false if it is
+ * free (owner 0), for the caller to take or leave. */
+static bool mark_queued(struct r2c_mutex *m)
+{
+	word_t o = atomic_load(&m->owner);
+	while (o && !atomic_compare_exchange_weak(&m->owner, &o, o | MUTEX_QUEUED))
+		;
+	return o != 0;
+}
+
 long r2c_mutex_lock(struct r2c_mutex *m)
 {
 	word_t me = r2c_self(), free = 0;
 	if (atomic_compare_exchange_strong(&m->owner, &free, me))
 		return 0;
-	if (free == me)
+	if ((free & ~MUTEX_QUEUED) == me)
 		return -EDEADLK;
 	struct r2c_waiter w = { .tid = me };
 	guard_enter(&m->guard);
-	free = 0;
-	if (atomic_compare_exchange_strong(&m->owner, &free, me)) {
-		guard_exit(&m->guard);
-		return 0;
+	while (!mark_queued(m)) {	/* released meanwhile: take it */
+		free = 0;
+		if (atomic_compare_exchange_strong(&m->owner, &free, me)) {
+			guard_exit(&m->guard);
+			return 0;
+		}
 	}
 	waitq_add(&m->waiters, &w);
 	guard_exit(&m->guard);
@@ -130,11 +149,14 @@ long r2c_mutex_lock(struct r2c_mutex *m)
 
 long r2c_mutex_unlock(struct r2c_mutex *m)
 {
-	if (atomic_load(&m->owner) != r2c_self())
+	word_t me = r2c_self(), o = me;
+	if (atomic_compare_exchange_strong(&m->owner, &o, 0))
+		return 0;	/* nobody queued */
+	if ((o & ~MUTEX_QUEUED) != me)
 		return -EPERM;
 	guard_enter(&m->guard);
 	struct r2c_waiter *w = waitq_pop(&m->waiters);
-	atomic_store(&m->owner, w ? w->tid : 0);
+	atomic_store(&m->owner, !w ? 0 : w->tid | (m->waiters.head ? MUTEX_QUEUED : 0));
 	guard_exit(&m->guard);
 	if (w)
 		grant(w);
@@ -143,7 +165,7 @@ long r2c_mutex_unlock(struct r2c_mutex *m)
 
 word_t r2c_mutex_owner(struct r2c_mutex *m)
 {
-	return atomic_load(&m->owner);
+	return atomic_load(&m->owner) & ~MUTEX_QUEUED;
 }
 
 /* --- condition variable ---------------------------------------------- */
@@ -177,7 +199,7 @@ long r2c_cond_timedwait(struct r2c_cond *c, struct r2c_mutex *m, uint64_t deadli
 {
 	struct r2c_waiter w = { .tid = r2c_self(), .relock = m };
 	long r = cond_park(c, m, &w, deadline);
-	if (atomic_load(&m->owner) != w.tid)	/* not handed over by a morphing signal */
+	if (r2c_mutex_owner(m) != w.tid)	/* not handed over by a morphing signal */
 		r2c_mutex_lock(m);
 	return r;
 }
@@ -190,7 +212,7 @@ static bool morph(struct r2c_waiter *w)
 	if (!m || !atomic_load(&m->owner))
 		return false;
 	guard_enter(&m->guard);
-	bool held = atomic_load(&m->owner) != 0;
+	bool held = mark_queued(m);
 	if (held)
 		waitq_add(&m->waiters, w);
 	guard_exit(&m->guard);
