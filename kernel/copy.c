@@ -80,12 +80,24 @@ long self_copy(struct thread *t, word_t op, struct regs *r)
 	struct comp *from = in ? t->inv[t->depth - 1].comp : t->comp;
 	struct comp *to = in ? t->comp : t->inv[t->depth - 1].comp;
 	bool str = op == SELF_COPY_IN_STR || op == SELF_COPY_OUT_STR;
-	if (!str && len && ((src ^ (src + len - 1)) | (dst ^ (dst + len - 1))) < PAGE_SIZE) {
-		/* one page on each side (argument blocks, most structures): two walks, no loops */
+	if (!str && len && len <= PAGE_SIZE) {
+		/* at most a page (argument blocks, structures, and each page the
+		 * rump kernel's page cache copies in or out): one or two pages a
+		 * side, walked without loops (the first page's walk checks its
+		 * address, so the second's cannot wrap) */
+		word_t fsplit = PAGE_SIZE - (src & (PAGE_SIZE - 1)), dsplit = PAGE_SIZE - (dst & (PAGE_SIZE - 1));
 		char *f = pgtbl_user_ptr(from, src, false), *d = pgtbl_user_ptr(to, dst, true);
 		if (!f || !d)
 			return -EFAULT;
-		memmove(d, f, len);
+		if (len <= fsplit && len <= dsplit) {
+			memmove(d, f, len);
+			return 0;
+		}
+		char *fp[2] = { f - (src & (PAGE_SIZE - 1)), NULL }, *tp[2] = { d - (dst & (PAGE_SIZE - 1)), NULL };
+		if ((len > fsplit && !(fp[1] = pgtbl_user_ptr(from, src + fsplit, false))) ||
+		    (len > dsplit && !(tp[1] = pgtbl_user_ptr(to, dst + dsplit, true))))
+			return -EFAULT;
+		move(fp, src, tp, dst, len);
 		return 0;
 	}
 	long ret = 0;

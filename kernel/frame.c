@@ -5,8 +5,8 @@
  */
 #include "include/obj.h"
 
-static struct frame *frames;
-static word_t nframes;
+struct frame *frames;
+word_t nframes;
 
 void frame_init(paddr_t top, void *(*alloc)(size_t))
 {
@@ -16,12 +16,6 @@ void frame_init(paddr_t top, void *(*alloc)(size_t))
 }
 
 word_t frame_count(void) { return nframes; }
-
-struct frame *frame_of(paddr_t pa)
-{
-	word_t pfn = pa >> PAGE_SHIFT;
-	return pfn < nframes ? &frames[pfn] : NULL;
-}
 
 struct frame *frame_of_obj(const void *obj)
 {

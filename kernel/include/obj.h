@@ -101,8 +101,15 @@ enum frame_type {		/* the numbers UT_FRAME reports (abi.h) */
 
 struct frame { uint8_t type; uint8_t pad[3]; uint32_t refs; };
 
+extern struct frame *frames;	/* the table, one per frame below nframes: */
+extern word_t nframes;		/* read them through frame_of */
 void frame_init(paddr_t top, void *(*alloc)(size_t));
-struct frame *frame_of(paddr_t pa);
+/* Inline: every page of every copy and mapping asks. */
+static inline struct frame *frame_of(paddr_t pa)
+{
+	word_t pfn = pa >> PAGE_SHIFT;
+	return pfn < nframes ? &frames[pfn] : NULL;
+}
 struct frame *frame_of_obj(const void *obj);
 void frame_set_untyped(paddr_t base, word_t count);
 word_t frame_count(void);

@@ -167,14 +167,16 @@ long pgtbl_lookup(struct comp *c, word_t va, paddr_t *pa, word_t *flags)
  * nothing at or above USER_TOP); else NULL. */
 void *pgtbl_user_ptr(struct comp *c, word_t va, bool write)
 {
-	word_t need = PTE_P | PTE_U | (write ? PTE_W : 0), e = 0, *t = pa2va(c->pml4);
+	/* unrolled, one compare per level (a large page fails it like a
+	 * missing right): every page of every copy to or from an invoker is
+	 * walked here */
+	word_t need = PTE_P | PTE_U | (write ? PTE_W : 0), mask = need | PTE_PS, e = 0, *t = pa2va(c->pml4);
 	if (va >= USER_TOP)
 		return NULL;
-	/* unrolled: every page of every copy to or from an invoker is walked here */
 #pragma GCC unroll 4
 	for (int l = 4; l >= 1; l--) {
 		e = t[idx(va, l)];
-		if ((e & need) != need || (l > 1 && (e & PTE_PS)))
+		if ((e & (l > 1 ? mask : need)) != need)
 			return NULL;
 		t = pa2va(e & PTE_ADDR);
 	}
