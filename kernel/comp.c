@@ -25,11 +25,13 @@ static paddr_t range_page(struct comp *me, word_t slot, int type, word_t idx, wo
 	return (rc->d0 + idx) << PAGE_SHIFT;
 }
 
-static long map_from_untyped(struct comp *me, struct comp *c, struct regs *r)
+/* Map frame idx of my untyped capability `slot` at va in c; a frame used
+ * for the first time is zeroed here, once (a frame given back is zeroed
+ * again when it is next used). */
+static long map_frame(struct comp *me, struct comp *c, word_t va, word_t slot, word_t idx, word_t flags)
 {
 	long err;
-	word_t va = r->rdi, flags = r->r10;
-	paddr_t pa = range_page(me, r->rsi, CAP_UNTYPED, r->rdx, flags, MAP_WRITE | MAP_EXEC, &err);
+	paddr_t pa = range_page(me, slot, CAP_UNTYPED, idx, flags, MAP_WRITE | MAP_EXEC, &err);
 	if (err)
 		return err;
 	struct frame *f = frame_of(pa);
@@ -44,6 +46,22 @@ static long map_from_untyped(struct comp *me, struct comp *c, struct regs *r)
 	if (err && fresh)
 		f->type = F_UNTYPED;
 	return err;
+}
+
+/* COMP_MAP_RUN: a run of frames at a run of pages, one call for a heap
+ * that grows by many pages at once; stops at the first page it cannot
+ * map (a missing page table: the caller adds it and goes on). */
+static long map_run(struct comp *me, struct comp *c, struct regs *r)
+{
+	word_t va = r->rdi, n = r->r8;
+	if (n == 0 || n > COMP_MAP_RUN_MAX)
+		return -EINVAL;
+	for (word_t i = 0; i < n; i++) {
+		long err = map_frame(me, c, va + i * PAGE_SIZE, r->rsi, r->rdx + i, r->r10);
+		if (err)
+			return i ? (long)i : err;
+	}
+	return (long)n;
 }
 
 /* Device memory has no frame to count or zero: map it as it is, uncached
@@ -131,7 +149,9 @@ long comp_op(struct thread *t, struct cap *cc, word_t op, struct regs *r)
 		return -EPERM;
 	switch (op) {
 	case COMP_MAP:
-		return map_from_untyped(me, c, r);
+		return map_frame(me, c, r->rdi, r->rsi, r->rdx, r->r10);
+	case COMP_MAP_RUN:
+		return map_run(me, c, r);
 	case COMP_MAP_DEVMEM:
 		return map_devmem(me, c, r);
 	case COMP_ALIAS:

@@ -11,6 +11,7 @@
 
 #define DEMAND_VA 0x50000000ull		/* pongB's fault handler maps this on demand */
 #define SCRATCH_VA 0x20000000ull	/* root's own scratch pages */
+#define RUN_END 0x38000000ull		/* where the runs of test_map_run end: a 2 MiB table's end */
 
 static struct r2c_comp pa, pb, pc;
 static word_t echo_a, nest_a, recurse_a, peek_a, poke_a, div_a, ud_a, peek_b;
@@ -72,6 +73,34 @@ static void test_memory_map(void)
 	word_t z = p[0] | p[511];
 	p[3] = 0x1234;
 	r2c_check("mem.page_zero_rw", z == 0 && p[3] == 0x1234, "page read 0x%lx", z);
+}
+
+/* COMP_MAP_RUN: a run of frames in one call stops at the first page it
+ * cannot map and says how many it did; out-of-bounds lengths are
+ * refused; r2c_map_pages adds the page tables a run lacks. */
+static void test_map_run(void)
+{
+	CHECK_EQ("mem.map_run_table", r2c_map(&mem, ROOT_SLOT_COMP, RUN_END - 3 * 4096, MAP_WRITE), 0);
+	long f = r2c_frame_alloc(&mem, 4);
+	CHECK_EQ("mem.map_run_empty", r2c_op(ROOT_SLOT_COMP, COMP_MAP_RUN, RUN_END - 2 * 4096, mem.ut_slot,
+					     (word_t)f, MAP_WRITE, 0, 0), -EINVAL);
+	CHECK_EQ("mem.map_run_too_long", r2c_op(ROOT_SLOT_COMP, COMP_MAP_RUN, RUN_END - 2 * 4096, mem.ut_slot,
+						(word_t)f, MAP_WRITE, COMP_MAP_RUN_MAX + 1, 0), -EINVAL);
+	CHECK_EQ("mem.map_run_to_missing_table", r2c_op(ROOT_SLOT_COMP, COMP_MAP_RUN, RUN_END - 2 * 4096,
+							mem.ut_slot, (word_t)f, MAP_WRITE, 4, 0), 2);
+	CHECK_EQ("mem.map_run_to_mapped", r2c_op(ROOT_SLOT_COMP, COMP_MAP_RUN, RUN_END - 4 * 4096, mem.ut_slot,
+						 (word_t)f + 2, MAP_WRITE, 2, 0), 1);
+	CHECK_EQ("mem.map_run_first_mapped", r2c_op(ROOT_SLOT_COMP, COMP_MAP_RUN, RUN_END - 3 * 4096,
+						    mem.ut_slot, (word_t)f + 3, MAP_WRITE, 1, 0), -EEXIST);
+	CHECK_EQ("mem.map_pages", r2c_map_pages(&mem, ROOT_SLOT_COMP, RUN_END - 4 * 4096, 0, MAP_WRITE), 0);
+	CHECK_EQ("mem.map_pages_across_tables",
+		 r2c_map_pages(&mem, ROOT_SLOT_COMP, RUN_END, COMP_MAP_RUN_MAX + 2, MAP_WRITE), COMP_MAP_RUN_MAX + 2);
+	volatile word_t *p = (volatile word_t *)(RUN_END - 4 * 4096);
+	word_t z = 0;
+	for (word_t i = 0; i < (COMP_MAP_RUN_MAX + 6) * 512; i++)
+		z |= p[i];
+	p[512 * (COMP_MAP_RUN_MAX + 5)] = 7;
+	r2c_check("mem.map_run_zero_rw", z == 0 && p[512 * (COMP_MAP_RUN_MAX + 5)] == 7, "read 0x%lx", z);
 }
 
 /* --- capabilities ------------------------------------------------------- */
@@ -1386,13 +1415,14 @@ static void test_fuzz(void)
 		  fuzz_before[firstbad] >> 32, fuzz_before[firstbad] & 0xFFFFFFFF);
 }
 
-#define KTEST_CHECKS (366 + REBOOT_CHECKS)
+#define KTEST_CHECKS (375 + REBOOT_CHECKS)
 
 int run_tests(void)
 {
 	r2c_plan(KTEST_CHECKS);
 	test_boot();
 	test_memory_map();
+	test_map_run();
 	test_caps();
 	test_devices();
 	test_pci();

@@ -132,13 +132,11 @@ void r2c_main(word_t arg)
 			   bytes >> 10);
 		return;
 	}
-	for (word_t off = 0; off < bytes; off += 4096) {
-		long e = r2c_map(&r2c_self_mem, r2c_self_mem.self_slot, COMP_DISK_BASE + off, MAP_WRITE);
-		if (e) {
-			r2c_printf("ramdisk: mem too small for a %lu KiB disk (%ld)\n", bytes >> 10, e);
-			nblocks = 0;
-			return;
-		}
+	long e = r2c_map_pages(&r2c_self_mem, r2c_self_mem.self_slot, COMP_DISK_BASE, bytes / 4096, MAP_WRITE);
+	if (e != (long)(bytes / 4096)) {
+		r2c_printf("ramdisk: mem too small for a %lu KiB disk (%ld)\n", bytes >> 10, e < 0 ? e : -ENOMEM);
+		nblocks = 0;
+		return;
 	}
 	disk = (char *)COMP_DISK_BASE;
 	if (r2c_env->preload_size)

@@ -180,7 +180,12 @@ enum comp_op {
 			 * (a SINV to it returns INV_REBOOTED) until COMP_UP;
 			 * -> the new epoch. Never the caller's own. */
 	COMP_UP,	/* a component that is down serves again */
+	COMP_MAP_RUN,	/* COMP_MAP of a4 pages (1..COMP_MAP_RUN_MAX): frames
+			 * a2, a2+1, ... at a0, a0+4096, ... in order, up to
+			 * the first that cannot be mapped -> how many were
+			 * (its error if none; -ENXIO: add a page table) */
 };
+#define COMP_MAP_RUN_MAX 64	/* 256 KiB zeroed at most: a short hold of the CPU */
 #define MAP_WRITE 0x2
 #define MAP_EXEC  0x4
 

@@ -122,9 +122,14 @@ static void *morecore(void *ctx, size_t bytes)
 	(void)ctx;
 	if (bytes > heap_limit - heap_next)
 		return NULL;
-	for (; heap_mapped < heap_next + bytes; heap_mapped += 4096)
-		if (r2c_map(&r2c_self_mem, r2c_self_mem.self_slot, heap_mapped, MAP_WRITE))
+	if (heap_mapped < heap_next + bytes) {
+		long n = r2c_map_pages(&r2c_self_mem, r2c_self_mem.self_slot, heap_mapped,
+				       (heap_next + bytes - heap_mapped) / 4096, MAP_WRITE);
+		if (n > 0)
+			heap_mapped += (word_t)n * 4096;
+		if (heap_mapped < heap_next + bytes)
 			return NULL;	/* budget exhausted: what is mapped stays for the next try */
+	}
 	word_t va = heap_next;
 	heap_next += bytes;
 	return (void *)va;

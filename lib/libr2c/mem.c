@@ -114,26 +114,56 @@ word_t r2c_frames_free(const struct r2c_mem *m)
 	return m->count - m->next + m->nfreed;
 }
 
+/* The first page-table level missing for va in the component, from my
+ * frames (a map answered -ENXIO). */
+static long add_table(struct r2c_mem *m, word_t comp_slot, word_t va)
+{
+	long pt = r2c_frame_alloc(m, 1);
+	return pt < 0 ? pt : r2c_op(comp_slot, COMP_PGTBL_ADD, va, m->ut_slot, (word_t)pt, 0, 0, 0);
+}
+
 long r2c_map_frame(struct r2c_mem *m, word_t comp_slot, word_t va, word_t frame, word_t flags)
 {
 	for (;;) {
 		long err = r2c_op(comp_slot, COMP_MAP, va, m->ut_slot, frame, flags, 0, 0);
-		if (err != -ENXIO)
-			return err;
-		long pt = r2c_frame_alloc(m, 1);
-		if (pt < 0)
-			return pt;
-		if ((err = r2c_op(comp_slot, COMP_PGTBL_ADD, va, m->ut_slot, (word_t)pt, 0, 0, 0)))
+		if (err != -ENXIO || (err = add_table(m, comp_slot, va)))
 			return err;
 	}
 }
 
 long r2c_map(struct r2c_mem *m, word_t comp_slot, word_t va, word_t flags)
 {
-	long f = r2c_frame_alloc(m, 1);
-	if (f < 0)
-		return f;
-	return r2c_map_frame(m, comp_slot, va, (word_t)f, flags);
+	long n = r2c_map_pages(m, comp_slot, va, 1, flags);
+	return n < 0 ? n : 0;
+}
+
+/* Runs of up to COMP_MAP_RUN_MAX frames, each mapped by one call (the
+ * kernel zeroes each frame once as it maps it); a run that cannot be had
+ * in one piece is taken a frame at a time. */
+long r2c_map_pages(struct r2c_mem *m, word_t comp_slot, word_t va, word_t n, word_t flags)
+{
+	word_t done = 0;
+	while (done < n) {
+		word_t k = n - done < COMP_MAP_RUN_MAX ? n - done : COMP_MAP_RUN_MAX;
+		long f = r2c_frame_alloc(m, k);
+		if (f < 0 && k > 1)
+			f = r2c_frame_alloc(m, k = 1);
+		if (f < 0)
+			return done ? (long)done : f;
+		for (word_t in = 0; in < k;) {
+			word_t at = va + (done + in) * 4096;
+			long r = r2c_op(comp_slot, COMP_MAP_RUN, at, m->ut_slot, (word_t)f + in, flags, k - in, 0);
+			if (r == -ENXIO && !(r = add_table(m, comp_slot, at)))
+				continue;	/* the page table it lacked is there now */
+			if (r < 0) {
+				r2c_frame_free(m, (word_t)f + in, k - in);	/* where frames can be given back */
+				return done + in ? (long)(done + in) : r;
+			}
+			in += (word_t)r;
+		}
+		done += k;
+	}
+	return (long)n;
 }
 
 /* --- kernel threads ----------------------------------------------------- */
