@@ -33,7 +33,7 @@ bool thread_in_comp(const struct thread *t, const struct comp *c)
 		return false;
 	if (t->comp == c)
 		return true;
-	for (int i = 0; i < t->depth; i++)
+	for (uint32_t i = 0; i < t->depth; i++)
 		if (t->inv[i].comp == c)
 			return true;
 	return false;
@@ -44,7 +44,7 @@ bool thread_in_comp(const struct thread *t, const struct comp *c)
  * held that long, not many short ones. */
 static uint32_t call_into(const struct thread *t, const struct comp *c)
 {
-	for (int i = 0; i < t->depth; i++)
+	for (uint32_t i = 0; i < t->depth; i++)
 		if ((i + 1 < t->depth ? t->inv[i + 1].comp : t->comp) == c)
 			return t->inv[i].seq;
 	return 0;
@@ -53,7 +53,7 @@ static uint32_t call_into(const struct thread *t, const struct comp *c)
 void thread_destroy(struct thread *t)
 {
 	obj_put(t->comp);
-	for (int i = 0; i < t->depth; i++)
+	for (uint32_t i = 0; i < t->depth; i++)
 		obj_put(t->inv[i].comp);
 	if (t->sched)
 		obj_put(t->sched);

@@ -289,14 +289,15 @@ __asm__(".text\n"
 	 * be inside this component then). */
 	".globl r2c_export_pong_hog\n"
 	"r2c_export_pong_hog:\n"
-	"	movq $-1, r2c_stack_bitmap(%rip)\n"
+	"	movq $0, r2c_stack_free(%rip)\n"	/* a bit set: a free stack */
 	"	jmp 1f\n"
 	".globl r2c_export_pong_unhog\n"
 	"r2c_export_pong_unhog:\n"
 	"	mov r2c_stack_count(%rip), %rcx\n"	/* one bitmap word: fewer than 64 stacks */
-	"	mov $-1, %rdi\n"
+	"	mov $1, %edi\n"
 	"	shl %cl, %rdi\n"
-	"	mov %rdi, r2c_stack_bitmap(%rip)\n"
+	"	dec %rdi\n"
+	"	mov %rdi, r2c_stack_free(%rip)\n"
 	"1:	xor %edi, %edi\n"
 	"	xor %esi, %esi\n"
 	"	xor %edx, %edx\n"

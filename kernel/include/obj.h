@@ -30,13 +30,21 @@ struct comp {
 	struct frame *frame;	/* its first frame: the reference count an invocation holds */
 	paddr_t pml4;
 	uint16_t pcid;
+	uint16_t faults_reported;
+	uint32_t nslots;
+	uint16_t iomap;		/* the TSS's I/O map base while it runs (ioport.c) */
+	uint16_t pad1;
+	uint32_t faults_quiet;
+	uint32_t epoch;		/* micro-reboots so far: frames that return here record it */
+	/* The four bytes after epoch: entry.S's fast return compares epoch
+	 * and them, as one word, with a frame's epoch and is_fault, so a
+	 * return into a component that needs a flush or is retired, or from
+	 * a fault handler's frame (is_fault 1 lies over `zero`), is not fast;
+	 * the fast call tests them as one 32-bit word. zero and pad2 stay 0. */
+	uint8_t zero;
 	uint8_t needs_flush;	/* a mapping was removed while not loaded */
 	uint8_t retired;	/* COMP_RETIRED: INV_GONE; COMP_DOWN: INV_REBOOTED (reboot.c) */
-	uint32_t nslots;
-	uint16_t faults_reported;
-	uint16_t iomap;		/* the TSS's I/O map base while it runs (ioport.c) */
-	uint32_t faults_quiet;
-	uint32_t epoch, pad2;	/* micro-reboots so far: frames that return here record it */
+	uint8_t pad2;
 	word_t cr3;		/* pml4 | pcid | bit 63 (keep the TLB) if pcid: what entry.S's
 				 * fast path loads (it never runs with needs_flush) and
 				 * cpu0.cr3's form, so one compare tells it is loaded */
@@ -72,10 +80,10 @@ struct thread {
 	struct thread *sched;	/* who schedules it; NULL for the root */
 	uint32_t tid;
 	uint8_t state;		/* enum thd_state */
-	uint8_t depth;		/* invocation depth */
 	uint8_t in_fault;	/* fault_regs hold a fault being handled */
 	uint8_t activated;	/* got an event or send since it last ran */
 	uint8_t yielding;	/* waits in SELF_YIELD for its scheduler: dispatch sets rax */
+	uint32_t depth;		/* invocation depth (32 bits: entry.S multiplies it in memory) */
 	uint32_t pending;	/* sends not yet received */
 	uint32_t ev_head, ev_count, ev_lost;
 	uint64_t ev_seq;	/* activations so far: the dispatch token */

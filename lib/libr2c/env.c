@@ -27,14 +27,14 @@ const struct r2c_inv *r2c_inv_self(void)
 	return (const struct r2c_inv *)(top - 16 - R2C_INV_SIZE);
 }
 
-extern volatile word_t r2c_stack_bitmap[];
+extern volatile word_t r2c_stack_free[];
 extern word_t r2c_stack_count;
 
 word_t r2c_stacks_free(void)
 {
-	word_t n = 0;		/* bits past the pool's end are set: never free */
+	word_t n = 0;		/* a bit set for each free stack (none past the pool's end) */
 	for (word_t w = 0; w < (r2c_stack_count + 63) / 64; w++)
-		for (word_t free = ~r2c_stack_bitmap[w]; free; free &= free - 1)
+		for (word_t free = r2c_stack_free[w]; free; free &= free - 1)
 			n++;
 	return n;
 }

@@ -15,6 +15,9 @@
 #include "r2c/cinfo.h"
 #include <stdatomic.h>
 #include "string/string.h"
+#include "crt.h"
+#define R2C_STR(x) #x
+#define R2C_XSTR(x) R2C_STR(x)
 
 /* --- system calls ----------------------------------------------------- */
 
@@ -84,9 +87,30 @@ typedef word_t r2c_handler_t(word_t a0, word_t a1, word_t a2, word_t a3, struct 
  * r2c_export_<fn> is what COMP_SINV_CREATE points at, and what loaders
  * look up by name. */
 #define R2C_EXPORT_PREFIX "r2c_export_"
+/* The stub is crt.S's r2c_inv_dispatch with the handler called directly:
+ * when the first 64 stacks are all taken it leaves the claim to
+ * r2c_inv_dispatch (handler in rax). See crt.S for the stack's layout
+ * (R2C_STACK_INV, struct r2c_inv: crt.h). */
 #define R2C_ENTRY(fn)							\
 	__asm__(".text\n.globl r2c_export_" #fn "\nr2c_export_" #fn ":\n"	\
-		"\tlea " #fn "(%rip), %rax\n\tjmp r2c_inv_dispatch\n");	\
+		"\tbsf r2c_stack_free(%rip), %rbx\n"				\
+		"\tjz 1f\n"							\
+		"\tlock btr %rbx, r2c_stack_free(%rip)\n"			\
+		"\tjnc 1f\n"							\
+		"\tmov %r10, %rcx\n"						\
+		"\tmov r2c_stack_top(,%rbx,8), %rsp\n"				\
+		"\tmov %r9, r2c_stack_tid(,%rbx,8)\n"				\
+		"\tpush %rbx\n"							\
+		"\tpushq $" R2C_XSTR(R2C_STACK_INV) "\n"				\
+		"\tpushq $0\n\tpushq $0\n\tpush %r9\n\tpush %r8\n"		\
+		"\tmov %rsp, %r8\n"						\
+		"\tcall " #fn "\n"						\
+		"\tmov %rax, %rdi\n"						\
+		"\tmov " R2C_XSTR(R2C_INV_R1) "(%rsp), %rsi\n"			\
+		"\tmov " R2C_XSTR(R2C_INV_R2) "(%rsp), %rdx\n"			\
+		"\tlock bts %rbx, r2c_stack_free(%rip)\n"			\
+		"\txor %eax, %eax\n\tsyscall\n\tud2\n"				\
+		"1:\tlea " #fn "(%rip), %rax\n\tjmp r2c_inv_dispatch\n");	\
 	static r2c_handler_t *const fn##_ref __attribute__((used)) = fn;	\
 	extern char r2c_export_##fn[]
 
@@ -129,14 +153,29 @@ static inline uint64_t r2c_tsc(void)
 #define R2C_STACK_POOL(count, size)						\
 	_Static_assert((count) > 0 && (count) <= R2C_STACKS_MAX, "stack pool size");	\
 	_Static_assert((size) >= 4096 && ((size) & ((size) - 1)) == 0, "stack size: a power of two"); \
-	static char r2c_stacks_[count][size] __attribute__((aligned(16)));	\
+	static char r2c_stacks_[count][size] __attribute__((aligned(16), used));	\
 	char *r2c_stack_area = &r2c_stacks_[0][0];				\
+	/* r2c_stack_top[i]: the top of stack i, for crt.S's invocation stub */ \
+	__asm__(".pushsection .data\n.balign 8\n.globl r2c_stack_top\nr2c_stack_top:\n"	\
+		".set r2c_stack_i_, 1\n.rept " #count "\n"				\
+		".quad r2c_stacks_ + r2c_stack_i_ * (" #size ")\n"			\
+		".set r2c_stack_i_, r2c_stack_i_ + 1\n.endr\n.popsection");		\
 	word_t r2c_stack_size = (size);						\
 	word_t r2c_stack_shift = __builtin_ctzll(size);				\
 	word_t r2c_stack_count = (count);					\
-	volatile word_t r2c_stack_bitmap[((count) + 63) / 64] =		\
-		{ [((count) - 1) / 64] = (count) % 64 ? ~0ull << ((count) % 64) : 0 };	\
+	volatile word_t r2c_stack_free[R2C_STACKS_MAX / 64] = {		\
+		R2C_FREE_WORD(count, 0), R2C_FREE_WORD(count, 1), R2C_FREE_WORD(count, 2),	\
+		R2C_FREE_WORD(count, 3), R2C_FREE_WORD(count, 4), R2C_FREE_WORD(count, 5),	\
+		R2C_FREE_WORD(count, 6), R2C_FREE_WORD(count, 7), R2C_FREE_WORD(count, 8),	\
+		R2C_FREE_WORD(count, 9), R2C_FREE_WORD(count, 10), R2C_FREE_WORD(count, 11),	\
+		R2C_FREE_WORD(count, 12), R2C_FREE_WORD(count, 13), R2C_FREE_WORD(count, 14),	\
+		R2C_FREE_WORD(count, 15) };						\
+	_Static_assert(R2C_STACKS_MAX == 16 * 64, "r2c_stack_free's initializer");	\
 	word_t r2c_stack_tid[count]
+/* Word w of the bitmap of free stacks (crt.S) at the start: a bit set
+ * for each stack of the pool, none past its end. */
+#define R2C_FREE_WORD(count, w)							\
+	((w) < (count) / 64 ? ~0ull : (w) == (count) / 64 ? (1ull << ((count) % 64)) - 1 : 0)
 
 /* Each component defines this; it runs on the first thread. */
 void r2c_main(word_t arg);

@@ -30,7 +30,7 @@
 #define T_FSBASE	688	/* struct thread */
 #define T_COMP		696
 #define T_TID		712
-#define T_DEPTH		717
+#define T_DEPTH		720	/* 32 bits */
 #define T_INV		1008
 #define T_CALLS		3232
 #define F_SIZE		96	/* struct inv_frame */
@@ -50,10 +50,11 @@
 #define C_FRAME		16	/* struct comp */
 #define C_PML4		24
 #define C_PCID		32
-#define C_NEEDS_FLUSH	34
-#define C_RETIRED	35
+#define C_ZERO		52	/* zero, needs_flush, retired, pad2: after epoch */
+#define C_NEEDS_FLUSH	53
+#define C_RETIRED	54
 #define C_NSLOTS	36
-#define C_IOMAP		42
+#define C_IOMAP		40
 #define C_EPOCH		48
 #define C_CR3		56
 #define C_SLOTS		96
@@ -84,8 +85,8 @@
 #define T_FPU		176	/* struct thread */
 #define T_SCHED		704
 #define T_STATE		716
-#define T_ACTIVATED	719	/* yielding follows */
-#define T_YIELDING	720
+#define T_ACTIVATED	718	/* yielding follows */
+#define T_YIELDING	719
 #define T_PENDING	724
 #define T_EV_HEAD	728
 #define T_EV_COUNT	732

@@ -74,11 +74,14 @@ ASM_OFF(comp, frame, C_FRAME);
 ASM_OFF(comp, pml4, C_PML4);
 ASM_OFF(comp, pcid, C_PCID);
 ASM_OFF(comp, cr3, C_CR3);
+ASM_OFF(comp, zero, C_ZERO);
 ASM_OFF(comp, needs_flush, C_NEEDS_FLUSH);
 ASM_OFF(comp, retired, C_RETIRED);
-/* entry.S tests both flags with one 16-bit compare */
+/* entry.S reads epoch and the four bytes after it as one word (a
+ * return), and those four bytes as one (a call) */
 _Static_assert(sizeof(((struct comp *)0)->needs_flush) == 1 && sizeof(((struct comp *)0)->retired) == 1 &&
-	       C_RETIRED == C_NEEDS_FLUSH + 1, "needs_flush and retired: adjacent bytes");
+	       C_ZERO == C_EPOCH + 4 && offsetof(struct comp, pad2) == C_ZERO + 3 &&
+	       offsetof(struct comp, cr3) == C_EPOCH + 8, "epoch, zero, needs_flush, retired, pad2: one word");
 ASM_OFF(comp, nslots, C_NSLOTS);
 ASM_OFF(comp, iomap, C_IOMAP);
 _Static_assert(offsetof(struct tss, iomap) == TSS_IOMAP && sizeof(struct tss) == IOMAP_OPEN &&
@@ -96,7 +99,7 @@ _Static_assert(sizeof(struct cap) == 1 << CAP_SHIFT, "asm.h: CAP_SHIFT");
 _Static_assert(CAP_SINV == CAP_SINV_ASM, "asm.h: CAP_SINV_ASM");
 _Static_assert(MSR_FS_BASE == MSR_FS_BASE_ASM, "asm.h: MSR_FS_BASE_ASM");
 _Static_assert(RFLAGS_CLEAN == RFLAGS_CLEAN_ASM, "asm.h: RFLAGS_CLEAN_ASM");
-_Static_assert(sizeof(((struct thread *)0)->depth) == 1 && sizeof(((struct thread *)0)->tid) == 4 &&
+_Static_assert(sizeof(((struct thread *)0)->depth) == 4 && sizeof(((struct thread *)0)->tid) == 4 &&
 	       sizeof(((struct comp *)0)->pcid) == 2 && sizeof(((struct comp *)0)->nslots) == 4 &&
 	       sizeof(((struct frame *)0)->refs) == 4 && sizeof(((struct inv_frame *)0)->is_fault) == 4 &&
 	       sizeof(((struct inv_frame *)0)->epoch) == 4 && sizeof(((struct comp *)0)->epoch) == 4 &&

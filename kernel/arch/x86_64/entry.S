@@ -67,8 +67,9 @@
  * the same, so its struct regs need not be written (whatever next enters
  * the kernel for it saves a full frame again). Each path checks all it
  * depends on first and touches only registers it can give back (r11
- * and rbp through CPU_SCRATCH2/3, then the callee-saved registers it has
- * just stored in the would-be invocation frame), so anything unusual jumps
+ * through CPU_SCRATCH2, then the callee-saved registers it has just
+ * stored in the would-be invocation frame, which rsp reaches; a return
+ * pops the frame first and pushes it back), so anything unusual jumps
  * to syscall_slow with the user's registers and rsp (CPU_SCRATCH) as
  * they came; syscall_handler then does what inv_call / inv_return do.
  * Past the checks nothing can fail. The rules of docs/kernel.md "What
@@ -80,9 +81,12 @@
  * slot range and type, fault-handler frames and page tables that need a
  * flush left to the slow path. Micro-reboot (reboot.c): a call records
  * the caller's epoch in the frame (one store with is_fault = 0); a
- * return compares that word with the client's epoch, so a rebooted
- * client, like a fault-handler frame, goes to the slow path; a server
- * that is down has `retired` set, tested with needs_flush.
+ * return compares that word with the client's epoch and the four bytes
+ * after it (struct comp: zero, needs_flush, retired, pad2), so a rebooted
+ * client, a fault-handler frame (is_fault over `zero`), a client whose
+ * page table needs a flush or that is retired go to the slow path; a
+ * call tests the server's four bytes (needs_flush; retired: down or
+ * gone) as one word.
  */
 
 /* Load component \c's page table if another is loaded. comp->cr3 is
@@ -118,46 +122,46 @@ syscall_entry:
 	mov T_COMP(%rsp), %rsp		/* t->comp */
 	cmp C_NSLOTS(%rsp), %eax
 	jae .Lcall_r11			/* -ERANGE */
-	mov %eax, %r11d
-	shl $CAP_SHIFT, %r11
+	imul $1 << CAP_SHIFT, %eax, %r11d	/* eax < nslots: no overflow */
 	lea C_SLOTS(%rsp,%r11), %r11	/* the capability */
 	mov %gs:CPU_CURRENT, %rsp	/* t again */
 	cmpb $CAP_SINV_ASM, CAP_TYPE(%r11)
 	jne .Lnot_sinv			/* empty, or another operation */
-	cmpb $INV_DEPTH_MAX, T_DEPTH(%rsp)
+	cmpl $INV_DEPTH_MAX, T_DEPTH(%rsp)
 	jae .Lcall_r11			/* INV_TOO_DEEP */
-	mov %rbp, %gs:CPU_SCRATCH3
-	movzbl T_DEPTH(%rsp), %ebp
-	imul $F_SIZE, %ebp, %ebp
-	lea T_INV(%rsp,%rbp), %rbp	/* f = &t->inv[t->depth] */
-	mov %rbx, F_RBX(%rbp)
-	mov %r12, F_R12(%rbp)
-	mov %r13, F_R13(%rbp)
-	mov %r14, F_R14(%rbp)
-	mov %r15, F_R15(%rbp)
-	mov %gs:CPU_SCRATCH3, %rbx
-	mov %rbx, F_RBP(%rbp)
-	/* r11 = the capability, rbp = f; rbx, r12-r15 are free now
-	 * (.Lcall_undo reloads everything from f) */
+	/* rsp = t + t->depth * F_SIZE, so that the frame, T_INV(%rsp), is
+	 * reached without a register: the callee-saved ones go there first,
+	 * and then are the free registers (t again in rbx). */
+	imul $F_SIZE, T_DEPTH(%rsp), %esp
+	add %gs:CPU_CURRENT, %rsp
+	mov %rbx, T_INV+F_RBX(%rsp)
+	mov %rbp, T_INV+F_RBP(%rsp)
+	mov %r12, T_INV+F_R12(%rsp)
+	mov %r13, T_INV+F_R13(%rsp)
+	mov %r14, T_INV+F_R14(%rsp)
+	mov %r15, T_INV+F_R15(%rsp)
+	/* r11 = the capability; rbx, rbp, r12, r14, r15 are free now, r13
+	 * once .Lcall_undo has put it back */
 	mov CAP_OBJ(%r11), %r13		/* s: the server */
-	cmpw $0, C_NEEDS_FLUSH(%r13)	/* needs_flush and retired (INV_GONE) */
+	cmpl $0, C_ZERO(%r13)		/* needs_flush and retired (INV_GONE) */
 	jne .Lcall_undo
 
 	/* Committed: the frame, the depth, the server's reference. */
-	mov T_COMP(%rsp), %r12
-	mov %r12, F_COMP(%rbp)
-	mov %rcx, F_IP(%rbp)
+	mov %gs:CPU_CURRENT, %rbx	/* t */
+	mov T_COMP(%rbx), %r12
+	mov %r12, T_INV+F_COMP(%rsp)
+	mov %rcx, T_INV+F_IP(%rsp)
 	mov %gs:CPU_SCRATCH, %rcx
-	mov %rcx, F_SP(%rbp)
-	mov T_FSBASE(%rsp), %rcx
-	mov %rcx, F_FSBASE(%rbp)
+	mov %rcx, T_INV+F_SP(%rsp)
+	mov T_FSBASE(%rbx), %rcx
+	mov %rcx, T_INV+F_FSBASE(%rsp)
 	mov C_EPOCH(%r12), %r15d	/* micro-reboot: the caller's epoch, */
-	mov %r15, F_EPOCH(%rbp)		/* and is_fault = 0 in the same word */
-	incl T_CALLS(%rsp)		/* the watchdog's sequence number */
-	mov T_CALLS(%rsp), %r15d
-	mov %r15d, F_SEQ(%rbp)
-	incb T_DEPTH(%rsp)
-	mov %r13, T_COMP(%rsp)
+	mov %r15, T_INV+F_EPOCH(%rsp)	/* and is_fault = 0 in the same word */
+	incl T_CALLS(%rbx)		/* the watchdog's sequence number */
+	mov T_CALLS(%rbx), %r15d
+	mov %r15d, T_INV+F_SEQ(%rsp)
+	incl T_DEPTH(%rbx)
+	mov %r13, T_COMP(%rbx)
 	mov C_FRAME(%r13), %r12
 	incl FRAME_REFS(%r12)
 	test %rcx, %rcx
@@ -169,7 +173,7 @@ syscall_entry:
 	movzwl C_IOMAP(%r13), %r12d
 	mov %r12w, cpu_tss+TSS_IOMAP(%rip)
 	mov CAP_D1(%r11), %r8		/* token */
-	mov T_TID(%rsp), %r9d
+	mov T_TID(%rbx), %r9d
 	mov CAP_D0(%r11), %rcx		/* its entry point: below USER_TOP (sinv_create),
 					 * so canonical, as sysret needs in ring 0;
 					 * rdi, rsi, rdx, r10: the arguments */
@@ -181,12 +185,12 @@ syscall_entry:
 	xor %r13d, %r13d
 	xor %r14d, %r14d
 	xor %r15d, %r15d
-	xor %esp, %esp
+	xor %esp, %esp			/* it was t + depth * F_SIZE */
 	swapgs
 	sysretq
 
 .Lcall_fs:
-	movq $0, T_FSBASE(%rsp)
+	movq $0, T_FSBASE(%rbx)
 	cmpq $0, %gs:CPU_FSBASE
 	je .Lcall_fs_done
 	movq $0, %gs:CPU_FSBASE
@@ -198,44 +202,37 @@ syscall_entry:
 	mov %r15, %rdx
 	jmp .Lcall_fs_done
 
-.Lcall_undo:
-	mov F_RBX(%rbp), %rbx
-	mov F_R12(%rbp), %r12
-	mov F_R13(%rbp), %r13
-	mov F_R14(%rbp), %r14
-	mov F_R15(%rbp), %r15
-	mov F_RBP(%rbp), %rbp
+.Lcall_undo:			/* only r13 was used */
+	mov T_INV+F_R13(%rsp), %r13
 .Lcall_r11:
 	mov %gs:CPU_SCRATCH2, %r11
-	jmp syscall_slow
+	jmp syscall_slow		/* (it sets rsp itself) */
 
-	/* Return: rax = 0, rsp = t. */
+	/* Return: rax = 0, rsp = t. rax stays 0 (INV_DONE, and SELF_RETURN
+	 * for the slow path). */
 .Lreturn:
-	movzbl T_DEPTH(%rsp), %eax
-	test %eax, %eax
-	jz syscall_slow			/* no invocation (rax = 0 again): -EINVAL */
+	subl $1, T_DEPTH(%rsp)		/* the pop first (undone on the way to the slow path): */
+	jb .Lreturn_slow		/* it was 0, no invocation: -EINVAL */
 	/* From here on the slow path (inv_pop) replaces rcx, r8-r11, rbx,
 	 * rbp and r12-r15 whatever they hold, so they are scratch; only
 	 * rax (0) and the results rdi, rsi, rdx must reach it unchanged. */
-	imul $F_SIZE, %eax, %r11d
-	lea T_INV-F_SIZE(%rsp,%r11), %r11	/* f = &t->inv[t->depth - 1] */
+	imul $F_SIZE, T_DEPTH(%rsp), %r11d
+	lea T_INV(%rsp,%r11), %r11	/* f = &t->inv[t->depth] */
 	mov F_COMP(%r11), %r9		/* the client */
-	mov C_EPOCH(%r9), %r8d		/* micro-reboot: the frame's word holds the */
-	cmp F_EPOCH(%r11), %r8		/* client's epoch and is_fault = 0, or else */
-	jne .Lreturn_slow		/* rebooted (inv_unwind) or a fault handler (fault_return) */
-	cmpb $0, C_NEEDS_FLUSH(%r9)
-	jne .Lreturn_slow
+	mov C_EPOCH(%r9), %r8		/* micro-reboot: the frame's word holds the client's */
+	cmp F_EPOCH(%r11), %r8		/* epoch and is_fault = 0; the client's, epoch and */
+	jne .Lreturn_slow		/* needs_flush, retired (comp.zero, pad2: 0); else
+					 * rebooted (inv_unwind), a fault handler (fault_return),
+					 * a page table to flush or a retired client */
 	mov T_COMP(%rsp), %r10
 	mov C_FRAME(%r10), %r10
 	subl $1, FRAME_REFS(%r10)	/* obj_put(the server), the last check: */
 	jb .Lreturn_refs		/* it was 0 (put back), inv_pop's BUG_ON says it */
 
 	/* Committed. */
-	decb T_DEPTH(%rsp)
 	mov %r9, T_COMP(%rsp)
-	mov F_FSBASE(%r11), %r8
 	mov %gs:CPU_FSBASE, %r10	/* the client's base, or the server's, not 0: */
-	or %r8, %r10			/* written (cpu.h fsbase_set: why) */
+	or F_FSBASE(%r11), %r10		/* written (cpu.h fsbase_set: why) */
 	jnz .Lreturn_fs
 .Lreturn_fs_done:
 	fxrstor64 fpu_clean(%rip)
@@ -252,8 +249,7 @@ syscall_entry:
 	mov F_R14(%r11), %r14
 	mov F_R15(%r11), %r15
 	mov F_SP(%r11), %rsp
-	mov $RFLAGS_CLEAN_ASM, %r11d
-	xor %eax, %eax			/* INV_DONE; rdi, rsi, rdx: the results */
+	mov $RFLAGS_CLEAN_ASM, %r11d	/* rax = 0: INV_DONE; rdi, rsi, rdx: the results */
 	xor %r8d, %r8d
 	xor %r9d, %r9d
 	xor %r10d, %r10d
@@ -261,6 +257,7 @@ syscall_entry:
 	sysretq
 
 .Lreturn_fs:
+	mov F_FSBASE(%r11), %r8
 	mov %r8, T_FSBASE(%rsp)
 	mov %r8, %gs:CPU_FSBASE
 	mov %rdx, %rbp			/* a result; rbp is reloaded from f after */
@@ -270,6 +267,7 @@ syscall_entry:
 	mov $MSR_FS_BASE_ASM, %ecx
 	wrmsr
 	mov %rbp, %rdx
+	xor %eax, %eax
 	jmp .Lreturn_fs_done
 
 /*
@@ -435,8 +433,8 @@ syscall_entry:
 
 .Lreturn_refs:
 	movl $0, FRAME_REFS(%r10)
-.Lreturn_slow:
-	xor %eax, %eax
+.Lreturn_slow:			/* rax = 0 still */
+	incl T_DEPTH(%rsp)		/* the pop undone */
 	/* fall through */
 
 syscall_slow:
