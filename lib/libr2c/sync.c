@@ -224,8 +224,21 @@ long r2c_cond_wait(struct r2c_cond *c, struct r2c_mutex *m)
 	return r2c_cond_timedwait(c, m, 0);
 }
 
+/* A signal or broadcast that finds no waiter does nothing, and looks
+ * without the guard: a waiter queues itself before it releases the mutex
+ * (cond_park), so a signaller holding the mutex sees it; one that does
+ * not hold it races with a waiter on its way in either way. (rk signals
+ * NetBSD's soft-interrupt thread at every system call while a soft
+ * interrupt is pending; mostly it is not waiting.) */
+static bool no_waiters(struct r2c_cond *c)
+{
+	return !__atomic_load_n(&c->waiters.head, __ATOMIC_ACQUIRE);
+}
+
 void r2c_cond_signal(struct r2c_cond *c)
 {
+	if (no_waiters(c))
+		return;
 	guard_enter(&c->guard);
 	struct r2c_waiter *w = waitq_pop(&c->waiters);
 	guard_exit(&c->guard);
@@ -235,6 +248,8 @@ void r2c_cond_signal(struct r2c_cond *c)
 
 void r2c_cond_broadcast(struct r2c_cond *c)
 {
+	if (no_waiters(c))
+		return;
 	for (;;) {
 		guard_enter(&c->guard);
 		struct r2c_waiter *w = waitq_pop(&c->waiters);
@@ -248,7 +263,7 @@ void r2c_cond_broadcast(struct r2c_cond *c)
 
 bool r2c_cond_has_waiters(struct r2c_cond *c)
 {
-	return c->waiters.head != NULL;
+	return !no_waiters(c);
 }
 
 /* --- read/write lock: writers waiting stop new readers ----------------- */
