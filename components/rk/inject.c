@@ -47,10 +47,10 @@ void rk_inject_init(void)
 		if (*s)
 			s++;
 	}
-	extern bool rk_injecting;
-	rk_injecting = by_call || one_in;
-	if (rk_injecting)
+	if (by_call || one_in) {
+		atomic_fetch_or(&rk_gate, RK_GATE_INJECTING);	/* every system call takes rk_inject_syscall's way */
 		r2c_printf("rk: fault injection on (%s)\n", r2c_env->inject);
+	}
 }
 
 /* The fault itself, with the virtual CPU held (in the system-call path). */

@@ -73,14 +73,29 @@ enum { SP_IDLE, SP_IN_CALL, SP_ENDED };
 _Static_assert(CINFO_CLIENTS < 255, "a client index + 1 fits KEY's 8 bits below the state");
 
 static struct sp_proc procs[CINFO_CLIENTS];
-static _Atomic int in_flight[CINFO_CLIENTS];	/* calls of each client inside rk now */
+/* What a call needs of its client, together: one load finds it. */
+struct sp_client {
+	_Atomic int in_flight;	/* its calls inside rk now */
+	word_t key;		/* KEY(its index, 0): a thread's key is key | tid */
+};
+static struct sp_client clients[CINFO_CLIENTS];
 static int calls_max;		/* per client: its share of rk's stacks */
 static struct sp_thread threads[SP_THREADS];
 static struct r2c_mutex table;
-static bool serving;
 static bool boot_failed;	/* this boot will never serve (rump_init or its server failed) */
 
 void rk_sp_boot_failed(void) { boot_failed = true; }
+
+/* rk serves (rk_gate, rumpuser_int.h: its BOOTING bit is cleared once,
+ * at the end of rk_sp_init); down: it does not, or NetBSD stopped. */
+static inline bool serving(void)
+{
+	return !(atomic_load_explicit(&rk_gate, memory_order_acquire) & RK_GATE_BOOTING);
+}
+static inline bool down(void)
+{
+	return atomic_load_explicit(&rk_gate, memory_order_acquire) & (RK_GATE_BOOTING | RK_GATE_STOPPED);
+}
 
 /* What a client's call gets when rk does not serve it: RK_EREBOOTED while
  * NetBSD boots, at first or again (the client library waits and
@@ -90,7 +105,7 @@ static word_t not_serving(void)
 {
 	if (boot_failed)
 		return EIO;
-	return !serving || r2c_env->reboots ? RK_EREBOOTED : EIO;
+	return !serving() || r2c_env->reboots ? RK_EREBOOTED : EIO;
 }
 /* After a micro-reboot (r2c_env->reboots > 0) each client is "fresh"
  * until it says it has recovered (rk_proc_exit with RK_PROC_RECOVERED):
@@ -102,21 +117,32 @@ static word_t not_serving(void)
 static _Atomic bool fresh[CINFO_CLIENTS];
 static _Atomic word_t restoring[CINFO_CLIENTS];	/* the tid putting a fresh client back (RK_PROC_RECOVERING) */
 
-/* Client index by token, for the tokens the booter gives (component ids,
+/* Client by token, for the tokens the booter gives (component ids,
  * small numbers): one load per call instead of a scan of the client list.
- * -1: not a client. Filled once in rk_sp_init, before serving. */
+ * NULL: not a client. Filled once in rk_sp_init, before serving. */
 #define TOKENS_DIRECT	256
-static int8_t client_at[TOKENS_DIRECT];
-_Static_assert(CINFO_CLIENTS <= 127, "client_at holds a client index");
+static struct sp_client *client_at[TOKENS_DIRECT];
 
-static long client_index(word_t token)
+static __attribute__((noinline)) struct sp_client *client_past(word_t token)
 {
-	if (token < TOKENS_DIRECT)
-		return client_at[token];
 	for (word_t i = 0; i < r2c_env->nclients; i++)	/* a token past the table, if ever */
 		if (r2c_env->clients[i].token == token)
-			return (long)i;
-	return -1;
+			return &clients[i];
+	return NULL;
+}
+
+static inline struct sp_client *client_of(word_t token)
+{
+	if (__builtin_expect(token < TOKENS_DIRECT, 1))
+		return client_at[token];
+	return client_past(token);
+}
+
+/* Its index, or -1. */
+static long client_index(word_t token)
+{
+	struct sp_client *c = client_of(token);
+	return c ? c - clients : -1;
 }
 
 static word_t slot_of(word_t key)
@@ -141,22 +167,35 @@ static struct sp_thread *find(word_t key)
 
 /* The calling thread's own entry, taken from idle to in a call, or NULL
  * (none, or not idle: the slow path sorts it out), without the lock (see
- * struct sp_thread for why that is safe). */
+ * struct sp_thread for why that is safe). Each probe is the
+ * compare-and-swap itself: it changes only a word that is this thread's
+ * idle entry, and a failed one reads the word for the probe to go on.
+ * The first probe, where a thread's entry almost always is, is inline;
+ * the others are enter_probe's. */
+static __attribute__((noinline)) struct sp_thread *enter_probe(word_t key, word_t s, word_t w)
+{
+	for (word_t n = 1;; n++) {
+		if (ENTRY_KEY(w) == key)	/* its own, not idle */
+			return NULL;
+		if (!w && !atomic_load_explicit(&threads[s].lwp, memory_order_relaxed))
+			return NULL;
+		if (n == SP_THREADS)
+			return NULL;
+		s = (s + 1) & (SP_THREADS - 1);
+		w = ENTRY(key, SP_IDLE);
+		if (atomic_compare_exchange_strong_explicit(&threads[s].word, &w, ENTRY(key, SP_IN_CALL),
+							    memory_order_acquire, memory_order_acquire))
+			return &threads[s];
+	}
+}
+
 static inline struct sp_thread *enter_own(word_t key)
 {
-	word_t s = slot_of(key);
-	for (word_t n = 0; n < SP_THREADS; n++, s = (s + 1) & (SP_THREADS - 1)) {
-		struct sp_thread *t = &threads[s];
-		word_t w = atomic_load_explicit(&t->word, memory_order_acquire);
-		if (w && ENTRY_KEY(w) == key) {
-			word_t idle = ENTRY(key, SP_IDLE);
-			return atomic_compare_exchange_strong_explicit(&t->word, &idle, ENTRY(key, SP_IN_CALL),
-								       memory_order_acquire, memory_order_relaxed) ? t : NULL;
-		}
-		if (!w && !atomic_load_explicit(&t->lwp, memory_order_relaxed))
-			return NULL;
-	}
-	return NULL;
+	word_t s = slot_of(key), w = ENTRY(key, SP_IDLE);
+	if (__builtin_expect(atomic_compare_exchange_strong_explicit(&threads[s].word, &w, ENTRY(key, SP_IN_CALL),
+								     memory_order_acquire, memory_order_acquire), 1))
+		return &threads[s];
+	return enter_probe(key, s, w);
 }
 
 /* Remove an idle entry: its lwp, or NULL if it was not idle (its thread is
@@ -455,50 +494,27 @@ static bool allowed(word_t num)
 	return false;
 }
 
-/* allowed() as a bitmap, made once in rk_sp_init: the switch above is
- * the list to read and change, this is what a call tests (a load and a
- * bit test instead of a compare tree that grows with the list). */
-static uint64_t allowed_bits[NB_SYS_NSYSENT / 64];
+/* What a call of number n takes, made once in rk_sp_init from
+ * allowed() (the list to read and change) and the two calls rk adds to:
+ * one load per call, and the rare cases off the common way. */
+enum { SC_REFUSED, SC_MOUNT, SC_SYNC_AFTER, SC_PLAIN = 0x80 };
+_Static_assert(((RK_GATE_BOOTING | RK_GATE_STOPPED | RK_GATE_INJECTING) & SC_PLAIN) == 0,
+	       "rk_syscall tests gate | kind == SC_PLAIN");
+static uint8_t call_kind[NB_SYS_NSYSENT];
 
-static inline bool allowed_call(word_t num)
+static int call_kind_of(word_t num)
 {
-	return num < NB_SYS_NSYSENT && (allowed_bits[num / 64] >> (num % 64) & 1);
+	if (!allowed(num))
+		return SC_REFUSED;
+	if (num == NB_SYS_mount)
+		return SC_MOUNT;
+	if (num == NB_SYS_fsync || num == NB_SYS_fdatasync || num == NB_SYS_fsync_range)
+		return SC_SYNC_AFTER;
+	return SC_PLAIN;
 }
 
-static word_t call(word_t num, word_t nregs, word_t a1, word_t a2, word_t a3, long ci, struct r2c_inv *inv);
-bool rk_injecting;		/* inject= (inject.c): tests only */
 void rk_inject_syscall(void);
 
-
-static word_t rk_syscall(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
-{
-	/* inv->r1, r2 start at 0 (the entry stub clears them) */
-	if (!serving || rumpuser_stopped)
-		return not_serving();
-	word_t num = (uint32_t)a0;	/* a negative number (any bits above) is not allowed */
-	if (!allowed_call(num))
-		return ENOSYS;
-	long ci = client_index(inv->token);
-	if (ci < 0)
-		return EPERM;
-	/* A fresh client (after a reboot) has no lwps: its calls are refused
-	 * on the way to making one (thread_lwp). */
-	/* A call that blocks (read on a pipe, poll) keeps one of rk's stacks:
-	 * no client may hold more than its share of them. */
-	if (atomic_fetch_add(&in_flight[ci], 1) >= calls_max) {
-		atomic_fetch_sub(&in_flight[ci], 1);
-		return EAGAIN;
-	}
-	word_t r = call(num, a0 >> 32, a1, a2, a3, ci, inv);
-	atomic_fetch_sub(&in_flight[ci], 1);
-	return r;
-}
-R2C_ENTRY(rk_syscall);
-
-/* The arguments: with nregs (1 to NB_SYSARGS_REGS) the first slots are
- * a1..a3 themselves, so a small call needs no copy; otherwise a1 points
- * to the client's block of a2 bytes. Slots the client did not give are 0,
- * whatever NetBSD then reads. */
 /* A file's fsync puts its data and inode on the disk, but on FFS with
  * WAPBL the inode and its directory entry may stay in the journal's open
  * transaction (ffs_fsync flushes the log only for a vnode with dirty
@@ -515,53 +531,148 @@ static int sync_after_fsync(void)
 	return rumpuser_hyp->hyp_syscall(NB_SYS_sync, none, rv);
 }
 
-static word_t call(word_t num, word_t nregs, word_t a1, word_t a2, word_t a3, long ci, struct r2c_inv *inv)
+/* The calls that are not NetBSD's alone (mount, the fsyncs): out of
+ * line, the common way only tests the kind. */
+static __attribute__((noinline)) int call_special(int kind, word_t num, uint64_t *args, long *retval)
 {
-	uint64_t args[NB_SYSARGS_MAX] = { 0 };
-	long retval[2] = { 0, 0 };
+	if (kind == SC_MOUNT)
+		return client_mount(args, retval);
+	int err = rumpuser_hyp->hyp_syscall((int)num, args, retval);
+	return err ? err : sync_after_fsync();
+}
+
+/* NetBSD's hypercalls of the call path, copied from rumpuser_hyp in
+ * rk_sp_init: one indirect call each instead of a load and one. */
+static void (*hyp_schedule)(void), (*hyp_unschedule)(void);
+static int (*hyp_syscall)(int, void *, long *);
+
+/* The arguments of a plain call that gives none: NetBSD reads a system
+ * call's arguments and never writes them (it takes them const), and a
+ * write here would fault, not change them for the next call. */
+static const uint64_t no_args[NB_SYSARGS_MAX];
+
+static inline void args_zero(uint64_t *args)
+{
+	for (int i = 0; i < NB_SYSARGS_MAX; i++)
+		args[i] = 0;
+}
+
+/* NetBSD writes the call's two results straight into the answer. */
+_Static_assert(offsetof(struct r2c_inv, r2) == offsetof(struct r2c_inv, r1) + sizeof(long),
+	       "r1, r2: NetBSD's retval[2]");
+
+/* A call, made the same way twice by the compiler: plain, as
+ * rk_syscall_plain makes it, for a number rk passes to NetBSD as it is
+ * while rk serves with no fault injection (what rk_syscall checked is not
+ * tested again), and as rk_syscall_gated makes it, for every other call.
+ * The arguments: with nregs (1 to NB_SYSARGS_REGS) the first slots are
+ * a1..a3 themselves, so a small call needs no copy; otherwise a1 points
+ * to the client's block of a2 bytes. Slots the client did not give are 0,
+ * whatever NetBSD then reads. */
+static inline __attribute__((always_inline)) word_t call(word_t a0, word_t a1, word_t a2, word_t a3,
+							 struct r2c_inv *inv, bool plain)
+{
+	word_t num = (uint32_t)a0;	/* a negative number (any bits above) is not allowed */
+	int kind = SC_PLAIN;
+	if (!plain) {
+		if (down())
+			return not_serving();
+		if (num >= NB_SYS_NSYSENT || !(kind = call_kind[num]))
+			return ENOSYS;
+	}
+	struct sp_client *c = client_of(inv->token);
+	if (!c)
+		return EPERM;
+	/* A call that blocks (read on a pipe, poll) keeps one of rk's stacks:
+	 * no client may hold more than its share of them. */
+	if (atomic_fetch_add(&c->in_flight, 1) >= calls_max) {
+		atomic_fetch_sub(&c->in_flight, 1);
+		return EAGAIN;
+	}
+	word_t nregs = a0 >> 32;
+	uint64_t args[NB_SYSARGS_MAX];
+	const uint64_t *argp = args;
+	int err = EINVAL;
 	if (nregs) {
 		if (nregs > NB_SYSARGS_REGS)
-			return EINVAL;
+			goto out;
+		args_zero(args);
 		args[0] = a1;
 		args[1] = nregs > 1 ? a2 : 0;
 		args[2] = nregs > 2 ? a3 : 0;
-	} else {
+	} else if (a2) {
 		if (a2 > sizeof(args) || a2 % 8)
-			return EINVAL;
-		if (a2 && r2c_copyin((const void *)a1, args, a2))
-			return EFAULT;
+			goto out;
+		args_zero(args);
+		err = EFAULT;
+		if (r2c_copyin((const void *)a1, args, a2))
+			goto out;
+	} else if (plain) {
+		argp = no_args;	/* NetBSD only reads them */
+	} else {
+		args_zero(args);	/* mount's guard writes its copy of them */
 	}
-	if (inv->tid >> 32)	/* see KEY */
-		return EINVAL;
-	word_t key = KEY(ci, inv->tid);
+	uint32_t tid = (uint32_t)inv->tid;
+	err = EINVAL;
+	if (tid != inv->tid)	/* see KEY */
+		goto out;
+	/* A fresh client (after a reboot) has no lwps: its calls are refused
+	 * on the way to making one (thread_lwp). */
+	word_t key = c->key | tid;
 	struct sp_thread *t = enter_own(key);
-	int err;
-	if (__builtin_expect(!t, 0) && (err = thread_lwp(ci, key, &t)))
-		return (word_t)err;
-	struct rk_thread_ctx *ctx = rk_ctx();	/* this stack's, for the whole call */
-	*ctx = (struct rk_thread_ctx){ .lwp = atomic_load_explicit(&t->lwp, memory_order_relaxed) };
-	rumpuser_hyp->hyp_schedule();
-	if (__builtin_expect(rk_injecting, 0))
+	if (__builtin_expect(!t, 0) && (err = thread_lwp(c - clients, key, &t)))
+		goto out;
+	struct rk_thread_ctx *ctx = rk_ctx_here();	/* this stack's, for the whole call */
+	ctx->lwp = atomic_load_explicit(&t->lwp, memory_order_relaxed);
+	hyp_schedule();
+	if (!plain && (atomic_load_explicit(&rk_gate, memory_order_relaxed) & RK_GATE_INJECTING))
 		rk_inject_syscall();
-	err = num == NB_SYS_mount ? client_mount(args, retval) : rumpuser_hyp->hyp_syscall((int)num, args, retval);
-	if (err == 0 && (num == NB_SYS_fsync || num == NB_SYS_fdatasync || num == NB_SYS_fsync_range))
-		err = sync_after_fsync();
-	rumpuser_hyp->hyp_unschedule();
-	*ctx = (struct rk_thread_ctx){ 0 };
+	long *retval = (long *)&inv->r1;	/* 0 until NetBSD writes it (the entry stub clears it) */
+	if (plain || kind == SC_PLAIN)
+		err = hyp_syscall((int)num, (void *)argp, retval);
+	else
+		err = call_special(kind, num, (uint64_t *)argp, retval);
+	hyp_unschedule();
+	ctx->lwp = NULL;
 	thread_idle(t, key);
-	inv->r1 = (word_t)retval[0];
-	inv->r2 = (word_t)retval[1];
-	if (err < 0)	/* NetBSD's internal ERESTART (-3), EJUSTRETURN (-2), ...: not for a client */
+	if (__builtin_expect_with_probability(err < 0, 0, 0.001))	/* NetBSD's internal ERESTART (-3), EJUSTRETURN (-2), ...: not for a client */
 		err = EINTR;
+out:
+	atomic_fetch_sub(&c->in_flight, 1);
 	return (word_t)err;
 }
+
+static __attribute__((noinline)) word_t rk_syscall_gated(word_t a0, word_t a1, word_t a2, word_t a3,
+							 struct r2c_inv *inv)
+{
+	return call(a0, a1, a2, a3, inv, false);
+}
+
+static __attribute__((noinline)) word_t rk_syscall_plain(word_t a0, word_t a1, word_t a2, word_t a3,
+							 struct r2c_inv *inv)
+{
+	return call(a0, a1, a2, a3, inv, true);
+}
+
+/* Two tests and a jump: the common way's registers are saved in
+ * rk_syscall_plain, not for every call. */
+static word_t rk_syscall(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	/* inv->r1, r2 start at 0 (the entry stub clears them) */
+	word_t num = (uint32_t)a0;
+	if (__builtin_expect(num >= NB_SYS_NSYSENT ||
+			     (atomic_load_explicit(&rk_gate, memory_order_acquire) | call_kind[num]) != SC_PLAIN, 0))
+		return rk_syscall_gated(a0, a1, a2, a3, inv);
+	return rk_syscall_plain(a0, a1, a2, a3, inv);
+}
+R2C_ENTRY(rk_syscall);
 
 /* A client thread says it is going away: its lwp goes back to NetBSD
  * (freed when it unschedules). rk cannot see a thread end by itself. */
 static word_t rk_thread_done(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
 {
 	(void)a0, (void)a1, (void)a2, (void)a3;
-	if (!serving || rumpuser_stopped)
+	if (down())
 		return EIO;
 	long ci = client_index(inv->token);
 	if (ci < 0 || inv->tid >> 32)
@@ -584,7 +695,7 @@ static word_t client_gone(word_t token, word_t a1, word_t a2, word_t a3, struct 
 	(void)a1, (void)a2, (void)a3;
 	if (inv->token != CINFO_BOOTER_TOKEN)
 		return (word_t)-EPERM;
-	if (!serving || rumpuser_stopped)
+	if (down())
 		return (word_t)-EIO;
 	long ci = client_index(token);
 	if (ci < 0)
@@ -600,7 +711,7 @@ R2C_ENTRY(client_gone);
 static word_t rk_proc_exit(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
 {
 	(void)a1, (void)a2, (void)a3;
-	if (!serving || rumpuser_stopped)
+	if (down())
 		return not_serving();
 	long ci = client_index(inv->token);
 	if (ci < 0)
@@ -644,7 +755,7 @@ static word_t boot_stamp(word_t which)
 static word_t rk_counts(word_t what, word_t id, word_t a2, word_t a3, struct r2c_inv *inv)
 {
 	(void)a2, (void)a3;
-	if (!serving)
+	if (!serving())
 		return (word_t)-EIO;
 	long me = client_index(inv->token);
 	bool per_client = what == RK_COUNT_PID || (what == RK_COUNT_LWPS && id != (word_t)-1);
@@ -674,13 +785,15 @@ R2C_ENTRY(rk_counts);
 void rk_sp_init(void)
 {
 	for (word_t n = 0; n < NB_SYS_NSYSENT; n++)
-		if (allowed(n))
-			allowed_bits[n / 64] |= 1ull << (n % 64);
-	for (word_t t = 0; t < TOKENS_DIRECT; t++)
-		client_at[t] = -1;
-	for (word_t i = 0; i < r2c_env->nclients; i++)
+		call_kind[n] = (uint8_t)call_kind_of(n);
+	hyp_schedule = rumpuser_hyp->hyp_schedule;
+	hyp_unschedule = rumpuser_hyp->hyp_unschedule;
+	hyp_syscall = rumpuser_hyp->hyp_syscall;
+	for (word_t i = 0; i < r2c_env->nclients; i++) {
+		clients[i].key = KEY(i, 0);
 		if (r2c_env->clients[i].token < TOKENS_DIRECT)
-			client_at[r2c_env->clients[i].token] = (int8_t)i;
+			client_at[r2c_env->clients[i].token] = &clients[i];
+	}
 	r2c_mutex_init(&table);
 	for (word_t i = 0; i < CINFO_CLIENTS; i++)
 		r2c_mutex_init(&procs[i].setup);
@@ -700,5 +813,5 @@ void rk_sp_init(void)
 			r2c_printf("rk: client %s runs as root (uid=0)\n", r2c_env->clients[i].name);
 	for (word_t i = 0; i < CINFO_CLIENTS; i++)
 		atomic_store(&fresh[i], r2c_env->reboots > 0);
-	serving = true;
+	atomic_fetch_and(&rk_gate, (uint8_t)~RK_GATE_BOOTING);	/* serving */
 }

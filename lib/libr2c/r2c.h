@@ -150,10 +150,19 @@ static inline uint64_t r2c_tsc(void)
 /* The pool of stacks crt.S takes from (lib/libr2c/stacks.c has the
  * default; a component needing other sizes says R2C_STACK_POOL itself). */
 #define R2C_STACKS_MAX 1024
-#define R2C_STACK_POOL(count, size)						\
+#define R2C_STACK_POOL(count, size) R2C_STACK_POOL_AT(count, size, 16)
+/* A pool aligned to its stack size: the base of the stack a thread runs
+ * on is its stack pointer and r2c_stack_mask, in one instruction (lib/rumpuser
+ * keeps each thread's context there: curlwp is asked for several times
+ * per system call). Only such a pool defines r2c_stack_mask, so code that
+ * relies on it does not link with another. */
+#define R2C_STACK_POOL_ALIGNED(count, size)					\
+	const word_t r2c_stack_mask = ~(word_t)((size) - 1);			\
+	R2C_STACK_POOL_AT(count, size, size)
+#define R2C_STACK_POOL_AT(count, size, align)					\
 	_Static_assert((count) > 0 && (count) <= R2C_STACKS_MAX, "stack pool size");	\
 	_Static_assert((size) >= 4096 && ((size) & ((size) - 1)) == 0, "stack size: a power of two"); \
-	static char r2c_stacks_[count][size] __attribute__((aligned(16), used));	\
+	static char r2c_stacks_[count][size] __attribute__((aligned(align), used));	\
 	char *r2c_stack_area = &r2c_stacks_[0][0];				\
 	/* r2c_stack_top[i]: the top of stack i, for crt.S's invocation stub */ \
 	__asm__(".pushsection .data\n.balign 8\n.globl r2c_stack_top\nr2c_stack_top:\n"	\
@@ -251,6 +260,7 @@ extern const struct cinfo *r2c_env;	/* NULL unless the booter started us */
 extern struct r2c_mem r2c_self_mem;	/* my budget, mapped in my own space */
 extern char *r2c_stack_area;		/* the pool (R2C_STACK_POOL) */
 extern word_t r2c_stack_shift, r2c_stack_count, r2c_stack_tid[];
+extern const word_t r2c_stack_mask;	/* R2C_STACK_POOL_ALIGNED only */
 /* Which stack of the pool I run on. Inline: it is on hot paths (the rump
  * kernel's curlwp, every mutex operation through r2c_self). */
 static inline word_t r2c_stack_index(void)

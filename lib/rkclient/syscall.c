@@ -154,14 +154,16 @@ long rk_syscall_args(int num, const uint64_t a[1 + NB_SYSARGS_MAX])
 #define rk_syscall(num, ...) syscall_args((num), (const uint64_t[1 + NB_SYSARGS_MAX]){ __VA_ARGS__ })
 
 /* sys_small's way when rk did not answer success: NetBSD's errno, a
- * reboot to recover from, or a failed invocation. */
-static __attribute__((noinline)) long sys_small_slow(int num, const uint64_t a[3], int n, struct r2c_ret r,
-						     unsigned long ep)
+ * reboot to recover from, or a failed invocation. The answer comes in
+ * registers (status, r0, r1; r2 is no small call's), so that the common
+ * way keeps no frame for it. */
+static __attribute__((noinline)) long sys_small_slow(int num, int n, long status, word_t r0, word_t r1,
+						     unsigned long ep, uint64_t a0, uint64_t a1, uint64_t a2)
 {
-	long rv[2] = { (long)r.r1, (long)r.r2 };
-	int e = fold(r);
+	long rv[2] = { (long)r1, 0 };
+	int e = fold((struct r2c_ret){ status, r0, r1, 0 });
 	if (e == RK_EREBOOTED || e == RK_EMET)
-		e = invoke_slow(num, a, n, false, rv, e, ep);
+		e = invoke_slow(num, (const uint64_t[3]){ a0, a1, a2 }, n, false, rv, e, ep);
 	if (e) {
 		errno = e;
 		return -1;
@@ -185,7 +187,7 @@ static inline __attribute__((always_inline)) long sys_small(int num, int n, uint
 	struct r2c_ret r = r2c_invoke(sys_slot, (uint32_t)num | (n ? NB_SYSARGS_IN_REGS(n) : 0), a0, a1, a2);
 	if (__builtin_expect(r.status == INV_DONE && r.r0 == 0, 1))
 		return (long)r.r1;
-	return sys_small_slow(num, (const uint64_t[3]){ a0, a1, a2 }, n, r, ep);
+	return sys_small_slow(num, n, r.status, r.r0, r.r1, ep, a0, a1, a2);
 }
 
 void rk_thread_done(void)

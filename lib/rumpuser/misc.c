@@ -49,6 +49,7 @@ int rumpuser_getparam(const char *name, void *buf, size_t len)
 }
 
 volatile bool rumpuser_stopped;
+_Atomic uint8_t rk_gate = RK_GATE_BOOTING;
 
 /* The end of the whole rump kernel (a panic, or its exit): the calling
  * thread holds the virtual CPU and kernel locks, so nothing in it can run
@@ -60,6 +61,7 @@ volatile bool rumpuser_stopped;
 void rumpuser_exit(int value)
 {
 	rumpuser_stopped = true;
+	atomic_fetch_or(&rk_gate, RK_GATE_STOPPED);
 	if (value == RUMPUSER_PANIC)
 		r2c_printf("rumpuser: the rump kernel panicked; it serves no more calls (a micro-reboot if restart=)\n");
 	else

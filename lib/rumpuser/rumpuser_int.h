@@ -8,27 +8,47 @@
 #include "r2c/rumpuser.h"
 
 extern const struct rumpuser_hyperup *rumpuser_hyp;
-extern volatile bool rumpuser_stopped;
-extern volatile bool rumpuser_inject_bio;	/* fault injection: the next bio faults (rk's inject.c) */	/* the rump kernel panicked or exited */
+extern volatile bool rumpuser_stopped;	/* the rump kernel panicked or exited */
+extern volatile bool rumpuser_inject_bio;	/* fault injection: the next bio faults (rk's inject.c) */
+
+/* Why a client's system call cannot take rk's plain way: 0, or these
+ * bits, so that the common case costs one compare
+ * (components/rk/sysproxy.c). */
+#define RK_GATE_BOOTING		1	/* rk does not serve yet (sysproxy.c clears it) */
+#define RK_GATE_STOPPED		2	/* rumpuser_stopped */
+#define RK_GATE_INJECTING	4	/* fault injection is on (rk's inject.c) */
+extern _Atomic uint8_t rk_gate;
 
 /* Per thread, found through the stack it runs on: a rump kernel thread
  * keeps its stack for life, and a client thread's lwp is set for the
- * duration of one invocation. */
+ * duration of one invocation. It lives at the base of that stack (the
+ * pool is aligned to its stack size, R2C_STACK_POOL_ALIGNED): the stack
+ * pointer and a mask find it, with no load but the mask's. */
 struct rk_thread_ctx {
 	struct lwp *lwp;
 	int error;
 };
-extern struct rk_thread_ctx rk_ctxs[R2C_STACKS_MAX];
 _Noreturn void rk_off_pool(void);
 
-/* Inline, with the stack index computed in place: curlwp is asked for
- * several times in every system call the rump kernel runs. */
+/* The calling thread's context, for a thread known to run on a pool
+ * stack: curlwp, asked for several times in every system call the rump
+ * kernel runs, and rk's entries (an invocation always takes a pool stack:
+ * crt.S). */
+static inline struct rk_thread_ctx *rk_ctx_here(void)
+{
+	word_t sp;
+	__asm__("mov %%rsp, %0" : "=r"(sp));
+	return (struct rk_thread_ctx *)(sp & r2c_stack_mask);
+}
+
+/* The same, checked: where a thread first sets its context (a rump
+ * kernel thread's start, an lwp switch), a thread off the pool would be
+ * a bug of the runtime, and stops here rather than write elsewhere. */
 static inline struct rk_thread_ctx *rk_ctx(void)
 {
-	word_t i = r2c_stack_index();
-	if (__builtin_expect(i >= R2C_STACKS_MAX, 0))	/* every way into a component takes a pool stack */
+	if (__builtin_expect(r2c_stack_index() >= r2c_stack_count, 0))	/* every way into a component takes a pool stack */
 		rk_off_pool();
-	return &rk_ctxs[i];
+	return rk_ctx_here();
 }
 
 /* Give up the virtual CPU before blocking, take it back after. */

@@ -1,12 +1,10 @@
 /* rumpuser: threads on the system scheduler, and the current lwp of each
- * thread (curlwp by hypercall: a very hot path, so a table lookup by the
- * stack the thread runs on). */
+ * thread (curlwp by hypercall: a very hot path, so read from the base of
+ * the stack the thread runs on, rumpuser_int.h). */
 #include "rumpuser_int.h"
 
 #define RK_THREAD_PRIO 16
 #define RK_STACKS_KEPT 8	/* a kernel thread never takes the last stacks: client calls need them */
-
-struct rk_thread_ctx rk_ctxs[R2C_STACKS_MAX];
 
 void rk_off_pool(void)
 {
@@ -73,7 +71,9 @@ void rumpuser_curlwpop(int op, struct lwp *l)
 	}
 }
 
+/* Unchecked: every thread in the component runs on a pool stack (crt.S
+ * takes one on every way in); where contexts are set, rk_ctx checks it. */
 struct lwp *rumpuser_curlwp(void)
 {
-	return rk_ctx()->lwp;
+	return rk_ctx_here()->lwp;
 }
