@@ -5,7 +5,7 @@
 
 static word_t chunk(size_t left) { return left < SELF_COPY_MAX ? left : SELF_COPY_MAX; }
 
-static long copy(word_t op, word_t src, word_t dst, size_t len)
+static __attribute__((noinline)) long copy_loop(word_t op, word_t src, word_t dst, size_t len)
 {
 	for (size_t off = 0; off < len;) {
 		word_t n = chunk(len - off);
@@ -15,6 +15,16 @@ static long copy(word_t op, word_t src, word_t dst, size_t len)
 		off += n;
 	}
 	return 0;
+}
+
+/* One call for most copies (the rump kernel copies a page at a time),
+ * without the loop's frame. */
+static inline long copy(word_t op, word_t src, word_t dst, size_t len)
+{
+	if (len - 1 >= SELF_COPY_MAX)	/* 0, or more than one call moves */
+		return len ? copy_loop(op, src, dst, len) : 0;
+	long r = r2c_op(CAP_SELF, op, src, dst, len, 0, 0, 0);
+	return r < 0 ? r : 0;
 }
 
 long r2c_copyin(const void *invoker_src, void *dst, size_t len)
