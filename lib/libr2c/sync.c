@@ -98,22 +98,16 @@ static long park(_Atomic word_t *guard, struct r2c_waitq *q, struct r2c_waiter *
 
 /* --- mutex: the owner's thread id, handed over in FIFO order ---------- */
 
-/* Set in the owner word while the waiter queue may hold someone: only
- * then does an unlock take the guard. A waiter sets it (under the guard,
- * by compare-and-swap on the owner it saw) before it queues, so an
- * unlock that finds it clear, and swaps its own id for 0, can have no
- * one to hand the mutex to. Thread ids never reach bit 63. */
-#define MUTEX_QUEUED (1ull << 63)
+/* R2C_MUTEX_QUEUED is set in the owner word while the waiter queue may
+ * hold someone: only then does an unlock take the guard. A waiter sets it
+ * (under the guard, by compare-and-swap on the owner it saw) before it
+ * queues, so an unlock that finds it clear, and swaps its own id for 0,
+ * can have no one to hand the mutex to. Thread ids never reach bit 63. */
+#define MUTEX_QUEUED R2C_MUTEX_QUEUED
 
 void r2c_mutex_init(struct r2c_mutex *m)
 {
 	memset(m, 0, sizeof(*m));
-}
-
-long r2c_mutex_trylock(struct r2c_mutex *m)
-{
-	word_t free = 0;
-	return atomic_compare_exchange_strong(&m->owner, &free, r2c_self()) ? 0 : -EBUSY;
 }
 
 /* With m's guard held: mark m queued if it has an owner; false if it is
@@ -126,11 +120,10 @@ static bool mark_queued(struct r2c_mutex *m)
 	return o != 0;
 }
 
-long r2c_mutex_lock(struct r2c_mutex *m)
+/* r2c_mutex_lock found it taken. */
+long r2c_mutex_lock_slow(struct r2c_mutex *m, word_t me)
 {
-	word_t me = r2c_self(), free = 0;
-	if (atomic_compare_exchange_strong(&m->owner, &free, me))
-		return 0;
+	word_t free = atomic_load(&m->owner);
 	if ((free & ~MUTEX_QUEUED) == me)
 		return -EDEADLK;
 	struct r2c_waiter w = { .tid = me };
@@ -147,12 +140,11 @@ long r2c_mutex_lock(struct r2c_mutex *m)
 	return park(&m->guard, &m->waiters, &w, 0);	/* the unlocker made me the owner */
 }
 
-long r2c_mutex_unlock(struct r2c_mutex *m)
+/* r2c_mutex_unlock found the owner word other than mine alone: queued
+ * waiters, or not mine. */
+long r2c_mutex_unlock_slow(struct r2c_mutex *m, word_t me)
 {
-	word_t me = r2c_self(), o = me;
-	if (atomic_compare_exchange_strong(&m->owner, &o, 0))
-		return 0;	/* nobody queued */
-	if ((o & ~MUTEX_QUEUED) != me)
+	if ((atomic_load(&m->owner) & ~MUTEX_QUEUED) != me)
 		return -EPERM;
 	guard_enter(&m->guard);
 	struct r2c_waiter *w = waitq_pop(&m->waiters);
