@@ -2,9 +2,10 @@
 # (one preloaded with an ext2 image), a shared-memory ring to ringpeer, the
 # priority ceiling (rtest's prio=8: its first thread lowers itself to 16)
 # and CPU budgets: spinner, more urgent than rtest, spins when rtest asks,
-# and must leave rtest the CPU half of every 20 ms.
+# and must leave rtest the CPU half of every 20 ms. The first disk is
+# 64 MiB and 1 KiB: its last two blocks lie in a page of their own.
 component console  image=console.elf  mem=1M   prio=2
-component ramdisk  image=ramdisk.elf  mem=70M  prio=4  disk=64M
+component ramdisk  image=ramdisk.elf  mem=70M  prio=4  disk=65537K
 component ext2disk image=ramdisk.elf  mem=6M   prio=4  disk=4M preload=ext2.img
 component ringpeer image=ringpeer.elf mem=1M   prio=16
 component pong     image=pong.elf     mem=1M   prio=16

@@ -132,8 +132,9 @@ void r2c_main(word_t arg)
 			   bytes >> 10);
 		return;
 	}
-	long e = r2c_map_pages(&r2c_self_mem, r2c_self_mem.self_slot, COMP_DISK_BASE, bytes / 4096, MAP_WRITE);
-	if (e != (long)(bytes / 4096)) {
+	word_t pages = (bytes + 4095) / 4096;	/* a size of 512-byte blocks ends inside its last page */
+	long e = r2c_map_pages(&r2c_self_mem, r2c_self_mem.self_slot, COMP_DISK_BASE, pages, MAP_WRITE);
+	if (e != (long)pages) {
 		r2c_printf("ramdisk: mem too small for a %lu KiB disk (%ld)\n", bytes >> 10, e < 0 ? e : -ENOMEM);
 		nblocks = 0;
 		return;

@@ -124,7 +124,7 @@ static void *morecore(void *ctx, size_t bytes)
 		return NULL;
 	if (heap_mapped < heap_next + bytes) {
 		long n = r2c_map_pages(&r2c_self_mem, r2c_self_mem.self_slot, heap_mapped,
-				       (heap_next + bytes - heap_mapped) / 4096, MAP_WRITE);
+				       (heap_next + bytes - heap_mapped + 4095) / 4096, MAP_WRITE);
 		if (n > 0)
 			heap_mapped += (word_t)n * 4096;
 		if (heap_mapped < heap_next + bytes)

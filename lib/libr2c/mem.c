@@ -119,7 +119,12 @@ word_t r2c_frames_free(const struct r2c_mem *m)
 static long add_table(struct r2c_mem *m, word_t comp_slot, word_t va)
 {
 	long pt = r2c_frame_alloc(m, 1);
-	return pt < 0 ? pt : r2c_op(comp_slot, COMP_PGTBL_ADD, va, m->ut_slot, (word_t)pt, 0, 0, 0);
+	if (pt < 0)
+		return pt;
+	long err = r2c_op(comp_slot, COMP_PGTBL_ADD, va, m->ut_slot, (word_t)pt, 0, 0, 0);
+	if (err)
+		r2c_frame_free(m, (word_t)pt, 1);	/* where frames can be given back */
+	return err;
 }
 
 long r2c_map_frame(struct r2c_mem *m, word_t comp_slot, word_t va, word_t frame, word_t flags)

@@ -224,7 +224,7 @@ long r2c_frame_free(struct r2c_mem *m, word_t first, word_t n);	/* unreferenced 
 word_t r2c_frames_free(const struct r2c_mem *m);
 long r2c_map(struct r2c_mem *m, word_t comp_slot, word_t va, word_t flags);	/* new zeroed page */
 /* n new zeroed pages from va on -> how many were mapped (n, or fewer if
- * it failed after some: those stay), or the error if none was. */
+ * it failed after some: those stay), or the error if the first failed. */
 long r2c_map_pages(struct r2c_mem *m, word_t comp_slot, word_t va, word_t n, word_t flags);
 long r2c_map_frame(struct r2c_mem *m, word_t comp_slot, word_t va, word_t frame, word_t flags);
 
