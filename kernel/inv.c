@@ -23,9 +23,10 @@ struct thread *inv_call(struct thread *t, struct cap *c, struct regs *r)
 		return t;
 	}
 	struct inv_frame *f = &t->inv[t->depth++];
-	*f = (struct inv_frame){ t->comp, r->rip, r->rsp, t->fsbase,
-				 r->rbx, r->rbp, r->r12, r->r13, r->r14, r->r15,
-				 t->comp->epoch, 0, ++t->calls, 0 };	/* micro-reboot: the caller's epoch */
+	*f = (struct inv_frame){ .comp = t->comp, .ip = r->rip, .sp = r->rsp, .fsbase = t->fsbase,
+				 .rbx = r->rbx, .rbp = r->rbp, .r12 = r->r12, .r13 = r->r13, .r14 = r->r14,
+				 .r15 = r->r15, .epoch = t->comp->epoch,	/* micro-reboot: the caller's epoch */
+				 .seq = ++t->calls };
 	s->frame->refs++;	/* obj_get(s), without looking the frame up */
 	t->comp = s;
 	if (unlikely(t->fsbase))
@@ -64,6 +65,8 @@ void inv_pop_regs(struct regs *r, const struct inv_frame *f)
 struct inv_frame *inv_pop(struct thread *t, struct regs *r)
 {
 	struct inv_frame *f = &t->inv[--t->depth];
+	if (f->borrowed)
+		borrow_end(t->comp, f);
 	BUG_ON(t->comp->frame->refs == 0);
 	t->comp->frame->refs--;		/* obj_put(t->comp) */
 	t->comp = f->comp;

@@ -33,6 +33,10 @@ static long reboot(struct thread *t, struct comp *c, struct regs *r)
 		if (c->slots[i].type != CAP_NONE)
 			cap_clear(&c->slots[i]);
 	pgtbl_clear_range(c, lo, hi);
+	/* The borrowed windows (borrow.c): its threads inside are unwound
+	 * next, and their page tables come from its budget, which starts
+	 * afresh. */
+	pgtbl_clear_range(c, COMP_BORROW_BASE, COMP_BORROW_END);
 	return c->epoch;
 }
 
@@ -67,6 +71,8 @@ long thread_unwind(struct thread *t, struct thread *x, struct regs *r)
 		return 0;
 	while (x->depth > 0) {
 		struct inv_frame *f = &x->inv[--x->depth];
+		if (f->borrowed)
+			borrow_end(x->comp, f);
 		BUG_ON(x->comp->frame->refs == 0);
 		x->comp->frame->refs--;
 		x->comp = f->comp;

@@ -50,8 +50,18 @@ static uint32_t call_into(const struct thread *t, const struct comp *c)
 	return 0;
 }
 
+/* A thread ends, its invocations with it: so do the windows they
+ * borrowed (borrow.c). Frame i returns from the component above it. */
+static void windows_end(struct thread *t)
+{
+	for (uint32_t i = 0; i < t->depth; i++)
+		if (t->inv[i].borrowed)
+			borrow_end(i + 1 < t->depth ? t->inv[i + 1].comp : t->comp, &t->inv[i]);
+}
+
 void thread_destroy(struct thread *t)
 {
+	windows_end(t);
 	obj_put(t->comp);
 	for (uint32_t i = 0; i < t->depth; i++)
 		obj_put(t->inv[i].comp);
@@ -124,6 +134,7 @@ static struct thread *next_after(struct thread *t)
 struct thread *thread_stopped(struct thread *t, int ev)
 {
 	t->state = THD_DEAD;
+	windows_end(t);
 	if (t->sched)
 		ev_push(t->sched, t, ev);
 	return next_after(t);
@@ -133,6 +144,7 @@ struct thread *thread_stopped(struct thread *t, int ev)
 void thread_kill(struct thread *x)
 {
 	x->state = THD_DEAD;
+	windows_end(x);
 	x->yielding = 0;
 	if (x->sched)
 		ev_push(x->sched, x, EV_FAULTED);
@@ -292,6 +304,9 @@ struct thread *self_op(struct thread *t, word_t op, struct regs *r)
 	case SELF_COPY_IN_STR:
 	case SELF_COPY_OUT_STR:
 		r->rax = self_copy(t, op, r);
+		return t;
+	case SELF_BORROW:
+		r->rax = self_borrow(t, r);
 		return t;
 	}
 	r->rax = -EINVAL;

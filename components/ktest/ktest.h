@@ -31,7 +31,7 @@ int run_tests(void);
 void test_pci(void);		/* pci.c: what a user-level driver gets */
 word_t find_nic(int n);		/* the n-th virtio-net function on bus 0, or ~0 */
 void test_reboot(void);		/* reboot.c */
-#define REBOOT_CHECKS 44
+#define REBOOT_CHECKS 46
 void run_bench(const char *accel);
 
 #endif

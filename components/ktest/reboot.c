@@ -150,6 +150,13 @@ void test_reboot(void)
 	r2c_op(rb.slot, COMP_ALIAS, RB_VA + 0x1000, ROOT_SLOT_COMP, 0x20000000ull + 0x70000, 0, 0, 0);
 	r2c_grant(rb.slot, echo_c, 10, RIGHT_ALL);
 	FRAME_IS("reboot.frame_mapped", f1, FRAME_USER, 1);
+	/* Page tables for a borrowed window of B's (SELF_BORROW): outside the
+	 * range rebooted, dropped all the same. */
+	word_t wt[2];
+	for (int i = 0; i < 2; i++)
+		r2c_op(rb.slot, COMP_PGTBL_ADD, COMP_BORROW_BASE, ROOT_SLOT_UNTYPED,
+		       wt[i] = (word_t)r2c_frame_alloc(&mem, 1), 0, 0, 0);
+	FRAME_IS("reboot.window_table", wt[1], FRAME_PGTBL, 1);
 
 	/* A -> B -> C; B goes down while the thread spins in C. */
 	struct r2c_kthread kt[3];
@@ -165,6 +172,7 @@ void test_reboot(void)
 	CHECK_EQ("reboot.runtime_slot_revoked", r2c_op(rb.slot, COMP_CAP_TYPE, 10, 0, 0, 0, 0, 0), CAP_NONE);
 	CHECK_EQ("reboot.boot_slot_kept", r2c_op(rb.slot, COMP_CAP_TYPE, PONG_SLOT_NEXT, 0, 0, 0, 0, 0), CAP_SINV);
 	FRAME_IS("reboot.frame_untyped", f1, FRAME_UNTYPED, 0);
+	FRAME_IS("reboot.window_tables_dropped", wt[0], FRAME_UNTYPED, 0);
 	FRAME_IS("reboot.shared_frame_stays", f2, FRAME_USER, 1);
 	/* B serves again (its page table loaded: the return below takes the
 	 * fast path); C finishes normally and returns into B, whose epoch

@@ -848,6 +848,77 @@ static void test_copy(void)
 	r2c_op(ROOT_SLOT_COMP, COMP_UNMAP, COPY_VA, 0, 0, 0, 0, 0);
 }
 
+static word_t borrow_sinv, borrow_va_mine;
+static void borrow_and_exit(void *arg)
+{
+	(void)arg;
+	r2c_call(borrow_sinv, borrow_va_mine, 4096, 6, 3);
+}
+
+/* SELF_BORROW: the invoker's pages in a window of the server's own for
+ * the invocation, gone when it returns or faults; the windows' region is
+ * the kernel's; the frames' counts come back. */
+static void test_borrow(void)
+{
+	struct r2c_comp pz;
+	word_t bor, peek, slot = 3, win = COMP_BORROW_BASE + 3 * COMP_BORROW_SPAN, mine = (word_t)cbuf;
+	CHECK_EQ("borrow.load", load("pong.elf", "pongZ", &pz), 0);
+	export(&pz, "pong_borrow", 0, &bor);
+	export(&pz, "pong_peek", 0, &peek);
+	CHECK_EQ("borrow.outside_invocation", r2c_op(CAP_SELF, SELF_BORROW, mine, 8, 0, 0, 0, 0), -EPERM);
+	for (word_t i = 0; i < sizeof(cbuf); i++)
+		cbuf[i] = (unsigned char)(i * 5 + 3);
+	CHECK_EQ("borrow.no_table", r2c_call(bor, mine, 8, 0, slot), -ENXIO);
+	long e;
+	while ((e = r2c_pgtbl_add(&mem, pz.slot, win)) == 0)
+		;
+	CHECK_EQ("borrow.table_added", e, -EEXIST);
+	CHECK_EQ("borrow.read", r2c_call(bor, mine + 100, 9000, 0, slot), (long)fnv(cbuf + 100, 9000));
+	CHECK_EQ("borrow.read_max", r2c_call(bor, mine + 3, SELF_COPY_MAX, 0, slot), (long)fnv(cbuf + 3, SELF_COPY_MAX));
+	memset(cbuf, 0xEE, sizeof(cbuf));
+	CHECK_EQ("borrow.write_window", r2c_call(bor, mine + 5, 10000, 1, slot), (long)(win + ((mine + 5) & 4095)));
+	r2c_check("borrow.write_data", fnv(cbuf + 5, 10000) == fnv_pattern(7, 0, 10000) && cbuf[4] == 0xEE &&
+		  cbuf[10005] == 0xEE, "bytes differ, or written outside the range");
+	expect_fault("pongZ");
+	CHECK_EQ("borrow.gone_after_return", r2c_call(peek, win, 0, 0, 0), INV_FAULTED);
+	CHECK_EQ("borrow.twice", r2c_call(bor, mine, 8, 2, slot), -EBUSY);
+	CHECK_EQ("borrow.len_zero", r2c_call(bor, mine, 0, 0, slot), -EINVAL);
+	CHECK_EQ("borrow.over_max", r2c_call(bor, mine, SELF_COPY_MAX + 1, 0, slot), -EINVAL);
+	CHECK_EQ("borrow.bad_window", r2c_call(bor, mine, 8, 0, COMP_BORROW_SLOTS), -EINVAL);
+	CHECK_EQ("borrow.unmapped", r2c_call(bor, UNMAPPED_VA, 8, 0, slot), -EFAULT);
+	CHECK_EQ("borrow.kernel_address", r2c_call(bor, 0xFFFF800000001000ull, 8, 0, slot), -EFAULT);
+	CHECK_EQ("borrow.wraps", r2c_call(bor, 0xFFFFFFFFFFFFFFF8ull, 16, 0, slot), -EFAULT);
+	CHECK_EQ("borrow.write_read_only", r2c_call(bor, BOOTINFO_VADDR, 8, 1, slot), -EFAULT);
+	CHECK_EQ("borrow.read_read_only", r2c_call(bor, BOOTINFO_VADDR, 8, 0, slot), (long)fnv((void *)BOOTINFO_VADDR, 8));
+	/* a frame of mine: counted while lent, back after a return and after a fault */
+	word_t fr = frame(), va = SCRATCH_VA + 0x50000;
+	r2c_map_frame(&mem, ROOT_SLOT_COMP, va, fr, MAP_WRITE);
+	memset((void *)va, 0x5A, 4096);
+	CHECK_EQ("borrow.frame_read", r2c_call(bor, va, 4096, 0, slot), (long)fnv((void *)va, 4096));
+	CHECK_EQ("borrow.frame_refs_back", r2c_sys(ROOT_SLOT_UNTYPED, UT_FRAME, fr, 0, 0, 0, 0, 0).r0, 1);
+	expect_fault("pongZ");
+	CHECK_EQ("borrow.fault_unwinds", r2c_call(bor, va, 4096, 3, slot), INV_FAULTED);
+	CHECK_EQ("borrow.frame_refs_after_fault", r2c_sys(ROOT_SLOT_UNTYPED, UT_FRAME, fr, 0, 0, 0, 0, 0).r0, 1);
+	CHECK_EQ("borrow.window_free_after_fault", r2c_call(bor, va, 4096, 0, slot), (long)fnv((void *)va, 4096));
+	word_t t;
+	borrow_sinv = bor, borrow_va_mine = va;
+	thread_new(borrow_and_exit, 0, &t);
+	dispatch(t);
+	CHECK_EQ("borrow.exit_ends_window", r2c_op(t, THD_STATE, 0, 0, 0, 0, 0, 0) == THD_DEAD &&
+		 r2c_sys(ROOT_SLOT_UNTYPED, UT_FRAME, fr, 0, 0, 0, 0, 0).r0 == 1, 1);
+	r2c_op(ROOT_SLOT_COMP, COMP_UNMAP, va, 0, 0, 0, 0, 0);
+	/* a window is not lent on: not aliased, not borrowed again */
+	r2c_grant(pz.slot, pz.slot, PONG_SLOT_DEV, RIGHT_ALL);
+	r2c_grant(pz.slot, bor, PONG_SLOT_NEXT, RIGHT_ALL);
+	while (r2c_pgtbl_add(&mem, pz.slot, win + COMP_BORROW_SPAN) == 0)
+		;
+	CHECK_EQ("borrow.window_not_aliased", r2c_call(bor, mine, 4096, 4, slot), -EPERM);
+	CHECK_EQ("borrow.window_not_lent_on", r2c_call(bor, mine, 4096, 5, slot), -EFAULT);
+	/* only the kernel maps and unmaps in the windows' region */
+	CHECK_EQ("borrow.region_map", r2c_op(pz.slot, COMP_MAP, win, mem.ut_slot, frame(), MAP_WRITE, 0, 0), -EPERM);
+	CHECK_EQ("borrow.region_unmap", r2c_op(pz.slot, COMP_UNMAP, win, 0, 0, 0, 0, 0), -EPERM);
+}
+
 /* --- threads and scheduling --------------------------------------------- */
 
 static volatile word_t counter;
@@ -1415,7 +1486,7 @@ static void test_fuzz(void)
 		  fuzz_before[firstbad] >> 32, fuzz_before[firstbad] & 0xFFFFFFFF);
 }
 
-#define KTEST_CHECKS (375 + REBOOT_CHECKS)
+#define KTEST_CHECKS (405 + REBOOT_CHECKS)
 
 int run_tests(void)
 {
@@ -1431,6 +1502,7 @@ int run_tests(void)
 	test_faults();
 	test_statuses();
 	test_copy();
+	test_borrow();
 	test_reboot();
 	test_threads();
 	test_async();

@@ -155,6 +155,41 @@ static word_t pong_copy(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_i
 }
 R2C_ENTRY(pong_copy);
 
+/* SELF_BORROW of the invoker's [a0, a0 + a1) at window a3, then through
+ * the window: a2 = 0 reads it (-> FNV-1a of its bytes); 1 writes bytes
+ * 7 + i (-> the window's address); 2 borrows a second time (-> that
+ * answer); 3 reads it, then faults; 4 aliases the window's first page
+ * elsewhere in me (PONG_SLOT_DEV: a COMP capability to myself) and 5
+ * has PONG_SLOT_NEXT (my own pong_borrow) borrow it on into window
+ * a3 + 1 (-> those answers); 6 ends the thread in here (SELF_EXIT).
+ * A refused borrow -> its error. */
+static word_t pong_borrow(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)inv;
+	long w = r2c_op(CAP_SELF, SELF_BORROW, a0, a1, a3, a2 == 1, 0, 0);
+	if (w >= 0 && a2 == 4)
+		return (word_t)r2c_op(PONG_SLOT_DEV, COMP_ALIAS, (word_t)w & ~4095ull, PONG_SLOT_DEV, 0x30000000, 0, 0, 0);
+	if (w >= 0 && a2 == 5)
+		return (word_t)r2c_call(PONG_SLOT_NEXT, (word_t)w, a1, 0, a3 + 1);
+	if (w >= 0 && a2 == 6)
+		r2c_op(CAP_SELF, SELF_EXIT, 0, 0, 0, 0, 0, 0);
+	if (w < 0 || a2 == 2)
+		return a2 == 2 && w >= 0 ? (word_t)r2c_op(CAP_SELF, SELF_BORROW, a0, a1, a3, 0, 0, 0) : (word_t)w;
+	volatile unsigned char *p = (volatile unsigned char *)w;
+	if (a2 == 1) {
+		for (word_t i = 0; i < a1; i++)
+			p[i] = (unsigned char)(7 + i);
+		return (word_t)w;
+	}
+	word_t h = 14695981039346656037ull;
+	for (word_t i = 0; i < a1; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	if (a2 == 3)
+		*(volatile word_t *)0 = h;
+	return h;
+}
+R2C_ENTRY(pong_borrow);
+
 /* The same asked by the next component (PONG_SLOT_NEXT: its pong_copy),
  * invoked from here: its invoker is me, not my caller. */
 static word_t pong_fwd(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)

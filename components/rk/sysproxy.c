@@ -561,6 +561,38 @@ static inline void args_zero(uint64_t *args)
 _Static_assert(offsetof(struct r2c_inv, r2) == offsetof(struct r2c_inv, r1) + sizeof(long),
 	       "r1, r2: NetBSD's retval[2]");
 
+/* A read or write of RK_LEND_MIN bytes or more borrows the client's
+ * buffer for the call (SELF_BORROW, in this stack's window): NetBSD
+ * copies file data in and out a page at a time, and through the window
+ * each page is a memcpy instead of a kernel copy. A buffer that cannot
+ * be borrowed (not mapped, read-only for a read, device memory, longer
+ * than SELF_COPY_MAX) is copied as before, with the same errors. */
+#define RK_LEND_MIN 8192
+_Static_assert(NB_SYS_write == NB_SYS_read + 1 && NB_SYS_pwrite == NB_SYS_pread + 1, "lends()");
+_Static_assert(R2C_STACKS_MAX <= COMP_BORROW_SLOTS, "a window per stack");
+
+static inline bool lends(word_t num)
+{
+	return num - NB_SYS_read < 2 || num - NB_SYS_pread < 2;
+}
+
+static __attribute__((noinline)) void lend(struct rk_thread_ctx *ctx, word_t num, const uint64_t *args,
+					    word_t token)
+{
+	word_t buf = args[1], len = args[2];
+	if (len > SELF_COPY_MAX)
+		return;
+	bool into = num == NB_SYS_read || num == NB_SYS_pread;
+	long w = r2c_borrow((const void *)buf, len, r2c_stack_index(), into);
+	if (w < 0)
+		return;
+	ctx->lent_writable = into;
+	ctx->lent = buf;
+	ctx->lent_to = token;	/* the process's priv (hyp_lwproc_rfork) */
+	ctx->window = (char *)w;
+	ctx->lent_len = len;
+}
+
 /* A call, made the same way twice by the compiler: plain, as
  * rk_syscall_plain makes it, for a number rk passes to NetBSD as it is
  * while rk serves with no fault injection (what rk_syscall checked is not
@@ -624,6 +656,8 @@ static inline __attribute__((always_inline)) word_t call(word_t a0, word_t a1, w
 		goto out;
 	struct rk_thread_ctx *ctx = rk_ctx_here();	/* this stack's, for the whole call */
 	ctx->lwp = atomic_load_explicit(&t->lwp, memory_order_relaxed);
+	if (__builtin_expect(argp[2] >= RK_LEND_MIN, 0) && lends(num))	/* a length there first: 0 for most calls */
+		lend(ctx, num, argp, inv->token);
 	hyp_schedule();
 	if (!plain && (atomic_load_explicit(&rk_gate, memory_order_relaxed) & RK_GATE_INJECTING))
 		rk_inject_syscall();
@@ -634,6 +668,7 @@ static inline __attribute__((always_inline)) word_t call(word_t a0, word_t a1, w
 		err = call_special(kind, num, (uint64_t *)argp, retval);
 	hyp_unschedule();
 	ctx->lwp = NULL;
+	ctx->lent_len = 0;	/* the window goes with the invocation */
 	thread_idle(t, key);
 	if (__builtin_expect_with_probability(err < 0, 0, 0.001))	/* NetBSD's internal ERESTART (-3), EJUSTRETURN (-2), ...: not for a client */
 		err = EINTR;

@@ -55,7 +55,8 @@ void r2c_main(word_t arg)
 		return;
 	}
 	if (listener)
-		r2c_plan(LISTEN_CHECKS + FUNCTIONAL_CHECKS + efault_checks() + BLOCKING_CHECKS + RACE_CHECKS);
+		r2c_plan(LISTEN_CHECKS + FUNCTIONAL_CHECKS + efault_checks() + BLOCKING_CHECKS + RACE_CHECKS +
+			 LEND_CHECKS);
 	else
 		r2c_plan(CONNECT_CHECKS + FUNCTIONAL_CHECKS + efault_checks());
 	if (rk_sys_init("rk") || !guarded_init()) {
@@ -78,6 +79,7 @@ void r2c_main(word_t arg)
 		efault();
 		blocking();
 		race();
+		lend();
 	} else {
 		local_connect();
 		functional();

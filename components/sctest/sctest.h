@@ -5,7 +5,9 @@
  * or number would spoil), efault.c (every pointer argument bad in four
  * ways), blocking.c (a thread blocked in rk while another works; poll's
  * time-out), local.c (an AF_LOCAL stream between two components), race.c
- * (a path rewritten while it is used). This header is what they share.
+ * (a path rewritten while it is used), lend.c (large reads and writes,
+ * which rk serves through a window on the buffer). This header is what
+ * they share.
  */
 #ifndef SCTEST_H
 #define SCTEST_H
@@ -26,6 +28,7 @@ extern int sc_pid;
 #define LISTEN_CHECKS 7
 #define CONNECT_CHECKS 7
 #define RACE_CHECKS 5
+#define LEND_CHECKS 9
 int efault_checks(void);
 
 void functional(void);
@@ -34,6 +37,7 @@ void blocking(void);
 void local_listen(void);
 void local_connect(void);
 void race(void);
+void lend(void);
 
 /* "NAME/leaf" under my directory, in out (n bytes). */
 void sc_path(char *out, size_t n, const char *leaf);

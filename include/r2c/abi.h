@@ -101,6 +101,9 @@ enum self_op {
 	SELF_COPY_OUT_STR,
 	SELF_ASND_CREATE,	/* a0 = slot: a send capability to my own end-point,
 				 * in my own table (not inside an invocation: -EPERM) */
+	SELF_BORROW,		/* see below: a0 = the invoker's address, a1 =
+				 * length, a2 = window, a3 = 1 to write -> the
+				 * address of a0 in my window, or -errno */
 	SELF_OP_MAX
 };
 #define RCV_NONBLOCK 1
@@ -117,6 +120,25 @@ enum self_op {
  * the first byte moves: a refused call has written nothing. Overlapping
  * ranges (the same frames on both sides) give unspecified bytes. */
 #define SELF_COPY_MAX 65536u
+/* SELF_BORROW: the same authority as SELF_COPY_*, for a server that
+ * copies a buffer piece by piece (the rump kernel copies a file's data a
+ * page at a time): the invoker's pages holding [a0, a0 + a1), a1 at most
+ * SELF_COPY_MAX, are mapped in order, readable (and writable with a3 = 1),
+ * never executable, at my COMP_BORROW_BASE + a2 * COMP_BORROW_SPAN, until
+ * this invocation returns or unwinds, whatever way; then plain loads and
+ * stores move the data. One window per invocation frame (-EBUSY for a
+ * second); -EFAULT on the same terms as SELF_COPY_*; -ENXIO if the
+ * window's page table is missing (COMP_PGTBL_ADD it, and again); -EEXIST
+ * if the window is in use (one per thread in the server: its stack's
+ * index). COMP_MAP, COMP_UNMAP and COMP_ALIAS refuse addresses in the
+ * windows' region (-EPERM): only the kernel maps there, and a
+ * micro-reboot (COMP_REBOOT) drops the region's mappings and page tables
+ * whatever range it is given: a whole gigabyte, so that no table of it
+ * is shared with what stays. */
+#define COMP_BORROW_BASE	0x6000000000ull
+#define COMP_BORROW_SPAN	0x20000ull	/* 128 KiB: 17 pages, in one page table */
+#define COMP_BORROW_SLOTS	1024u
+#define COMP_BORROW_END		(COMP_BORROW_BASE + (1ull << 30))
 _Static_assert(R2C_SYSCALL(CAP_SELF, SELF_RETURN) == R2C_SYS_SELF_RETURN, "R2C_SYS_SELF_RETURN");
 _Static_assert(R2C_SYSCALL(CAP_SELF, SELF_EXIT) == R2C_SYS_SELF_EXIT, "R2C_SYS_SELF_EXIT");
 _Static_assert(R2C_SYSCALL(CAP_SELF, SELF_NO_STACK) == R2C_SYS_SELF_NO_STACK, "R2C_SYS_SELF_NO_STACK");

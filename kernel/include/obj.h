@@ -59,10 +59,16 @@ struct inv_frame {		/* one invocation, to be undone by return */
 	word_t ip, sp, fsbase;
 	word_t rbx, rbp, r12, r13, r14, r15;
 	uint32_t epoch;		/* comp->epoch at the call: a return needs it unchanged */
-	uint32_t is_fault;	/* pushed by the kernel for a fault handler */
+	/* The four bytes after epoch lie over the client's zero,
+	 * needs_flush, retired and pad2 in entry.S's fast return (struct
+	 * comp): a fault handler's frame or one with a borrowed window takes
+	 * the general return. A call stores them 0 with epoch. */
+	uint8_t is_fault;	/* pushed by the kernel for a fault handler */
+	uint8_t zero1, zero2;
+	uint8_t borrowed;	/* pages of the invoker mapped at borrow_slot (borrow.c) */
 	uint32_t seq;		/* the thread's calls count at this call: a watchdog
 				 * tells one long call from many short ones */
-	uint32_t pad;
+	uint32_t borrow_slot;	/* read only when borrowed */
 };
 #define COMP_RETIRED	1
 #define COMP_DOWN	2	/* between COMP_REBOOT and COMP_UP */
@@ -139,7 +145,10 @@ long pgtbl_map(struct comp *c, word_t va, paddr_t pa, word_t flags);
 long pgtbl_add(struct comp *c, word_t va, paddr_t table);
 long pgtbl_lookup(struct comp *c, word_t va, paddr_t *pa, word_t *flags);
 long pgtbl_unmap(struct comp *c, word_t va);
+long pgtbl_borrow_map(struct comp *c, word_t va, const paddr_t *pa, word_t n, bool write);
+void pgtbl_borrow_unmap(struct comp *c, word_t va, word_t n);
 void *pgtbl_user_ptr(struct comp *c, word_t va, bool write);
+bool pgtbl_user_frames(struct comp *c, word_t va, word_t n, bool write, paddr_t *pa);
 void pgtbl_destroy(struct comp *c);
 void comp_destroy(struct comp *c);
 
@@ -173,6 +182,8 @@ struct thread *inv_unwind(struct thread *t, struct regs *r, long status);
 struct thread *inv_no_stack(struct thread *t, struct regs *r);
 bool thread_in_comp(const struct thread *t, const struct comp *c);
 long self_copy(struct thread *t, word_t op, struct regs *r);
+long self_borrow(struct thread *t, struct regs *r);
+void borrow_end(struct comp *server, struct inv_frame *f);
 
 /* Timer and machine. */
 long timer_op(struct thread *t, struct cap *c, word_t op, struct regs *r);

@@ -27,6 +27,20 @@ static inline long copy(word_t op, word_t src, word_t dst, size_t len)
 	return r < 0 ? r : 0;
 }
 
+long r2c_borrow(const void *invoker_va, size_t len, word_t window, bool write)
+{
+	word_t at = COMP_BORROW_BASE + window * COMP_BORROW_SPAN;
+	for (int tries = 0; tries < 4; tries++) {	/* at most three page-table levels to add */
+		long w = r2c_op(CAP_SELF, SELF_BORROW, (word_t)invoker_va, len, window, write, 0, 0);
+		if (w != -ENXIO)
+			return w;
+		long e = r2c_self_pgtbl_add(at);
+		if (e && e != -EEXIST)
+			return e;
+	}
+	return -ENXIO;
+}
+
 long r2c_copyin(const void *invoker_src, void *dst, size_t len)
 {
 	return copy(SELF_COPY_IN, (word_t)invoker_src, (word_t)dst, len);

@@ -199,6 +199,14 @@ long r2c_frames_take(word_t n)
 	return f;
 }
 
+long r2c_self_pgtbl_add(word_t va)
+{
+	r2c_mutex_lock(&heap_lock);	/* the budget's allocator is the heap's */
+	long e = r2c_pgtbl_add(&r2c_self_mem, r2c_self_mem.self_slot, va);
+	r2c_mutex_unlock(&heap_lock);
+	return e;
+}
+
 long r2c_frames_map(word_t first, word_t n, word_t va)
 {
 	long e = 0;

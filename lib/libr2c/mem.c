@@ -114,9 +114,7 @@ word_t r2c_frames_free(const struct r2c_mem *m)
 	return m->count - m->next + m->nfreed;
 }
 
-/* The first page-table level missing for va in the component, from my
- * frames (a map answered -ENXIO). */
-static long add_table(struct r2c_mem *m, word_t comp_slot, word_t va)
+long r2c_pgtbl_add(struct r2c_mem *m, word_t comp_slot, word_t va)
 {
 	long pt = r2c_frame_alloc(m, 1);
 	if (pt < 0)
@@ -131,7 +129,7 @@ long r2c_map_frame(struct r2c_mem *m, word_t comp_slot, word_t va, word_t frame,
 {
 	for (;;) {
 		long err = r2c_op(comp_slot, COMP_MAP, va, m->ut_slot, frame, flags, 0, 0);
-		if (err != -ENXIO || (err = add_table(m, comp_slot, va)))
+		if (err != -ENXIO || (err = r2c_pgtbl_add(m, comp_slot, va)))
 			return err;
 	}
 }
@@ -158,10 +156,12 @@ long r2c_map_pages(struct r2c_mem *m, word_t comp_slot, word_t va, word_t n, wor
 		for (word_t in = 0; in < k;) {
 			word_t at = va + (done + in) * 4096;
 			long r = r2c_op(comp_slot, COMP_MAP_RUN, at, m->ut_slot, (word_t)f + in, flags, k - in, 0);
-			if (r == -ENXIO && !(r = add_table(m, comp_slot, at)))
+			if (r == -ENXIO && !(r = r2c_pgtbl_add(m, comp_slot, at)))
 				continue;	/* the page table it lacked is there now */
-			if (r < 0) {
-				r2c_frame_free(m, (word_t)f + in, k - in);	/* where frames can be given back */
+			if (r < 0) {	/* the frames after the one refused go back, where they can (that
+					 * one stays taken: handed out again, it would be refused again) */
+				if (k - in > 1)
+					r2c_frame_free(m, (word_t)f + in + 1, k - in - 1);
 				return done + in ? (long)(done + in) : r;
 			}
 			in += (word_t)r;

@@ -226,6 +226,9 @@ long r2c_map(struct r2c_mem *m, word_t comp_slot, word_t va, word_t flags);	/* n
 /* n new zeroed pages from va on -> how many were mapped (n, or fewer if
  * it failed after some: those stay), or the error if the first failed. */
 long r2c_map_pages(struct r2c_mem *m, word_t comp_slot, word_t va, word_t n, word_t flags);
+/* The first page-table level missing for va in the component, from my
+ * frames: 0, or -EEXIST if none is missing. */
+long r2c_pgtbl_add(struct r2c_mem *m, word_t comp_slot, word_t va);
 long r2c_map_frame(struct r2c_mem *m, word_t comp_slot, word_t va, word_t frame, word_t flags);
 
 /* A kernel thread object made from my frames: the one way to create one.
@@ -248,6 +251,10 @@ extern char r2c_thread_entry[];
  * SELF_COPY_MAX bytes before the bad one have been copied. */
 long r2c_copyin(const void *invoker_src, void *dst, size_t len);
 long r2c_copyout(const void *src, void *invoker_dst, size_t len);
+/* The invoker's [invoker_va, + len) in my window `window` (SELF_BORROW)
+ * until this invocation ends, the page tables it needs added from my
+ * budget: its address there, or -errno. */
+long r2c_borrow(const void *invoker_va, size_t len, word_t window, bool write);
 /* A string of at most len bytes with its NUL: 0 and *done = bytes copied
  * with the NUL; -ENAMETOOLONG if the first len bytes hold no NUL (they
  * have been copied, *done = len); -EFAULT/-EPERM (*done = what was). */
@@ -313,6 +320,8 @@ size_t r2c_heap_in_use(void);		/* bytes of the heap given out now (leak checks) 
  * at va (not zeroed if they were mapped before) -> 0 or -errno. */
 long r2c_frames_take(word_t n);
 long r2c_frames_map(word_t first, word_t n, word_t va);
+/* r2c_pgtbl_add on myself, under the heap's lock (r2c_borrow). */
+long r2c_self_pgtbl_add(word_t va);
 
 /* --- threads, through the system scheduler --------------------------------- */
 

@@ -27,6 +27,12 @@ extern _Atomic uint8_t rk_gate;
 struct rk_thread_ctx {
 	struct lwp *lwp;
 	int error;
+	/* A client's buffer borrowed for this call (rk's sysproxy.c):
+	 * [lent, lent + lent_len) of the client whose token is lent_to
+	 * (the process's priv) is at window. */
+	word_t lent, lent_len, lent_to;
+	char *window;
+	bool lent_writable;	/* lent for a read: NetBSD copies out into it */
 };
 _Noreturn void rk_off_pool(void);
 

@@ -44,7 +44,7 @@
 #define F_R13		56
 #define F_R14		64
 #define F_R15		72
-#define F_EPOCH		80	/* 32 bits; is_fault, 32 bits, follows */
+#define F_EPOCH		80	/* 32 bits; is_fault and 3 more bytes follow */
 #define F_IS_FAULT	84
 #define F_SEQ		88
 #define C_FRAME		16	/* struct comp */

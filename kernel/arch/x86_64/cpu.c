@@ -101,7 +101,8 @@ _Static_assert(MSR_FS_BASE == MSR_FS_BASE_ASM, "asm.h: MSR_FS_BASE_ASM");
 _Static_assert(RFLAGS_CLEAN == RFLAGS_CLEAN_ASM, "asm.h: RFLAGS_CLEAN_ASM");
 _Static_assert(sizeof(((struct thread *)0)->depth) == 4 && sizeof(((struct thread *)0)->tid) == 4 &&
 	       sizeof(((struct comp *)0)->pcid) == 2 && sizeof(((struct comp *)0)->nslots) == 4 &&
-	       sizeof(((struct frame *)0)->refs) == 4 && sizeof(((struct inv_frame *)0)->is_fault) == 4 &&
+	       sizeof(((struct frame *)0)->refs) == 4 && sizeof(((struct inv_frame *)0)->is_fault) == 1 &&
+	       offsetof(struct inv_frame, borrowed) == F_IS_FAULT + 3 &&
 	       sizeof(((struct inv_frame *)0)->epoch) == 4 && sizeof(((struct comp *)0)->epoch) == 4 &&
 	       F_IS_FAULT == F_EPOCH + 4,
 	       "field widths entry.S assumes");

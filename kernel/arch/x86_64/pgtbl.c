@@ -97,6 +97,8 @@ word_t comp_cr3(struct comp *c)
 }
 
 static bool user_va(word_t va) { return va < USER_TOP && !(va & (PAGE_SIZE - 1)); }
+/* Only SELF_BORROW maps there (borrow.c), and only its end unmaps. */
+static bool borrow_va(word_t va) { return va >= COMP_BORROW_BASE && va < COMP_BORROW_END; }
 
 /* The entry for va at `level`, or NULL with *missing = the level whose
  * table is absent. */
@@ -119,6 +121,8 @@ long pgtbl_map(struct comp *c, word_t va, paddr_t pa, word_t flags)
 	int missing;
 	if (!user_va(va))
 		return -EINVAL;
+	if (borrow_va(va))
+		return -EPERM;
 	word_t *pte = walk(c, va, 1, &missing);
 	if (!pte)
 		return -ENXIO;
@@ -153,6 +157,8 @@ long pgtbl_lookup(struct comp *c, word_t va, paddr_t *pa, word_t *flags)
 	int missing;
 	if (!user_va(va))
 		return -EINVAL;
+	if (borrow_va(va))
+		return -EPERM;	/* a window's pages are lent for one invocation: not to alias or give a device */
 	word_t *pte = walk(c, va, 1, &missing);
 	if (!pte || !(*pte & PTE_P))
 		return -ENOENT;
@@ -186,6 +192,34 @@ void *pgtbl_user_ptr(struct comp *c, word_t va, bool write)
 	return (char *)t + (va & (PAGE_SIZE - 1));
 }
 
+/* The frames of the n pages of c from va (page-aligned) on, each checked
+ * as pgtbl_user_ptr checks it, the upper levels walked once per page
+ * table (a borrowed buffer: borrow.c); false if one is not there. */
+bool pgtbl_user_frames(struct comp *c, word_t va, word_t n, bool write, paddr_t *pa)
+{
+	word_t need = PTE_P | PTE_U | (write ? PTE_W : 0), mask = need | PTE_PS, *leaf = NULL;
+	for (word_t i = 0; i < n; i++, va += PAGE_SIZE) {
+		if (va >= USER_TOP || borrow_va(va))	/* a window is not lent on: it would outlive its invocation */
+			return false;
+		if (!leaf || idx(va, 1) == 0) {
+			word_t *t = pa2va(c->pml4);
+			for (int l = 4; l > 1; l--) {
+				word_t e = t[idx(va, l)];
+				if ((e & mask) != need)
+					return false;
+				t = pa2va(e & PTE_ADDR);
+			}
+			leaf = t;
+		}
+		word_t e = leaf[idx(va, 1)];
+		struct frame *f = frame_of(e & PTE_ADDR);
+		if ((e & need) != need || !f || f->type != F_USER)
+			return false;
+		pa[i] = e & PTE_ADDR;
+	}
+	return true;
+}
+
 static void tlb_forget(struct comp *c, word_t va)
 {
 	if ((cpu0.cr3 & PTE_ADDR) == c->pml4)
@@ -199,6 +233,8 @@ long pgtbl_unmap(struct comp *c, word_t va)
 	int missing;
 	if (!user_va(va))
 		return -EINVAL;
+	if (borrow_va(va))
+		return -EPERM;
 	word_t *pte = walk(c, va, 1, &missing);
 	if (!pte || !(*pte & PTE_P))
 		return -ENOENT;
@@ -208,6 +244,46 @@ long pgtbl_unmap(struct comp *c, word_t va)
 	if (f)
 		f->refs--;
 	return 0;
+}
+
+/* A borrowed window (borrow.c): n frames at va, a run inside one page
+ * table (va is COMP_BORROW_SPAN-aligned), all of it empty, or nothing
+ * is mapped. */
+long pgtbl_borrow_map(struct comp *c, word_t va, const paddr_t *pa, word_t n, bool write)
+{
+	int missing;
+	word_t *pte = walk(c, va, 1, &missing);
+	if (!pte)
+		return -ENXIO;
+	for (word_t i = 0; i < n; i++)
+		if (pte[i] & PTE_P)
+			return -EEXIST;
+	for (word_t i = 0; i < n; i++) {
+		pte[i] = pa[i] | PTE_P | PTE_U | (write ? PTE_W : 0) | PTE_NX;
+		frame_of(pa[i])->refs++;	/* user RAM: pgtbl_user_ptr checked */
+	}
+	return 0;
+}
+
+/* The window's end: what is still mapped there goes (a micro-reboot may
+ * have cleared it already, and nothing else maps there). */
+void pgtbl_borrow_unmap(struct comp *c, word_t va, word_t n)
+{
+	int missing;
+	word_t *pte = walk(c, va, 1, &missing);
+	bool loaded = (cpu0.cr3 & PTE_ADDR) == c->pml4;	/* tlb_forget's test, once */
+	for (word_t i = 0; pte && i < n; i++) {
+		if (!(pte[i] & PTE_P))
+			continue;
+		struct frame *f = frame_of(pte[i] & PTE_ADDR);
+		pte[i] = 0;
+		if (loaded)
+			invlpg(va + i * PAGE_SIZE);
+		if (f)
+			f->refs--;
+	}
+	if (!loaded)
+		c->needs_flush = 1;
 }
 
 static void free_table(word_t *t, int level)
