@@ -96,13 +96,8 @@ static char *lent(void *priv, const void *raddr, size_t len, bool out)
 	       (!out || c->lent_writable) ? c->window + off : NULL;
 }
 
-int rumpuser_sp_copyin(void *priv, const void *raddr, void *laddr, size_t len)
+static __attribute__((noinline)) int copyin_slow(void *priv, const void *raddr, void *laddr, size_t len)
 {
-	const char *w = lent(priv, raddr, len, false);
-	if (w) {
-		memcpy(laddr, w, len);
-		return 0;
-	}
 	if (!invoked_by(priv))
 		return EFAULT;
 	if ((word_t)raddr >= PIN_BASE) {
@@ -114,6 +109,15 @@ int rumpuser_sp_copyin(void *priv, const void *raddr, void *laddr, size_t len)
 		return 0;
 	}
 	return r2c_copyin(raddr, laddr, len) ? EFAULT : 0;
+}
+
+int rumpuser_sp_copyin(void *priv, const void *raddr, void *laddr, size_t len)
+{
+	const char *w = lent(priv, raddr, len, false);
+	if (!w)
+		return copyin_slow(priv, raddr, laddr, len);
+	memcpy(laddr, w, len);
+	return 0;
 }
 
 /* At most *lenp bytes up to and with the NUL; *lenp = bytes copied. As
@@ -140,16 +144,22 @@ int rumpuser_sp_copyinstr(void *priv, const void *raddr, void *laddr, size_t *le
 	return string_copied(r, done, lenp);
 }
 
-int rumpuser_sp_copyout(void *priv, const void *laddr, void *raddr, size_t len)
+/* The ways other than the window, out of line: the window's way saves
+ * no registers. */
+static __attribute__((noinline)) int copyout_slow(void *priv, const void *laddr, void *raddr, size_t len)
 {
-	char *w = lent(priv, raddr, len, true);
-	if (w) {
-		memcpy(w, laddr, len);
-		return 0;
-	}
 	if (!invoked_by(priv))
 		return EFAULT;
 	return r2c_copyout(laddr, raddr, len) ? EFAULT : 0;
+}
+
+int rumpuser_sp_copyout(void *priv, const void *laddr, void *raddr, size_t len)
+{
+	char *w = lent(priv, raddr, len, true);
+	if (!w)
+		return copyout_slow(priv, laddr, raddr, len);
+	memcpy(w, laddr, len);
+	return 0;
 }
 
 /* *lenp is the string's length with its NUL (the rump kernel measured

@@ -198,9 +198,10 @@ void *pgtbl_user_ptr(struct comp *c, word_t va, bool write)
 bool pgtbl_user_frames(struct comp *c, word_t va, word_t n, bool write, paddr_t *pa)
 {
 	word_t need = PTE_P | PTE_U | (write ? PTE_W : 0), mask = need | PTE_PS, *leaf = NULL;
+	word_t end = va + n * PAGE_SIZE;	/* n is small: no wrap for va below USER_TOP */
+	if (va >= USER_TOP || end > USER_TOP || (end > COMP_BORROW_BASE && va < COMP_BORROW_END))
+		return false;	/* a window is not lent on: it would outlive its invocation */
 	for (word_t i = 0; i < n; i++, va += PAGE_SIZE) {
-		if (va >= USER_TOP || borrow_va(va))	/* a window is not lent on: it would outlive its invocation */
-			return false;
 		if (!leaf || idx(va, 1) == 0) {
 			word_t *t = pa2va(c->pml4);
 			for (int l = 4; l > 1; l--) {
