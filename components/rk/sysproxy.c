@@ -656,6 +656,7 @@ static inline __attribute__((always_inline)) word_t call(word_t a0, word_t a1, w
 		goto out;
 	struct rk_thread_ctx *ctx = rk_ctx_here();	/* this stack's, for the whole call */
 	ctx->lwp = atomic_load_explicit(&t->lwp, memory_order_relaxed);
+	ctx->lent_len = 0;	/* whatever a stack given back without the end below left */
 	if (__builtin_expect(argp[2] >= RK_LEND_MIN, 0) && lends(num))	/* a length there first: 0 for most calls */
 		lend(ctx, num, argp, inv->token);
 	hyp_schedule();

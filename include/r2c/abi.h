@@ -127,7 +127,9 @@ enum self_op {
  * never executable, at my COMP_BORROW_BASE + a2 * COMP_BORROW_SPAN, until
  * this invocation returns or unwinds, whatever way; then plain loads and
  * stores move the data. One window per invocation frame (-EBUSY for a
- * second); -EFAULT on the same terms as SELF_COPY_*; -ENXIO if the
+ * second); -EINVAL for a length of 0 or over SELF_COPY_MAX, a window
+ * past COMP_BORROW_SLOTS or a3 > 1; -EFAULT on the same terms as
+ * SELF_COPY_* (and for a page of a window); -ENXIO if the
  * window's page table is missing (COMP_PGTBL_ADD it, and again); -EEXIST
  * if the window is in use (one per thread in the server: its stack's
  * index). COMP_MAP, COMP_UNMAP and COMP_ALIAS refuse addresses in the

@@ -158,10 +158,12 @@ long r2c_map_pages(struct r2c_mem *m, word_t comp_slot, word_t va, word_t n, wor
 			long r = r2c_op(comp_slot, COMP_MAP_RUN, at, m->ut_slot, (word_t)f + in, flags, k - in, 0);
 			if (r == -ENXIO && !(r = r2c_pgtbl_add(m, comp_slot, at)))
 				continue;	/* the page table it lacked is there now */
-			if (r < 0) {	/* the frames after the one refused go back, where they can (that
-					 * one stays taken: handed out again, it would be refused again) */
-				if (k - in > 1)
-					r2c_frame_free(m, (word_t)f + in + 1, k - in - 1);
+			if (r < 0) {	/* the frames not mapped go back, where they can; one
+					 * refused as in use stays taken (handed out again, it
+					 * would be refused again) */
+				word_t keep = r == -EBUSY;
+				if (k - in > keep)
+					r2c_frame_free(m, (word_t)f + in + keep, k - in - keep);
 				return done + in ? (long)(done + in) : r;
 			}
 			in += (word_t)r;
