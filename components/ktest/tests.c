@@ -855,6 +855,12 @@ static void borrow_and_exit(void *arg)
 	r2c_call(borrow_sinv, borrow_va_mine, 4096, 6, 3);
 }
 
+static void borrow_and_spin(void *arg)
+{
+	(void)arg;
+	r2c_call(borrow_sinv, borrow_va_mine, 4096, 7, 3);
+}
+
 /* SELF_BORROW: the invoker's pages in a window of the server's own for
  * the invocation, gone when it returns or faults; the windows' region is
  * the kernel's; the frames' counts come back. */
@@ -906,6 +912,15 @@ static void test_borrow(void)
 	dispatch(t);
 	CHECK_EQ("borrow.exit_ends_window", r2c_op(t, THD_STATE, 0, 0, 0, 0, 0, 0) == THD_DEAD &&
 		 r2c_sys(ROOT_SLOT_UNTYPED, UT_FRAME, fr, 0, 0, 0, 0, 0).r0 == 1, 1);
+	/* a thread freed while it holds a window (spinning in pongZ) */
+	static struct r2c_thread spinner_closure = { borrow_and_spin, 0, false };
+	struct r2c_kthread kt;
+	r2c_kthread_new(&mem, ROOT_SLOT_COMP, (word_t)r2c_thread_entry, (word_t)&spinner_closure, &kt);
+	for (int i = 0; i < 100 && r2c_sys(ROOT_SLOT_UNTYPED, UT_FRAME, fr, 0, 0, 0, 0, 0).r0 != 2; i++)
+		run_until_tick(kt.slot, bi->tsc_hz / 1000);
+	CHECK_EQ("borrow.lent_counted", r2c_sys(ROOT_SLOT_UNTYPED, UT_FRAME, fr, 0, 0, 0, 0, 0).r0, 2);
+	CHECK_EQ("borrow.thread_freed", r2c_kthread_free(&mem, &kt), 0);
+	CHECK_EQ("borrow.free_ends_window", r2c_sys(ROOT_SLOT_UNTYPED, UT_FRAME, fr, 0, 0, 0, 0, 0).r0, 1);
 	r2c_op(ROOT_SLOT_COMP, COMP_UNMAP, va, 0, 0, 0, 0, 0);
 	/* a window is not lent on: not aliased, not borrowed again */
 	r2c_grant(pz.slot, pz.slot, PONG_SLOT_DEV, RIGHT_ALL);
@@ -1486,7 +1501,7 @@ static void test_fuzz(void)
 		  fuzz_before[firstbad] >> 32, fuzz_before[firstbad] & 0xFFFFFFFF);
 }
 
-#define KTEST_CHECKS (405 + REBOOT_CHECKS)
+#define KTEST_CHECKS (408 + REBOOT_CHECKS)
 
 int run_tests(void)
 {

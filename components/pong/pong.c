@@ -161,7 +161,8 @@ R2C_ENTRY(pong_copy);
  * answer); 3 reads it, then faults; 4 aliases the window's first page
  * elsewhere in me (PONG_SLOT_DEV: a COMP capability to myself) and 5
  * has PONG_SLOT_NEXT (my own pong_borrow) borrow it on into window
- * a3 + 1 (-> those answers); 6 ends the thread in here (SELF_EXIT).
+ * a3 + 1 (-> those answers); 6 ends the thread in here (SELF_EXIT),
+ * 7 spins in here for ever.
  * A refused borrow -> its error. */
 static word_t pong_borrow(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
 {
@@ -173,6 +174,8 @@ static word_t pong_borrow(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c
 		return (word_t)r2c_call(PONG_SLOT_NEXT, (word_t)w, a1, 0, a3 + 1);
 	if (w >= 0 && a2 == 6)
 		r2c_op(CAP_SELF, SELF_EXIT, 0, 0, 0, 0, 0, 0);
+	while (w >= 0 && a2 == 7)
+		__asm__ volatile("pause");
 	if (w < 0 || a2 == 2)
 		return a2 == 2 && w >= 0 ? (word_t)r2c_op(CAP_SELF, SELF_BORROW, a0, a1, a3, 0, 0, 0) : (word_t)w;
 	volatile unsigned char *p = (volatile unsigned char *)w;
