@@ -57,6 +57,13 @@ static inline struct rk_thread_ctx *rk_ctx(void)
 	return rk_ctx_here();
 }
 
+/* curlwp (rumpuser_curlwp), inline for the hypercall layer's own use: a
+ * KMUTEX records its owner at every enter. */
+static inline struct lwp *rk_curlwp(void)
+{
+	return rk_ctx_here()->lwp;
+}
+
 /* Give up the virtual CPU before blocking, take it back after. */
 static inline int rk_unschedule(void *interlock)
 {

@@ -6,12 +6,6 @@
  * the CPU back, a SPIN one before. */
 #include "rumpuser_int.h"
 
-/* rumpuser_curlwp, inline: a KMUTEX records its owner at every enter. */
-static inline struct lwp *curlwp_here(void)
-{
-	return rk_ctx_here()->lwp;
-}
-
 struct rumpuser_mtx {
 	struct r2c_mutex m;
 	int flags;
@@ -44,7 +38,7 @@ void rumpuser_mutex_init(struct rumpuser_mtx **mtxp, int flags)
 static void owned(struct rumpuser_mtx *m)
 {
 	if (m->flags & RUMPUSER_MTX_KMUTEX)
-		m->owner = curlwp_here();
+		m->owner = rk_curlwp();
 }
 
 void rumpuser_mutex_enter_nowrap(struct rumpuser_mtx *m)
@@ -114,7 +108,7 @@ void rumpuser_rw_enter(int lk, struct rumpuser_rw *rw)
 		r2c_rw_rdlock(&rw->l);
 	rk_schedule(n, NULL);
 	if (lk == RUMPUSER_RW_WRITER)
-		rw->writer = curlwp_here();
+		rw->writer = rk_curlwp();
 }
 
 int rumpuser_rw_tryenter(int lk, struct rumpuser_rw *rw)
@@ -122,7 +116,7 @@ int rumpuser_rw_tryenter(int lk, struct rumpuser_rw *rw)
 	if (lk == RUMPUSER_RW_WRITER) {
 		if (r2c_rw_trywrlock(&rw->l))
 			return EBUSY;
-		rw->writer = curlwp_here();
+		rw->writer = rk_curlwp();
 		return 0;
 	}
 	return r2c_rw_tryrdlock(&rw->l) ? EBUSY : 0;
@@ -132,7 +126,7 @@ int rumpuser_rw_tryupgrade(struct rumpuser_rw *rw)
 {
 	if (r2c_rw_tryupgrade(&rw->l))
 		return EBUSY;
-	rw->writer = curlwp_here();
+	rw->writer = rk_curlwp();
 	return 0;
 }
 
@@ -157,7 +151,7 @@ void rumpuser_rw_destroy(struct rumpuser_rw *rw)
 void rumpuser_rw_held(int lk, struct rumpuser_rw *rw, int *rv)
 {
 	if (lk == RUMPUSER_RW_WRITER)
-		*rv = rw->writer && rw->writer == curlwp_here() && r2c_rw_held_write(&rw->l);
+		*rv = rw->writer && rw->writer == rk_curlwp() && r2c_rw_held_write(&rw->l);
 	else
 		*rv = r2c_rw_held_read(&rw->l);
 }

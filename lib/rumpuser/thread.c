@@ -75,5 +75,5 @@ void rumpuser_curlwpop(int op, struct lwp *l)
  * takes one on every way in); where contexts are set, rk_ctx checks it. */
 struct lwp *rumpuser_curlwp(void)
 {
-	return rk_ctx_here()->lwp;
+	return rk_curlwp();
 }
