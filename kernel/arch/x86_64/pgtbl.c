@@ -167,54 +167,60 @@ long pgtbl_lookup(struct comp *c, word_t va, paddr_t *pa, word_t *flags)
 	return 0;
 }
 
-/* The kernel's address, through the direct map, of user byte va of c:
- * its page present and user at every level (and writable for `write`),
- * holding RAM the frame table counts as user memory (not device memory,
- * nothing at or above USER_TOP); else NULL. */
-void *pgtbl_user_ptr(struct comp *c, word_t va, bool write)
+/* What a copy to or from an invoker, or a borrowed window, needs of a
+ * user page: present and user at every level, writable for `write`, no
+ * large page, holding RAM the frame table counts as user memory (not
+ * device memory). Every page of every such copy is checked here: the
+ * upper levels unrolled, one compare each (a large page fails it like a
+ * missing right). */
+static inline word_t user_need(bool write) { return PTE_P | PTE_U | (write ? PTE_W : 0); }
+
+/* The leaf table holding va's entry, or NULL. */
+static inline word_t *user_leaf(struct comp *c, word_t va, word_t need)
 {
-	/* unrolled, one compare per level (a large page fails it like a
-	 * missing right): every page of every copy to or from an invoker is
-	 * walked here */
-	word_t need = PTE_P | PTE_U | (write ? PTE_W : 0), mask = need | PTE_PS, e = 0, *t = pa2va(c->pml4);
-	if (va >= USER_TOP)
-		return NULL;
-#pragma GCC unroll 4
-	for (int l = 4; l >= 1; l--) {
-		e = t[idx(va, l)];
-		if ((e & (l > 1 ? mask : need)) != need)
+	word_t mask = need | PTE_PS, *t = pa2va(c->pml4);
+#pragma GCC unroll 3
+	for (int l = 4; l > 1; l--) {
+		word_t e = t[idx(va, l)];
+		if ((e & mask) != need)
 			return NULL;
 		t = pa2va(e & PTE_ADDR);
 	}
-	struct frame *f = frame_of(e & PTE_ADDR);
-	if (!f || f->type != F_USER)
-		return NULL;
-	return (char *)t + (va & (PAGE_SIZE - 1));
+	return t;
 }
 
-/* The frames of the n pages of c from va (page-aligned) on, each checked
- * as pgtbl_user_ptr checks it, the upper levels walked once per page
- * table (a borrowed buffer: borrow.c); false if one is not there. */
+/* A leaf entry maps user memory as need says. */
+static inline bool user_entry(word_t e, word_t need)
+{
+	struct frame *f = frame_of(e & PTE_ADDR);
+	return (e & need) == need && f && f->type == F_USER;
+}
+
+/* The kernel's address, through the direct map, of user byte va of c,
+ * its page as user_need says; else NULL (also at or above USER_TOP). */
+void *pgtbl_user_ptr(struct comp *c, word_t va, bool write)
+{
+	word_t need = user_need(write), *leaf = va < USER_TOP ? user_leaf(c, va, need) : NULL;
+	if (!leaf || !user_entry(leaf[idx(va, 1)], need))
+		return NULL;
+	return (char *)pa2va(leaf[idx(va, 1)] & PTE_ADDR) + (va & (PAGE_SIZE - 1));
+}
+
+/* The frames of the n pages of c from va (page-aligned) on, each as
+ * user_need says, the upper levels walked once per page table (a
+ * borrowed buffer: borrow.c); false if one is not there, or one lies in
+ * the windows' region (a window is not lent on: it would outlive its
+ * invocation). */
 bool pgtbl_user_frames(struct comp *c, word_t va, word_t n, bool write, paddr_t *pa)
 {
-	word_t need = PTE_P | PTE_U | (write ? PTE_W : 0), mask = need | PTE_PS, *leaf = NULL;
-	word_t end = va + n * PAGE_SIZE;	/* n is small: no wrap for va below USER_TOP */
+	word_t need = user_need(write), end = va + n * PAGE_SIZE, *leaf = NULL;	/* n is small: no wrap */
 	if (va >= USER_TOP || end > USER_TOP || (end > COMP_BORROW_BASE && va < COMP_BORROW_END))
-		return false;	/* a window is not lent on: it would outlive its invocation */
+		return false;
 	for (word_t i = 0; i < n; i++, va += PAGE_SIZE) {
-		if (!leaf || idx(va, 1) == 0) {
-			word_t *t = pa2va(c->pml4);
-			for (int l = 4; l > 1; l--) {
-				word_t e = t[idx(va, l)];
-				if ((e & mask) != need)
-					return false;
-				t = pa2va(e & PTE_ADDR);
-			}
-			leaf = t;
-		}
+		if ((!leaf || idx(va, 1) == 0) && !(leaf = user_leaf(c, va, need)))
+			return false;
 		word_t e = leaf[idx(va, 1)];
-		struct frame *f = frame_of(e & PTE_ADDR);
-		if ((e & need) != need || !f || f->type != F_USER)
+		if (!user_entry(e, need))
 			return false;
 		pa[i] = e & PTE_ADDR;
 	}
@@ -261,7 +267,7 @@ long pgtbl_borrow_map(struct comp *c, word_t va, const paddr_t *pa, word_t n, bo
 			return -EEXIST;
 	for (word_t i = 0; i < n; i++) {
 		pte[i] = pa[i] | PTE_P | PTE_U | (write ? PTE_W : 0) | PTE_NX;
-		frame_of(pa[i])->refs++;	/* user RAM: pgtbl_user_ptr checked */
+		frame_of(pa[i])->refs++;	/* user RAM: pgtbl_user_frames checked */
 	}
 	return 0;
 }
