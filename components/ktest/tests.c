@@ -848,6 +848,12 @@ static void test_copy(void)
 	r2c_op(ROOT_SLOT_COMP, COMP_UNMAP, COPY_VA, 0, 0, 0, 0, 0);
 }
 
+/* Frame fr of my range's references (its mappings, UT_FRAME). */
+static word_t frame_refs(word_t fr)
+{
+	return r2c_sys(ROOT_SLOT_UNTYPED, UT_FRAME, fr, 0, 0, 0, 0, 0).r0;
+}
+
 static word_t borrow_sinv, borrow_va_mine;
 static void borrow_and_exit(void *arg)
 {
@@ -901,26 +907,26 @@ static void test_borrow(void)
 	r2c_map_frame(&mem, ROOT_SLOT_COMP, va, fr, MAP_WRITE);
 	memset((void *)va, 0x5A, 4096);
 	CHECK_EQ("borrow.frame_read", r2c_call(bor, va, 4096, 0, slot), (long)fnv((void *)va, 4096));
-	CHECK_EQ("borrow.frame_refs_back", r2c_sys(ROOT_SLOT_UNTYPED, UT_FRAME, fr, 0, 0, 0, 0, 0).r0, 1);
+	CHECK_EQ("borrow.frame_refs_back", frame_refs(fr), 1);
 	expect_fault("pongZ");
 	CHECK_EQ("borrow.fault_unwinds", r2c_call(bor, va, 4096, 3, slot), INV_FAULTED);
-	CHECK_EQ("borrow.frame_refs_after_fault", r2c_sys(ROOT_SLOT_UNTYPED, UT_FRAME, fr, 0, 0, 0, 0, 0).r0, 1);
+	CHECK_EQ("borrow.frame_refs_after_fault", frame_refs(fr), 1);
 	CHECK_EQ("borrow.window_free_after_fault", r2c_call(bor, va, 4096, 0, slot), (long)fnv((void *)va, 4096));
 	word_t t;
 	borrow_sinv = bor, borrow_va_mine = va;
 	thread_new(borrow_and_exit, 0, &t);
 	dispatch(t);
 	CHECK_EQ("borrow.exit_ends_window", r2c_op(t, THD_STATE, 0, 0, 0, 0, 0, 0) == THD_DEAD &&
-		 r2c_sys(ROOT_SLOT_UNTYPED, UT_FRAME, fr, 0, 0, 0, 0, 0).r0 == 1, 1);
+		 frame_refs(fr) == 1, 1);
 	/* a thread freed while it holds a window (spinning in pongZ) */
 	static struct r2c_thread spinner_closure = { borrow_and_spin, 0, false };
 	struct r2c_kthread kt;
 	r2c_kthread_new(&mem, ROOT_SLOT_COMP, (word_t)r2c_thread_entry, (word_t)&spinner_closure, &kt);
-	for (int i = 0; i < 100 && r2c_sys(ROOT_SLOT_UNTYPED, UT_FRAME, fr, 0, 0, 0, 0, 0).r0 != 2; i++)
+	for (int i = 0; i < 100 && frame_refs(fr) != 2; i++)
 		run_until_tick(kt.slot, bi->tsc_hz / 1000);
-	CHECK_EQ("borrow.lent_counted", r2c_sys(ROOT_SLOT_UNTYPED, UT_FRAME, fr, 0, 0, 0, 0, 0).r0, 2);
+	CHECK_EQ("borrow.lent_counted", frame_refs(fr), 2);
 	CHECK_EQ("borrow.thread_freed", r2c_kthread_free(&mem, &kt), 0);
-	CHECK_EQ("borrow.free_ends_window", r2c_sys(ROOT_SLOT_UNTYPED, UT_FRAME, fr, 0, 0, 0, 0, 0).r0, 1);
+	CHECK_EQ("borrow.free_ends_window", frame_refs(fr), 1);
 	r2c_op(ROOT_SLOT_COMP, COMP_UNMAP, va, 0, 0, 0, 0, 0);
 	/* a window is not lent on: not aliased, not borrowed again */
 	r2c_grant(pz.slot, pz.slot, PONG_SLOT_DEV, RIGHT_ALL);
