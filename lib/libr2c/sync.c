@@ -103,7 +103,6 @@ static long park(_Atomic word_t *guard, struct r2c_waitq *q, struct r2c_waiter *
  * (under the guard, by compare-and-swap on the owner it saw) before it
  * queues, so an unlock that finds it clear, and swaps its own id for 0,
  * can have no one to hand the mutex to. Thread ids never reach bit 63. */
-#define MUTEX_QUEUED R2C_MUTEX_QUEUED
 
 void r2c_mutex_init(struct r2c_mutex *m)
 {
@@ -115,7 +114,7 @@ void r2c_mutex_init(struct r2c_mutex *m)
 static bool mark_queued(struct r2c_mutex *m)
 {
 	word_t o = atomic_load(&m->owner);
-	while (o && !atomic_compare_exchange_weak(&m->owner, &o, o | MUTEX_QUEUED))
+	while (o && !atomic_compare_exchange_weak(&m->owner, &o, o | R2C_MUTEX_QUEUED))
 		;
 	return o != 0;
 }
@@ -124,7 +123,7 @@ static bool mark_queued(struct r2c_mutex *m)
 long r2c_mutex_lock_slow(struct r2c_mutex *m, word_t me)
 {
 	word_t free = atomic_load(&m->owner);
-	if ((free & ~MUTEX_QUEUED) == me)
+	if ((free & ~R2C_MUTEX_QUEUED) == me)
 		return -EDEADLK;
 	struct r2c_waiter w = { .tid = me };
 	guard_enter(&m->guard);
@@ -144,11 +143,11 @@ long r2c_mutex_lock_slow(struct r2c_mutex *m, word_t me)
  * waiters, or not mine. */
 long r2c_mutex_unlock_slow(struct r2c_mutex *m, word_t me)
 {
-	if ((atomic_load(&m->owner) & ~MUTEX_QUEUED) != me)
+	if ((atomic_load(&m->owner) & ~R2C_MUTEX_QUEUED) != me)
 		return -EPERM;
 	guard_enter(&m->guard);
 	struct r2c_waiter *w = waitq_pop(&m->waiters);
-	atomic_store(&m->owner, !w ? 0 : w->tid | (m->waiters.head ? MUTEX_QUEUED : 0));
+	atomic_store(&m->owner, !w ? 0 : w->tid | (m->waiters.head ? R2C_MUTEX_QUEUED : 0));
 	guard_exit(&m->guard);
 	if (w)
 		grant(w);
@@ -157,7 +156,7 @@ long r2c_mutex_unlock_slow(struct r2c_mutex *m, word_t me)
 
 word_t r2c_mutex_owner(struct r2c_mutex *m)
 {
-	return atomic_load(&m->owner) & ~MUTEX_QUEUED;
+	return atomic_load(&m->owner) & ~R2C_MUTEX_QUEUED;
 }
 
 /* --- condition variable ---------------------------------------------- */
