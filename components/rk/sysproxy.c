@@ -46,7 +46,7 @@ struct sp_proc {
 };
 
 /* A thread's entry: one word, so that a lookup without the lock reads it
- * whole and one compare-and-swap changes it, holding KEY(client index,
+ * whole and one atomic operation changes it, holding KEY(client index,
  * tid) and the state of its lwp: idle, in a call of its thread, or in a
  * call while its process ended (that thread then releases the lwp). An
  * insert (under `table`) stores lwp, then publishes the word with
@@ -54,8 +54,9 @@ struct sp_proc {
  * only a slot never used, lwp NULL, ends a probe), so the probe that found
  * a slot at insert still reaches it. The calling thread finds its own
  * entry without the lock (enter_own) and takes it from idle to in a call
- * by compare-and-swap of the whole word; removals of entries of live
- * threads (end_proc, rk_thread_done) swap from idle to 0 the same way, so
+ * by compare-and-swap of the whole word, and back by clearing the
+ * in-call bit (thread_idle); removals of entries of live threads
+ * (end_proc, rk_thread_done) swap from idle to 0 by compare-and-swap, so
  * exactly one side wins and no lwp is released under a running call. */
 struct sp_thread {
 	_Atomic word_t word;	/* 0: free */
@@ -63,7 +64,7 @@ struct sp_thread {
 };
 enum { SP_IDLE, SP_IN_CALL, SP_ENDED };
 /* The kernel's thread ids are 32 bits (r9 at an invocation is its
- * zero-extended tid); a larger one would not fit the key and is refused. */
+ * zero-extended tid): a key holds one in its low half. */
 #define KEY(ci, tid)		((word_t)((ci) + 1) << 32 | (tid))
 #define KEY_TID(key)		((key) & 0xffffffffu)
 #define KEY_CLIENT(key)		((long)((key) >> 32) - 1)
@@ -145,6 +146,9 @@ static long client_index(word_t token)
 	return c ? c - clients : -1;
 }
 
+/* A key's first slot. (Not the tid's low bits, though the kernel gives
+ * tids in sequence: one long-lived entry would push every later thread
+ * with the same bits, and those after it, off their first slot.) */
 static word_t slot_of(word_t key)
 {
 	return key * 0x9e3779b97f4a7c15ull >> 56 & (SP_THREADS - 1);
@@ -328,19 +332,26 @@ static __attribute__((noinline)) int thread_lwp(long ci, word_t key, struct sp_t
 	return new_thread_lwp(ci, key, tp);
 }
 
-/* The calling thread's call is over: if its process ended meanwhile, the
- * lwp is the thread's to give back. */
-static inline void thread_idle(struct sp_thread *t, word_t key)
+/* The calling thread's call is over and its process ended meanwhile
+ * (SP_ENDED): the lwp is the thread's to give back. */
+static __attribute__((noinline)) void thread_ended(struct sp_thread *t)
 {
-	word_t busy = ENTRY(key, SP_IN_CALL);
-	if (atomic_compare_exchange_strong_explicit(&t->word, &busy, ENTRY(key, SP_IDLE), memory_order_release,
-						    memory_order_relaxed))
-		return;
-	r2c_mutex_lock(&table);		/* SP_ENDED: only this thread changes it now */
+	r2c_mutex_lock(&table);		/* only this thread changes the entry now */
 	struct lwp *l = atomic_load_explicit(&t->lwp, memory_order_relaxed);
 	atomic_store_explicit(&t->word, 0, memory_order_relaxed);	/* lwp stays: a tombstone */
 	r2c_mutex_unlock(&table);
 	release_lwp(l);
+}
+
+/* The calling thread's call is over. In a call (SP_IN_CALL) goes to idle
+ * by clearing its bit; SP_ENDED, the only other state the entry can be in
+ * now, does not have it: one test and clear, no key to compare. */
+static inline void thread_idle(struct sp_thread *t)
+{
+	_Static_assert(ENTRY(0, SP_IN_CALL) == 1ull << 40 && !(ENTRY(0, SP_ENDED) & 1ull << 40), "thread_idle");
+	if (__builtin_expect(!(atomic_fetch_and_explicit(&t->word, ~ENTRY(0, SP_IN_CALL), memory_order_release) &
+			       ENTRY(0, SP_IN_CALL)), 0))
+		thread_ended(t);
 }
 
 /* A new lwp of the client's process (made first if need be) for the
@@ -644,13 +655,10 @@ static inline __attribute__((always_inline)) word_t call(word_t a0, word_t a1, w
 	} else {
 		args_zero(args);	/* mount's guard writes its copy of them */
 	}
-	uint32_t tid = (uint32_t)inv->tid;
-	err = EINVAL;
-	if (tid != inv->tid)	/* see KEY */
-		goto out;
 	/* A fresh client (after a reboot) has no lwps: its calls are refused
-	 * on the way to making one (thread_lwp). */
-	word_t key = c->key | tid;
+	 * on the way to making one (thread_lwp). The tid is 32 bits (see
+	 * KEY); the cast keeps the key's client whatever r9 held. */
+	word_t key = c->key | (uint32_t)inv->tid;
 	struct sp_thread *t = enter_own(key);
 	if (__builtin_expect(!t, 0) && (err = thread_lwp(c - clients, key, &t)))
 		goto out;
@@ -670,7 +678,7 @@ static inline __attribute__((always_inline)) word_t call(word_t a0, word_t a1, w
 	hyp_unschedule();
 	ctx->lwp = NULL;
 	ctx->lent_len = 0;	/* the window goes with the invocation */
-	thread_idle(t, key);
+	thread_idle(t);
 	if (__builtin_expect_with_probability(err < 0, 0, 0.001))	/* NetBSD's internal ERESTART (-3), EJUSTRETURN (-2), ...: not for a client */
 		err = EINTR;
 out:
