@@ -34,6 +34,10 @@ COMP_ELFS  := $(foreach c,$(COMPONENTS),$(OUT)/comp/$(c).elf)
 # kernel: make RUMPKERNEL=dir (holding lib/librump*.a and include/rump/),
 # or the one `make rumpkernel` built into $(OUT)/rumpkernel, used by
 # default when it is there.
+# $(call remember,FILE,VALUE): FILE holds VALUE, and is written (made
+# newer, for what depends on it) only when VALUE changed.
+remember = $(shell mkdir -p $(dir $(1)) && { [ "$$(cat $(1) 2>/dev/null)" = "$(2)" ] || echo "$(2)" >$(1); })
+
 ifeq ($(origin RUMPKERNEL),undefined)
 RUMPKERNEL := $(if $(wildcard $(OUT)/rumpkernel/lib/librump.a),$(OUT)/rumpkernel)
 endif
@@ -45,7 +49,12 @@ RK_LIBS := rumpkern_sysproxy rumpnet_local $(RK_NET_LIBS) rumpnet rumpfs_ffs rum
 ifneq ($(RUMPKERNEL),)
 RK_ARCHIVES := $(foreach l,$(RK_LIBS),$(RUMPKERNEL)/lib/lib$(l).a)
 COMP_ELFS += $(OUT)/comp/rk.elf
-$(OUT)/comp/rk.elf: $(addprefix $(OUT)/u/,$(addsuffix .o,$(wildcard components/rk/*.c))) $(OUT)/libr2c.a $(RK_ARCHIVES)
+# rk is linked again when RUMPKERNEL names another installation, whose
+# archives need not be newer (make rumpkernel's two kinds, say): this
+# file holds the one rk.elf was linked with.
+RK_WITH := $(OUT)/comp/rk.rumpkernel
+$(call remember,$(RK_WITH),$(or $(realpath $(RUMPKERNEL)),$(abspath $(RUMPKERNEL))))
+$(OUT)/comp/rk.elf: $(addprefix $(OUT)/u/,$(addsuffix .o,$(wildcard components/rk/*.c))) $(OUT)/libr2c.a $(RK_ARCHIVES) $(RK_WITH)
 	@mkdir -p $(dir $@)
 	@! nm $(RUMPKERNEL)/lib/librump.a 2>/dev/null | grep -q curlwp_storage || { echo "RUMPKERNEL=$(RUMPKERNEL): \
 	this rump kernel keeps curlwp in thread-local storage; rump2cos needs curlwp by hypercall \
@@ -219,7 +228,12 @@ $(OUT)/host/pipe-pingpong: bench/pipe_pingpong.c
 # figures: make bench RUMPKERNEL=dir RUMPKERNEL_POSIX=dir2 (an installed
 # rump kernel with librumpuser, built for Linux).
 RK_POSIX_LIBS := rumpfs_ffs rumpdev_disk rumpdev rumpvfs rump
-$(OUT)/host/rump-posix-bench: bench/rump_posix.c include/r2c/fsbench.h
+# (linked again when RUMPKERNEL_POSIX names another installation)
+RK_POSIX_WITH := $(if $(RUMPKERNEL_POSIX),$(OUT)/host/rumpkernel-posix)
+ifneq ($(RUMPKERNEL_POSIX),)
+$(call remember,$(RK_POSIX_WITH),$(or $(realpath $(RUMPKERNEL_POSIX)),$(abspath $(RUMPKERNEL_POSIX))))
+endif
+$(OUT)/host/rump-posix-bench: bench/rump_posix.c include/r2c/fsbench.h $(RK_POSIX_WITH)
 	@mkdir -p $(dir $@)
 	@test -f $(RUMPKERNEL_POSIX)/lib/librumpuser.a || { echo "RUMPKERNEL_POSIX=$(RUMPKERNEL_POSIX): no lib/librumpuser.a (a rump kernel with POSIX hypercalls is needed)" >&2; exit 1; }
 	$(HOST_CC) $(WARN) -O2 -D_GNU_SOURCE -Iinclude -I$(RUMPKERNEL_POSIX)/include -o $@ $< \
@@ -229,7 +243,7 @@ $(OUT)/host/rump-posix-bench: bench/rump_posix.c include/r2c/fsbench.h
 # The same NetBSD TCP/IP stack on its POSIX hypercalls: two threads over
 # the rump kernel's own lo0, inside the process (bench/rump_lo0.c).
 RK_POSIX_NET_LIBS := rumpnet_netinet rumpnet_net rumpnet_config rumpnet rump
-$(OUT)/host/rump-lo0-bench: bench/rump_lo0.c include/r2c/wordstream.h
+$(OUT)/host/rump-lo0-bench: bench/rump_lo0.c include/r2c/wordstream.h $(RK_POSIX_WITH)
 	@mkdir -p $(dir $@)
 	@test -f $(RUMPKERNEL_POSIX)/lib/librumpnet_netinet.a || { echo "RUMPKERNEL_POSIX=$(RUMPKERNEL_POSIX): no lib/librumpnet_netinet.a (a rump kernel with POSIX hypercalls and the network is needed)" >&2; exit 1; }
 	$(HOST_CC) $(WARN) -O2 -D_GNU_SOURCE -Iinclude -I$(RUMPKERNEL_POSIX)/include -o $@ $< \
@@ -245,7 +259,7 @@ LINUX_RUMP  := $(OUT)/linux/rump-posix-bench
 $(LINUX_BENCH): bench/linux_bench.c include/r2c/fsbench.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(WARN) -O2 -D_GNU_SOURCE -Iinclude -static -o $@ $<
-$(LINUX_RUMP): bench/rump_posix.c bench/rump_static.c include/r2c/fsbench.h
+$(LINUX_RUMP): bench/rump_posix.c bench/rump_static.c include/r2c/fsbench.h $(RK_POSIX_WITH)
 	@mkdir -p $(dir $@)
 	@test -f $(RUMPKERNEL_POSIX)/lib/librumpuser.a || { echo "RUMPKERNEL_POSIX=$(RUMPKERNEL_POSIX): no lib/librumpuser.a (a rump kernel with POSIX hypercalls is needed)" >&2; exit 1; }
 	$(HOST_CC) $(WARN) -O2 -D_GNU_SOURCE -Iinclude -I$(RUMPKERNEL_POSIX)/include -static -o $@ \
@@ -260,7 +274,7 @@ bench: all $(EXT2_IMG) $(if $(RUMPKERNEL),$(FFS_IMG) $(WWW_IMG) $(OUT)/host/net-
 		$(if $(RUMPKERNEL)$(RUMPKERNEL_POSIX),--ffs-image $(FFS_BENCH_IMG)) $(if $(RUMPKERNEL),--rk --net-client $(OUT)/host/net-client) \
 		--profile-plugin $(PROFILE_PLUGIN) \
 		$(if $(RUMPKERNEL_POSIX),--posix $(OUT)/host/rump-posix-bench --posix-lo0 $(OUT)/host/rump-lo0-bench --linux-rump $(LINUX_RUMP)) \
-		--linux-bench $(LINUX_BENCH)
+		--linux-bench $(LINUX_BENCH) $(if $(RUMPKERNEL),--rumpkernel $(RUMPKERNEL)) $(if $(RUMPKERNEL_POSIX),--rumpkernel-posix $(RUMPKERNEL_POSIX))
 
 # rk micro-rebooted 1,000 times under a client's load (tools/soak,
 # docs/reboot.md "Soak"): the median and p99 of each phase from the fault
@@ -280,13 +294,17 @@ kernel-lines:
 	@cat kernel/*.c kernel/include/*.h kernel/arch/x86_64/*.[chS] | wc -l
 
 # The NetBSD rump kernel, built by our script from RUMPSRC=dir (holding
-# buildrump.sh/ and src-netbsd/) or from the pinned upstream revisions.
+# buildrump.sh/ and src-netbsd/) or from the pinned upstream revisions:
+# with NetBSD's DIAGNOSTIC assertions into $(OUT)/rumpkernel, what the
+# tests use by default; with RELEASE=yes without them into
+# $(OUT)/rumpkernel-release, for benchmarks (make bench RUMPKERNEL=...).
 rumpkernel:
-	tools/build-rumpkernel --out $(OUT)/rumpkernel $(if $(RUMPSRC),--src $(RUMPSRC))
+	tools/build-rumpkernel $(if $(filter yes 1 true,$(RELEASE)),--release --out $(OUT)/rumpkernel-release,--out $(OUT)/rumpkernel) \
+		$(if $(RUMPSRC),--src $(RUMPSRC))
 
-# Everything but a rump kernel `make rumpkernel` built (minutes to redo).
+# Everything but the rump kernels `make rumpkernel` built (minutes to redo).
 clean:
-	find $(OUT) -mindepth 1 -maxdepth 1 ! -name rumpkernel -exec rm -rf {} + 2>/dev/null; true
+	find $(OUT) -mindepth 1 -maxdepth 1 ! -name rumpkernel ! -name rumpkernel-release -exec rm -rf {} + 2>/dev/null; true
 
 .PHONY: all run ktest gdb test bench soak profile clean kernel-lines rumpkernel
 -include $(shell find $(OUT) -name '*.d' 2>/dev/null)
