@@ -49,7 +49,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 #define MAX_SEGS 16
 
 struct sym {
-	uint64_t addr;
+	uint64_t addr, size;	/* size 0: not given (an assembly label) */
 	const char *name;
 	uint64_t count;
 	uint64_t bytes;		/* stored by its string instructions */
@@ -229,7 +229,7 @@ static int load_elf(const char *path)
 			    st[j].st_shndx >= eh->e_shnum || !(sh[st[j].st_shndx].sh_flags & SHF_EXECINSTR) ||
 			    !st[j].st_name)
 				continue;
-			e->sym[e->nsym++] = (struct sym){ st[j].st_value, strs + st[j].st_name, 0, 0 };
+			e->sym[e->nsym++] = (struct sym){ st[j].st_value, st[j].st_size, strs + st[j].st_name, 0, 0 };
 		}
 		qsort(e->sym, e->nsym, sizeof *e->sym, sym_cmp);
 	}
@@ -267,10 +267,18 @@ static struct sym *elf_sym(struct elf *e, uint64_t link)
 	}
 	if (!lo)
 		return NULL;
-	/* Of several names at one address, take the first (sorted) one. */
+	/* Of several names at one address, take the first (sorted) one. An
+	 * address past the end of a symbol that gives its size has none: code
+	 * whose name was dropped (NetBSD links a release build's objects with
+	 * ld -x, so its static functions have no symbols) is not counted as
+	 * the function before it. */
 	size_t i = lo - 1;
+	uint64_t size = e->sym[i].size;
 	while (i > 0 && e->sym[i - 1].addr == e->sym[i].addr)
-		i--;
+		if (e->sym[--i].size > size)
+			size = e->sym[i].size;
+	if (size && link - e->sym[i].addr >= size)
+		return NULL;
 	return &e->sym[i];
 }
 
