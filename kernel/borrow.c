@@ -30,6 +30,8 @@ long self_borrow(struct thread *t, struct regs *r)
 	if (t->depth == 0 || t->inv[t->depth - 1].is_fault)
 		return -EPERM;		/* no invocation, or a fault handler's */
 	struct inv_frame *f = &t->inv[t->depth - 1];
+	if (inv_stale(f))
+		return -EFAULT;		/* as for SELF_COPY: the invoker is not there any more */
 	if (f->borrowed)
 		return -EBUSY;
 	if (len == 0 || len > SELF_COPY_MAX || slot >= COMP_BORROW_SLOTS || write > 1)

@@ -36,7 +36,7 @@ static long map_frame(struct comp *me, struct comp *c, word_t va, word_t slot, w
 		return err;
 	struct frame *f = frame_of(pa);
 	bool fresh = f->type == F_UNTYPED;
-	if (!fresh && f->type != F_USER)
+	if ((!fresh && f->type != F_USER) || f->orphan)
 		return -EBUSY;
 	if (fresh) {
 		memset(pa2va(pa), 0, PAGE_SIZE);
@@ -86,6 +86,8 @@ static long alias(struct comp *me, struct comp *c, struct regs *r)
 		return err;
 	if ((err = pgtbl_lookup(c, r->rdi, &pa, &have)))
 		return err;
+	if (frame_of(pa) && frame_of(pa)->orphan)
+		return -EBUSY;	/* nobody's to map (frame_unmapped) */
 	if (r->r10 & ~(word_t)(MAP_WRITE | MAP_EXEC))
 		return -EINVAL;
 	if (r->r10 & ~have)

@@ -74,6 +74,9 @@ long self_copy(struct thread *t, word_t op, struct regs *r)
 	word_t src = r->rdi, dst = r->rsi, len = r->rdx;
 	if (t->depth == 0 || t->inv[t->depth - 1].is_fault)
 		return -EPERM;		/* no invocation, or a fault handler's */
+	if (inv_stale(&t->inv[t->depth - 1]))
+		return -EFAULT;		/* the invoker was micro-rebooted: what is at its
+					 * addresses now is its next life's */
 	if (len > SELF_COPY_MAX)
 		return -EINVAL;
 	bool in = op == SELF_COPY_IN || op == SELF_COPY_IN_STR;

@@ -18,7 +18,9 @@
 /* COMP_REBOOT: a0 = first capability slot to revoke (the ones below are
  * its boot-time grants, kept), [a1, a2) = the virtual range whose
  * mappings go (its heap): frames nothing maps any more become untyped
- * again, page tables wholly inside the range too. */
+ * again, page tables wholly inside the range too. Below a2, its writable
+ * pages a server holds in a window go too (orphans): r0 says how many,
+ * for the booter to put new ones in place of its kept ones. */
 static long reboot(struct thread *t, struct comp *c, struct regs *r)
 {
 	word_t keep = r->rdi, lo = r->rsi, hi = r->rdx;
@@ -32,11 +34,15 @@ static long reboot(struct thread *t, struct comp *c, struct regs *r)
 	for (word_t i = keep; i < c->nslots; i++)
 		if (c->slots[i].type != CAP_NONE)
 			cap_clear(&c->slots[i]);
-	pgtbl_clear_range(c, lo, hi);
-	/* The borrowed windows (borrow.c): its threads inside are unwound
-	 * next, and their page tables come from its budget, which starts
-	 * afresh. */
+	/* Its own windows (borrow.c), on others' frames: its threads inside
+	 * are unwound next, and their page tables come from its budget, which
+	 * starts afresh. */
 	pgtbl_clear_range(c, COMP_BORROW_BASE, COMP_BORROW_END);
+	/* Then its frames a server holds in a window (SELF_BORROW), kept
+	 * pages (data, stacks) too: the server may still write to them, and
+	 * that must not reach the next life. */
+	r->rdi = pgtbl_orphan_lent(c, hi);
+	pgtbl_clear_range(c, lo, hi);
 	return c->epoch;
 }
 

@@ -48,11 +48,11 @@ static void run_spin_b(void *arg)
 	spin_result = r2c_invoke(spin_b, 0, 0, 0, 0).status;
 }
 
-/* A thread of mine at fn, its slot and frame kept to give back. */
+/* A thread of mine at fn(arg), its slot and frame kept to give back. */
 static struct r2c_thread closures[3];
-static long thread_of_mine(int i, void (*fn)(void *), struct r2c_kthread *kt)
+static long thread_of_mine(int i, void (*fn)(void *), void *arg, struct r2c_kthread *kt)
 {
-	closures[i] = (struct r2c_thread){ fn, NULL, false };
+	closures[i] = (struct r2c_thread){ fn, arg, false };
 	return r2c_kthread_new(&mem, ROOT_SLOT_COMP, (word_t)r2c_thread_entry, (word_t)&closures[i], kt);
 }
 
@@ -96,13 +96,19 @@ static word_t reboot_fault(word_t vec, word_t addr, word_t ip, word_t err, struc
 }
 R2C_ENTRY(reboot_fault);
 
-static word_t map_into_b(word_t va)
+/* A frame of mine mapped at va in c (its index), or -1. */
+static word_t map_into(const struct r2c_comp *c, word_t va)
 {
 	long f = r2c_frame_alloc(&mem, 1);
 	long e;
-	while ((e = r2c_map_frame(&mem, rb.slot, va, (word_t)f, MAP_WRITE)) == -ENXIO)
-		r2c_op(rb.slot, COMP_PGTBL_ADD, va, ROOT_SLOT_UNTYPED, (word_t)r2c_frame_alloc(&mem, 1), 0, 0, 0);
+	while ((e = r2c_map_frame(&mem, c->slot, va, (word_t)f, MAP_WRITE)) == -ENXIO)
+		r2c_op(c->slot, COMP_PGTBL_ADD, va, ROOT_SLOT_UNTYPED, (word_t)r2c_frame_alloc(&mem, 1), 0, 0, 0);
 	return e ? (word_t)-1 : (word_t)f;
+}
+
+static word_t map_into_b(word_t va)
+{
+	return map_into(&rb, va);
 }
 
 #define FRAME_IS(name, fr, type, refs) do { \
@@ -161,7 +167,7 @@ void test_reboot(void)
 	/* A -> B -> C; B goes down while the thread spins in C. */
 	struct r2c_kthread kt[3];
 	nested_result = 1;
-	thread_of_mine(0, run_nested, &kt[0]);
+	thread_of_mine(0, run_nested, NULL, &kt[0]);
 	word_t t = kt[0].slot;
 	r2c_check("reboot.nested_in_c", run_until_in(t, &rc), "the thread never got to C");
 	CHECK_EQ("reboot.epoch", reboot_b(), 1);
@@ -188,7 +194,7 @@ void test_reboot(void)
 
 	/* A thread executing in B when it is down returns INV_REBOOTED. */
 	spin_result = 1;
-	thread_of_mine(1, run_spin_b, &kt[1]);
+	thread_of_mine(1, run_spin_b, NULL, &kt[1]);
 	word_t t2 = kt[1].slot;
 	r2c_check("reboot.spinning_in_b", run_until_in(t2, &rb), "the thread never got to B");
 	CHECK_EQ("reboot.epoch_2", reboot_b(), 2);
@@ -235,4 +241,76 @@ void test_reboot(void)
 	r2c_check("reboot.frames_back", differ == 0, "%lu frames differ; frame %lu: type %lu refs %lu, was %lu %lu",
 		  differ, first, snap_after[first] >> 32, snap_after[first] & 0xFFFFFFFF, snap_before[first] >> 32,
 		  snap_before[first] & 0xFFFFFFFF);
+}
+
+/* A server working for an invoker that is micro-rebooted meanwhile
+ * (kernel/copy.c, borrow.c, reboot.c). Three threads of mine call D,
+ * which calls E; E lends D's page of run-time memory (call 0), D's data
+ * page (call 1: a page the reboot keeps, as it keeps stacks) or nothing
+ * (call 2), and waits. D is rebooted, and gets a new page where its data
+ * page was, as the booter gives it. E's writes through its windows then
+ * reach only the lent frames (orphans, which nobody may map), its copies
+ * and borrows to D are refused, and the run-time page's frame is untyped
+ * once its window has ended. */
+#define STALE_SLOT	12	/* in D, a run-time grant: E's pong_spin_stale */
+#define SCRATCH		(0x20000000ull + 0x71000)	/* of mine, unmapped */
+static struct r2c_comp sd, se;
+static word_t stale_lend;
+static word_t stale_args[3][2] = { { RB_VA, 0 }, { 0, 1 }, { 0, 2 } };	/* what to lend, window */
+static volatile long stale_status[3];
+
+static void run_stale(void *arg)
+{
+	word_t i = (word_t)arg;
+	stale_status[i] = r2c_invoke(stale_lend, stale_args[i][0], stale_args[i][1], STALE_SLOT, i).status;
+}
+
+void test_reboot_stale(void)
+{
+	long e = load("pong.elf", "stD", &sd) | load("pong.elf", "stE", &se);
+	stale_lend = sinv(&sd, "pong_lend_word");
+	word_t spin = sinv(&se, "pong_spin_stale"), go = sinv(&se, "pong_stale_go");
+	word_t results = sinv(&se, "pong_stale_results"), peek = sinv(&sd, "pong_peek");
+	e |= r2c_grant(sd.slot, spin, STALE_SLOT, RIGHT_ALL);
+	while (r2c_pgtbl_add(&mem, se.slot, COMP_BORROW_BASE) == 0)
+		;
+	word_t word = (word_t)r2c_call(stale_lend, 0, 0, 0, 0), fs = map_into(&sd, RB_VA);
+	stale_args[1][0] = word;
+	r2c_map_frame(&mem, ROOT_SLOT_COMP, SCRATCH + 0x1000, fs, MAP_WRITE);	/* mine too */
+	r2c_check("stale.setup", !e && spin && go && results && peek && fs != (word_t)-1, "load/export failed (%ld)", e);
+	struct r2c_kthread kt[3];
+	for (word_t i = 0; i < 3; i++) {
+		thread_of_mine((int)i, run_stale, (void *)i, &kt[i]);
+		for (int n = 0; n < 100 && (long)r2c_invoke(results, i, 0, 0, 0).r2 == 1; n++)
+			run_until_in(kt[i].slot, &se);
+	}
+	r2c_check("stale.lent", (long)r2c_invoke(results, 0, 0, 0, 0).r2 >= (long)COMP_BORROW_BASE &&
+		  (long)r2c_invoke(results, 1, 0, 0, 0).r2 >= (long)COMP_BORROW_BASE &&
+		  r2c_invoke(results, 2, 0, 0, 0).r2 == 0, "the three calls did not get to E and lend");
+	FRAME_IS("stale.lent_counted", fs, FRAME_USER, 3);
+	struct r2c_ret rr = r2c_sys(sd.slot, COMP_REBOOT, RB_KEEP, RB_VA, RB_HI, 0, 0, 0);
+	CHECK_EQ("stale.reboot", rr.status, 1);
+	CHECK_EQ("stale.orphans_told", rr.r0, 2);	/* the run-time page and the data page */
+	FRAME_IS("stale.lent_frame_kept", fs, FRAME_USER, 2);
+	CHECK_EQ("stale.orphan_not_mapped", r2c_op(ROOT_SLOT_COMP, COMP_MAP, SCRATCH, mem.ut_slot, fs, MAP_WRITE, 0, 0),
+		 -EBUSY);
+	CHECK_EQ("stale.orphan_not_aliased", r2c_op(ROOT_SLOT_COMP, COMP_ALIAS, SCRATCH + 0x1000, ROOT_SLOT_COMP,
+						    SCRATCH + 0x2000, MAP_WRITE, 0, 0), -EBUSY);
+	r2c_op(ROOT_SLOT_COMP, COMP_UNMAP, SCRATCH + 0x1000, 0, 0, 0, 0, 0);
+	CHECK_EQ("stale.kept_page_taken", r2c_op(sd.slot, COMP_ALIAS, word & ~4095ull, ROOT_SLOT_COMP, SCRATCH, 0, 0, 0),
+		 -ENOENT);
+	r2c_check("stale.kept_page_new", map_into(&sd, word & ~4095ull) != (word_t)-1, "no new page in its place");
+	CHECK_EQ("stale.up", r2c_op(sd.slot, COMP_UP, 0, 0, 0, 0, 0, 0), 0);
+	r2c_call(go, 1, 0, 0, 0);
+	for (int i = 0; i < 3; i++) {
+		run_to_end(kt[i].slot);
+		struct r2c_ret r = r2c_invoke(results, (word_t)i, 0, 0, 0);
+		r2c_check("stale.invoker_unwound", stale_status[i] == INV_REBOOTED, "call %d: status %ld", i,
+			  stale_status[i]);
+		r2c_check("stale.copy_refused", (long)r.r0 == -EFAULT, "call %d: %ld", i, (long)r.r0);
+		r2c_check("stale.borrow_refused", (long)r.r1 == -EFAULT, "call %d: %ld", i, (long)r.r1);
+		r2c_kthread_free(&mem, &kt[i]);
+	}
+	CHECK_EQ("stale.new_page_untouched", r2c_call(peek, word, 0, 0, 0), 0);
+	FRAME_IS("stale.orphan_untyped", fs, FRAME_UNTYPED, 0);
 }

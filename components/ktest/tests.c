@@ -1525,6 +1525,7 @@ int run_tests(void)
 	test_copy();
 	test_borrow();
 	test_reboot();
+	test_reboot_stale();
 	test_threads();
 	test_async();
 	test_timer();

@@ -372,3 +372,60 @@ static word_t pong_stop(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_i
 	return 0;
 }
 R2C_ENTRY(pong_stop);
+
+/* For micro-reboot's tests, an invoker rebooted while its server works
+ * for it. pong_lend_word, in the invoker: with a2 = 0 the address of a
+ * word of its data (a page a reboot keeps, as it keeps stacks);
+ * otherwise it invokes slot a2 (the server's pong_spin_stale) with a0,
+ * a1, that address and a3. pong_spin_stale: lends the invoker's
+ * [a0, a0 + 8) writable in window a1 (a0 = 0: nothing), waits for
+ * pong_stale_go, writes PONG_STALE_MARK through the window, then tries
+ * to write it over the invoker's word at a2 and to borrow that word in
+ * window a1 + 8. pong_stale_results(i) gives what call a3 = i (0 to 2)
+ * got: r0 the write, r1 the borrow, r2 the first borrow (1: not yet). */
+static struct { word_t word; char rest[4096 - sizeof(word_t)]; } lend_page __attribute__((aligned(4096))) = {
+	PONG_WORD_INIT, { 0 }
+};	/* a page of its own: a test may take it away */
+static word_t pong_lend_word(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)inv;
+	return a2 ? (word_t)r2c_call(a2, a0, a1, (word_t)&lend_page.word, a3) : (word_t)&lend_page.word;
+}
+R2C_ENTRY(pong_lend_word);
+
+static volatile long stale_lent[3] = { 1, 1, 1 }, stale_copy[3], stale_borrow[3];
+static volatile word_t stale_go;
+static word_t pong_spin_stale(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)inv;
+	static const word_t mark = PONG_STALE_MARK;
+	word_t i = a3 % 3;
+	long w = a0 ? r2c_op(CAP_SELF, SELF_BORROW, a0, 8, a1, 1, 0, 0) : 0;
+	stale_lent[i] = w;
+	while (!stale_go)
+		__asm__ volatile("pause");
+	if (w > 0)
+		*(volatile word_t *)w = mark;
+	stale_copy[i] = r2c_op(CAP_SELF, SELF_COPY_OUT, (word_t)&mark, a2, sizeof(mark), 0, 0, 0);
+	stale_borrow[i] = r2c_op(CAP_SELF, SELF_BORROW, a2, 8, a1 + 8, 0, 0, 0);
+	return 0;
+}
+R2C_ENTRY(pong_spin_stale);
+
+static word_t pong_stale_go(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a1, (void)a2, (void)a3, (void)inv;
+	stale_go = a0;
+	return 0;
+}
+R2C_ENTRY(pong_stale_go);
+
+static word_t pong_stale_results(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
+{
+	(void)a1, (void)a2, (void)a3;
+	word_t i = a0 % 3;
+	inv->r1 = (word_t)stale_borrow[i];
+	inv->r2 = (word_t)stale_lent[i];
+	return (word_t)stale_copy[i];
+}
+R2C_ENTRY(pong_stale_results);

@@ -15,4 +15,8 @@ enum pong_role {
 	PONG_ROLE_SPIN,		/* spin until preempted, for ever */
 };
 
+/* pong_lend_word's word, and what pong_spin_stale writes over it */
+#define PONG_WORD_INIT	0x1111222233334444ull
+#define PONG_STALE_MARK	0x5EED5EED5EED5EEDull
+
 #endif

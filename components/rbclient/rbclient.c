@@ -6,13 +6,15 @@
  * data and heap as at boot, the load thread must only ever see right
  * answers or INV_REBOOTED, the parked thread must be unwound each time,
  * and the scheduler's records, the root's slots and frames must come
- * back. rbgone (restart=yes: 5 in 10 s) crashed a sixth time stays down:
- * INV_GONE.
+ * back. rbserv crashed while rbhold holds its data page in a window
+ * (rb_lend) must come back with that page as at boot, which rbhold's
+ * later write through the window must not reach. rbgone (restart=yes:
+ * 5 in 10 s) crashed a sixth time stays down: INV_GONE.
  */
 #include "r2c.h"
 
 #define REBOOTS 1000
-#define REBOOT_CHECKS 10
+#define REBOOT_CHECKS 14
 
 static word_t echo, state, crash, alloc, park;
 static volatile bool stop;
@@ -44,6 +46,14 @@ static void parker(void *arg)
 			park_bad++;
 		r2c_sleep_until(r2c_tsc() + r2c_usecs(200));
 	}
+}
+
+static word_t lend;
+static volatile long lend_status;
+static void lender(void *arg)
+{
+	(void)arg;
+	lend_status = r2c_invoke(lend, 0, 0, 0, 0).status;
 }
 
 /* Wait until the server answers again; -> its state call. */
@@ -93,6 +103,26 @@ void r2c_main(word_t arg)
 	r2c_printf("rbclient: %d reboots under load in %lu ms (%lu us each); load: %lu answers, %lu INV_REBOOTED; parked "
 		   "thread unwound %lu times\n", REBOOTS, us / 1000, us / REBOOTS, load_ok, load_rebooted, park_rebooted);
 	r2c_check_capacity_back("reboot", &before);
+
+	/* rbserv's data page held in rbhold's window across its reboot. */
+	lend = r2c_import_from("rbserv", "rb_lend");
+	word_t release = r2c_import_from("rbhold", "rb_release");
+	long ht = r2c_thd_create(lender, NULL, 16);
+	int waited = 0;
+	while (waited < 100000 && !r2c_call(release, 0, 0, 0, 0))
+		waited++, r2c_sleep_until(r2c_tsc() + r2c_usecs(100));
+	r2c_check("reboot.page_held", waited < 100000, "rbhold never held the page");
+	r2c_printf("EXPECT-FAULT rbserv\n");
+	r2c_invoke(crash, 0, 0, 0, 0);
+	struct r2c_ret lr = wait_serving(state);
+	r2c_check("reboot.lent_page_back", lr.status == INV_DONE && lr.r0 == 0x5eed, "status %ld, magic 0x%lx", lr.status,
+		  lr.r0);
+	r2c_call(release, 1, 0, 0, 0);
+	r2c_thd_join((word_t)ht);
+	CHECK_EQ("reboot.lender_unwound", lend_status, INV_REBOOTED);
+	lr = r2c_invoke(state, 0, 0, 0, 0);
+	r2c_check("reboot.lent_page_untouched", lr.status == INV_DONE && lr.r0 == 0x5eed, "status %ld, magic 0x%lx",
+		  lr.status, lr.r0);
 
 	/* The restart limit: the sixth crash within 10 s leaves it down. */
 	word_t gcrash = r2c_import_from("rbgone", "rb_crash"), gstate = r2c_import_from("rbgone", "rb_state");

@@ -29,6 +29,24 @@ static long window_alias(word_t comp_slot, word_t va)
 	return e;
 }
 
+/* A new frame of mine at va in the component, writable, and then in my
+ * window like the others. The old one is untyped again once the window
+ * that holds it ends, but not back in my allocator, which does not know
+ * which it was: a frame lost for each such page. (Only as many as the
+ * reboot took: a page missing for another reason still fails it.) */
+static long fresh_page(word_t comp_slot, word_t va, word_t exec)
+{
+	long f = r2c_frame_alloc(&mem, 1);
+	if (f < 0)
+		return f;
+	long err = r2c_map_frame(&mem, comp_slot, va, (word_t)f, MAP_WRITE | exec);
+	if (err) {
+		r2c_frame_free(&mem, (word_t)f, 1);
+		return err;
+	}
+	return window_alias(comp_slot, va);
+}
+
 long reboot_reset(const struct reboot_target *t, int *unwound)
 {
 	struct elf_image e;
@@ -36,16 +54,22 @@ long reboot_reset(const struct reboot_target *t, int *unwound)
 	long err = elf_parse(t->img, t->size, COMP_VA_LIMIT, &e, &why);
 	if (err)
 		return err;
-	err = r2c_op(t->comp_slot, COMP_REBOOT, t->keep_slots, t->heap_lo, COMP_SHM_BASE, 0, 0, 0);
-	if (err < 0)
-		return err;
+	struct r2c_ret rr = r2c_sys(t->comp_slot, COMP_REBOOT, t->keep_slots, t->heap_lo, COMP_SHM_BASE, 0, 0, 0);
+	if (rr.status < 0)
+		return rr.status;
+	word_t orphans = rr.r0;	/* its pages a server holds in a window, taken away */
 	*unwound = sched_unwind(t->comp_slot);
 	for (int i = 0; i < e.nseg; i++) {
 		const struct elf_seg *s = &e.seg[i];
 		if (!(s->flags & ELF_W))
 			continue;
 		for (word_t va = s->vaddr & ~0xFFFull; va < s->vaddr + s->memsz; va += 4096) {
-			if ((err = window_alias(t->comp_slot, va)))
+			err = window_alias(t->comp_slot, va);
+			if (err == -ENOENT && orphans) {	/* one of those: a new page */
+				orphans--;
+				err = fresh_page(t->comp_slot, va, s->flags & ELF_X ? MAP_EXEC : 0);
+			}
+			if (err)
 				return err;
 			char *win = (char *)REBOOT_WINDOW;
 			memset(win, 0, 4096);

@@ -113,7 +113,9 @@ enum self_op {
  * lasts, nothing further down. The invocation is the authority, so no
  * capability is named. -EPERM outside any invocation and in a fault
  * handler (the faulted component did not invoke it); -EINVAL for a
- * length over SELF_COPY_MAX (a library loops); -EFAULT if any page of
+ * length over SELF_COPY_MAX (a library loops); -EFAULT for an invoker
+ * micro-rebooted since the call (its addresses are its next life's),
+ * and if any page of
  * either range is not present, not user, not writable (destination),
  * not RAM mapped from untyped memory (device memory is refused) or at
  * or above USER_TOP (kernel, non-canonical). Every page is checked before
@@ -129,7 +131,8 @@ enum self_op {
  * stores move the data. One window per invocation frame (-EBUSY for a
  * second); -EINVAL for a length of 0 or over SELF_COPY_MAX, a window
  * past COMP_BORROW_SLOTS or a3 > 1; -EFAULT on the same terms as
- * SELF_COPY_* (and for a page of a window); -ENXIO if the
+ * SELF_COPY_* (and for a page of a window); -EBUSY also for a frame in
+ * 65,535 windows already; -ENXIO if the
  * window's page table is missing (COMP_PGTBL_ADD it, and again); -EEXIST
  * if the window is in use (one per thread in the server: its stack's
  * index). COMP_MAP, COMP_UNMAP and COMP_ALIAS refuse addresses in the

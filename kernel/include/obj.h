@@ -113,7 +113,12 @@ enum frame_type {		/* the numbers UT_FRAME reports (abi.h) */
 	F_BOOT = FRAME_BOOT,		/* given at boot to the root, never returned */
 };
 
-struct frame { uint8_t type; uint8_t pad[3]; uint32_t refs; };
+struct frame {
+	uint8_t type;
+	uint8_t orphan;		/* F_USER lent in a window when its owner was micro-rebooted */
+	uint16_t lent;		/* windows it is mapped in now (borrow.c), counted in refs too */
+	uint32_t refs;
+};
 
 extern struct frame *frames;	/* the table, one per frame below nframes: */
 extern word_t nframes;		/* read them through frame_of */
@@ -123,6 +128,17 @@ static inline struct frame *frame_of(paddr_t pa)
 {
 	word_t pfn = pa >> PAGE_SHIFT;
 	return pfn < nframes ? &frames[pfn] : NULL;
+}
+/* A user mapping of f went. An orphan (reboot.c: its owner was
+ * micro-rebooted while a server held it in a window, which may still
+ * write to it) is nobody's to map until then: once nothing maps it, it
+ * is free memory of its range again, zeroed when next used. */
+static inline void frame_unmapped(struct frame *f)
+{
+	if (--f->refs == 0 && f->orphan) {
+		f->orphan = 0;
+		f->type = F_UNTYPED;
+	}
 }
 struct frame *frame_of_obj(const void *obj);
 void frame_set_untyped(paddr_t base, word_t count);
@@ -168,6 +184,7 @@ void thread_kill(struct thread *x);
 long comp_reboot(struct thread *t, struct comp *c, word_t op, struct regs *r);
 long thread_unwind(struct thread *t, struct thread *x, struct regs *r);
 void pgtbl_clear_range(struct comp *c, word_t lo, word_t hi);
+word_t pgtbl_orphan_lent(struct comp *c, word_t hi);
 void thread_destroy(struct thread *t);
 
 /* Invocation and faults. */

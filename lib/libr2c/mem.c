@@ -159,12 +159,17 @@ long r2c_map_pages(struct r2c_mem *m, word_t comp_slot, word_t va, word_t n, wor
 			if (r == -ENXIO && !(r = r2c_pgtbl_add(m, comp_slot, at)))
 				continue;	/* the page table it lacked is there now */
 			if (r < 0) {	/* the frames not mapped go back, where they can; one
-					 * refused as in use stays taken (handed out again, it
-					 * would be refused again) */
+					 * refused as in use (an orphan a server still holds,
+					 * docs/kernel.md) stays taken, handed out again it
+					 * would be refused again, and the pages left get
+					 * other frames */
 				word_t keep = r == -EBUSY;
 				if (k - in > keep)
 					r2c_frame_free(m, (word_t)f + in + keep, k - in - keep);
-				return done + in ? (long)(done + in) : r;
+				if (!keep)
+					return done + in ? (long)(done + in) : r;
+				k = in;
+				break;
 			}
 			in += (word_t)r;
 		}

@@ -249,7 +249,7 @@ long pgtbl_unmap(struct comp *c, word_t va)
 	*pte = 0;
 	tlb_forget(c, va);
 	if (f)
-		f->refs--;
+		frame_unmapped(f);
 	return 0;
 }
 
@@ -265,9 +265,13 @@ long pgtbl_borrow_map(struct comp *c, word_t va, const paddr_t *pa, word_t n, bo
 	for (word_t i = 0; i < n; i++)
 		if (pte[i] & PTE_P)
 			return -EEXIST;
+		else if (frame_of(pa[i])->lent > UINT16_MAX - n)	/* user RAM: pgtbl_user_frames checked;
+									 * (one frame may come n times) */
+			return -EBUSY;
 	for (word_t i = 0; i < n; i++) {
 		pte[i] = pa[i] | PTE_P | PTE_U | (write ? PTE_W : 0) | PTE_NX;
-		frame_of(pa[i])->refs++;	/* user RAM: pgtbl_user_frames checked */
+		frame_of(pa[i])->refs++;
+		frame_of(pa[i])->lent++;
 	}
 	return 0;
 }
@@ -286,8 +290,10 @@ void pgtbl_borrow_unmap(struct comp *c, word_t va, word_t n)
 		pte[i] = 0;
 		if (loaded)
 			invlpg(va + i * PAGE_SIZE);
-		if (f)
-			f->refs--;
+		if (f) {
+			f->lent--;
+			frame_unmapped(f);
+		}
 	}
 	if (!loaded)
 		c->needs_flush = 1;
@@ -304,7 +310,7 @@ static void free_table(word_t *t, int level)
 			f->type = F_UNTYPED;
 			f->refs = 0;
 		} else if (f) {
-			f->refs--;
+			frame_unmapped(f);	/* (no window is left: every frame ended its own) */
 		}
 	}
 }
@@ -329,32 +335,55 @@ void pgtbl_destroy(struct comp *c)
 	c->needs_flush = 1;
 }
 
-/* Micro-reboot (COMP_REBOOT, reboot.c): drop every mapping of c in
- * [lo, hi); frames no one maps any more and page tables wholly inside
- * the range become untyped again. */
-static void clear_table(word_t *tb, int level, word_t base, word_t lo, word_t hi)
+/* Micro-reboot (COMP_REBOOT, reboot.c): drop c's mappings in [lo, hi);
+ * frames no one maps any more and page tables wholly inside the range
+ * become untyped again. In the windows' region the frames are others',
+ * lent to c. With lent_only, drop only the writable mappings of frames a
+ * server holds in a window now (lent by c's invocations): they become
+ * orphans (frame_unmapped), and the tables stay. The count dropped. */
+static word_t clear_table(word_t *tb, int level, word_t base, word_t lo, word_t hi, bool lent_only)
 {
-	word_t span = 1ull << (12 + 9 * (level - 1));
+	word_t span = 1ull << (12 + 9 * (level - 1)), n = 0;
 	for (word_t i = 0; i < 512; i++) {
 		word_t va = base + i * span;
 		if (va + span <= lo || va >= hi || !(tb[i] & PTE_P))
 			continue;
 		struct frame *f = frame_of(tb[i] & PTE_ADDR);
 		if (level > 1) {
-			clear_table(pa2va(tb[i] & PTE_ADDR), level - 1, va, lo, hi);
-			if (va < lo || va + span > hi)
+			n += clear_table(pa2va(tb[i] & PTE_ADDR), level - 1, va, lo, hi, lent_only);
+			if (lent_only || va < lo || va + span > hi)
 				continue;	/* shared with what stays */
 			f->type = F_UNTYPED;
 			f->refs = 0;
-		} else if (f && --f->refs == 0 && f->type == F_USER) {
-			f->type = F_UNTYPED;	/* nobody maps it: free memory of its range */
+		} else if (lent_only) {
+			if (borrow_va(va) || !f || f->type != F_USER || !f->lent || !(tb[i] & PTE_W))
+				continue;	/* (read-only: the next life reads what a window reads) */
+			f->orphan = 1;
+			frame_unmapped(f);	/* a window still maps it: refs stay above 0 */
+			n++;
+		} else if (f && borrow_va(va)) {
+			f->lent--;
+			frame_unmapped(f);
+		} else if (f && f->type == F_USER) {
+			frame_unmapped(f);
+			if (!f->refs)
+				f->type = F_UNTYPED;	/* nobody maps it: free memory of its range */
+		} else if (f) {
+			f->refs--;
 		}
 		tb[i] = 0;
 	}
+	return n;
 }
 
 void pgtbl_clear_range(struct comp *c, word_t lo, word_t hi)
 {
-	clear_table(pa2va(c->pml4), 4, 0, lo, hi);
+	clear_table(pa2va(c->pml4), 4, 0, lo, hi, false);
 	c->needs_flush = 1;	/* c is not loaded: it is not the caller's */
+}
+
+word_t pgtbl_orphan_lent(struct comp *c, word_t hi)
+{
+	c->needs_flush = 1;
+	return clear_table(pa2va(c->pml4), 4, 0, 0, hi, true);
 }
