@@ -49,7 +49,7 @@ static void run_spin_b(void *arg)
 }
 
 /* A thread of mine at fn(arg), its slot and frame kept to give back. */
-static struct r2c_thread closures[3];
+static struct r2c_thread closures[4];
 static long thread_of_mine(int i, void (*fn)(void *), void *arg, struct r2c_kthread *kt)
 {
 	closures[i] = (struct r2c_thread){ fn, arg, false };
@@ -247,17 +247,20 @@ void test_reboot(void)
  * (kernel/copy.c, borrow.c, reboot.c). Three threads of mine call D,
  * which calls E; E lends D's page of run-time memory (call 0), D's data
  * page (call 1: a page the reboot keeps, as it keeps stacks) or nothing
- * (call 2), and waits. D is rebooted, and gets a new page where its data
- * page was, as the booter gives it. E's writes through its windows then
- * reach only the lent frames (orphans, which nobody may map), its copies
- * and borrows to D are refused, and the run-time page's frame is untyped
- * once its window has ended. */
+ * (call 2) or a page of its code, read-only (call 3), and waits. D is
+ * rebooted, and gets a new page where its data page was, as the booter
+ * gives it; its code page stays (what cannot change needs no taking).
+ * E's writes through its windows then reach only the lent frames
+ * (orphans, which nobody may map), and its copies and borrows to D are
+ * refused. The run-time page's frame, which E also maps, is untyped
+ * once the window has ended and E is rebooted too. */
+#define STALE_CALLS	4
 #define STALE_SLOT	12	/* in D, a run-time grant: E's pong_spin_stale */
 #define SCRATCH		(0x20000000ull + 0x71000)	/* of mine, unmapped */
 static struct r2c_comp sd, se;
 static word_t stale_lend;
-static word_t stale_args[3][2] = { { RB_VA, 0 }, { 0, 1 }, { 0, 2 } };	/* what to lend, window */
-static volatile long stale_status[3];
+static word_t stale_args[STALE_CALLS][2] = { { RB_VA, 0 }, { 0, 1 }, { 0, 2 }, { 0, 3 } };	/* what to lend, window */
+static volatile long stale_status[STALE_CALLS];
 
 static void run_stale(void *arg)
 {
@@ -276,22 +279,27 @@ void test_reboot_stale(void)
 		;
 	word_t word = (word_t)r2c_call(stale_lend, 0, 0, 0, 0), fs = map_into(&sd, RB_VA);
 	stale_args[1][0] = word;
+	stale_args[3][0] = sd.entry;
 	r2c_map_frame(&mem, ROOT_SLOT_COMP, SCRATCH + 0x1000, fs, MAP_WRITE);	/* mine too */
+	while (r2c_op(sd.slot, COMP_ALIAS, RB_VA, se.slot, RB_VA, MAP_WRITE, 0, 0) == -ENXIO)	/* and E's */
+		r2c_op(se.slot, COMP_PGTBL_ADD, RB_VA, ROOT_SLOT_UNTYPED, (word_t)r2c_frame_alloc(&mem, 1), 0, 0, 0);
 	r2c_check("stale.setup", !e && spin && go && results && peek && fs != (word_t)-1, "load/export failed (%ld)", e);
-	struct r2c_kthread kt[3];
-	for (word_t i = 0; i < 3; i++) {
+	struct r2c_kthread kt[STALE_CALLS];
+	for (word_t i = 0; i < STALE_CALLS; i++) {
 		thread_of_mine((int)i, run_stale, (void *)i, &kt[i]);
 		for (int n = 0; n < 100 && (long)r2c_invoke(results, i, 0, 0, 0).r2 == 1; n++)
 			run_until_in(kt[i].slot, &se);
 	}
 	r2c_check("stale.lent", (long)r2c_invoke(results, 0, 0, 0, 0).r2 >= (long)COMP_BORROW_BASE &&
 		  (long)r2c_invoke(results, 1, 0, 0, 0).r2 >= (long)COMP_BORROW_BASE &&
-		  r2c_invoke(results, 2, 0, 0, 0).r2 == 0, "the three calls did not get to E and lend");
-	FRAME_IS("stale.lent_counted", fs, FRAME_USER, 3);
+		  r2c_invoke(results, 2, 0, 0, 0).r2 == 0 &&
+		  (long)r2c_invoke(results, 3, 0, 0, 0).r2 >= (long)COMP_BORROW_BASE,
+		  "the calls did not get to E and lend");
+	FRAME_IS("stale.lent_counted", fs, FRAME_USER, 4);
 	struct r2c_ret rr = r2c_sys(sd.slot, COMP_REBOOT, RB_KEEP, RB_VA, RB_HI, 0, 0, 0);
 	CHECK_EQ("stale.reboot", rr.status, 1);
 	CHECK_EQ("stale.orphans_told", rr.r0, 2);	/* the run-time page and the data page */
-	FRAME_IS("stale.lent_frame_kept", fs, FRAME_USER, 2);
+	FRAME_IS("stale.lent_frame_kept", fs, FRAME_USER, 3);
 	CHECK_EQ("stale.orphan_not_mapped", r2c_op(ROOT_SLOT_COMP, COMP_MAP, SCRATCH, mem.ut_slot, fs, MAP_WRITE, 0, 0),
 		 -EBUSY);
 	CHECK_EQ("stale.orphan_not_aliased", r2c_op(ROOT_SLOT_COMP, COMP_ALIAS, SCRATCH + 0x1000, ROOT_SLOT_COMP,
@@ -302,7 +310,7 @@ void test_reboot_stale(void)
 	r2c_check("stale.kept_page_new", map_into(&sd, word & ~4095ull) != (word_t)-1, "no new page in its place");
 	CHECK_EQ("stale.up", r2c_op(sd.slot, COMP_UP, 0, 0, 0, 0, 0, 0), 0);
 	r2c_call(go, 1, 0, 0, 0);
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < STALE_CALLS; i++) {
 		run_to_end(kt[i].slot);
 		struct r2c_ret r = r2c_invoke(results, (word_t)i, 0, 0, 0);
 		r2c_check("stale.invoker_unwound", stale_status[i] == INV_REBOOTED, "call %d: status %ld", i,
@@ -312,5 +320,9 @@ void test_reboot_stale(void)
 		r2c_kthread_free(&mem, &kt[i]);
 	}
 	CHECK_EQ("stale.new_page_untouched", r2c_call(peek, word, 0, 0, 0), 0);
+	FRAME_IS("stale.orphan_while_aliased", fs, FRAME_USER, 1);
+	CHECK_EQ("stale.server_reboot", r2c_op(se.slot, COMP_REBOOT, RB_KEEP, RB_VA, RB_HI, 0, 0, 0), 1);
 	FRAME_IS("stale.orphan_untyped", fs, FRAME_UNTYPED, 0);
+	CHECK_EQ("stale.orphan_gone", r2c_op(ROOT_SLOT_COMP, COMP_MAP, SCRATCH, mem.ut_slot, fs, MAP_WRITE, 0, 0), 0);
+	r2c_op(ROOT_SLOT_COMP, COMP_UNMAP, SCRATCH, 0, 0, 0, 0, 0);
 }

@@ -378,11 +378,12 @@ R2C_ENTRY(pong_stop);
  * word of its data (a page a reboot keeps, as it keeps stacks);
  * otherwise it invokes slot a2 (the server's pong_spin_stale) with a0,
  * a1, that address and a3. pong_spin_stale: lends the invoker's
- * [a0, a0 + 8) writable in window a1 (a0 = 0: nothing), waits for
- * pong_stale_go, writes PONG_STALE_MARK through the window, then tries
- * to write it over the invoker's word at a2 and to borrow that word in
- * window a1 + 8. pong_stale_results(i) gives what call a3 = i (0 to 2)
- * got: r0 the write, r1 the borrow, r2 the first borrow (1: not yet). */
+ * [a0, a0 + 8) in window a1 (a0 = 0: nothing), writable but for call
+ * a3 = 3, waits for pong_stale_go, writes PONG_STALE_MARK through a
+ * writable window, then tries to write it over the invoker's word at a2
+ * and to borrow that word in window a1 + 8. pong_stale_results(i) gives
+ * what call a3 = i (0 to 3) got: r0 the write, r1 the borrow, r2 the
+ * first borrow (1: not yet). */
 static struct { word_t word; char rest[4096 - sizeof(word_t)]; } lend_page __attribute__((aligned(4096))) = {
 	PONG_WORD_INIT, { 0 }
 };	/* a page of its own: a test may take it away */
@@ -393,18 +394,19 @@ static word_t pong_lend_word(word_t a0, word_t a1, word_t a2, word_t a3, struct 
 }
 R2C_ENTRY(pong_lend_word);
 
-static volatile long stale_lent[3] = { 1, 1, 1 }, stale_copy[3], stale_borrow[3];
+static volatile long stale_lent[4] = { 1, 1, 1, 1 }, stale_copy[4], stale_borrow[4];
 static volatile word_t stale_go;
 static word_t pong_spin_stale(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
 {
 	(void)inv;
 	static const word_t mark = PONG_STALE_MARK;
-	word_t i = a3 % 3;
-	long w = a0 ? r2c_op(CAP_SELF, SELF_BORROW, a0, 8, a1, 1, 0, 0) : 0;
+	word_t i = a3 % 4;
+	bool write = i != 3;
+	long w = a0 ? r2c_op(CAP_SELF, SELF_BORROW, a0, 8, a1, write, 0, 0) : 0;
 	stale_lent[i] = w;
 	while (!stale_go)
 		__asm__ volatile("pause");
-	if (w > 0)
+	if (w > 0 && write)
 		*(volatile word_t *)w = mark;
 	stale_copy[i] = r2c_op(CAP_SELF, SELF_COPY_OUT, (word_t)&mark, a2, sizeof(mark), 0, 0, 0);
 	stale_borrow[i] = r2c_op(CAP_SELF, SELF_BORROW, a2, 8, a1 + 8, 0, 0, 0);
@@ -423,7 +425,7 @@ R2C_ENTRY(pong_stale_go);
 static word_t pong_stale_results(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_inv *inv)
 {
 	(void)a1, (void)a2, (void)a3;
-	word_t i = a0 % 3;
+	word_t i = a0 % 4;
 	inv->r1 = (word_t)stale_borrow[i];
 	inv->r2 = (word_t)stale_lent[i];
 	return (word_t)stale_copy[i];
