@@ -19,8 +19,9 @@
  * its boot-time grants, kept), [a1, a2) = the virtual range whose
  * mappings go (its heap): frames nothing maps any more become untyped
  * again, page tables wholly inside the range too. Below a2, its writable
- * pages a server holds in a window go too (orphans): r0 says how many,
- * for the booter to put new ones in place of its kept ones. */
+ * pages a server holds in a window go too, and every mapping of them
+ * (orphans): r0 says how many went below a1, for the booter to put new
+ * pages in place of its kept ones. */
 static long reboot(struct thread *t, struct comp *c, struct regs *r)
 {
 	word_t keep = r->rdi, lo = r->rsi, hi = r->rdx;
@@ -41,7 +42,7 @@ static long reboot(struct thread *t, struct comp *c, struct regs *r)
 	/* Then its frames a server holds in a window (SELF_BORROW), kept
 	 * pages (data, stacks) too: the server may still write to them, and
 	 * that must not reach the next life. */
-	r->rdi = pgtbl_orphan_lent(c, hi);
+	r->rdi = pgtbl_orphan_lent(c, lo, hi);
 	pgtbl_clear_range(c, lo, hi);
 	return c->epoch;
 }

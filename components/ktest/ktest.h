@@ -32,7 +32,8 @@ void test_pci(void);		/* pci.c: what a user-level driver gets */
 word_t find_nic(int n);		/* the n-th virtio-net function on bus 0, or ~0 */
 void test_reboot(void);		/* reboot.c */
 void test_reboot_stale(void);	/* reboot.c */
-#define REBOOT_CHECKS (46 + 28)	/* test_reboot, test_reboot_stale */
+void test_reboot_tricks(void);	/* reboot.c */
+#define REBOOT_CHECKS (46 + 28 + 8)	/* test_reboot, _stale, _tricks */
 void run_bench(const char *accel);
 
 #endif

@@ -1526,6 +1526,7 @@ int run_tests(void)
 	test_borrow();
 	test_reboot();
 	test_reboot_stale();
+	test_reboot_tricks();
 	test_threads();
 	test_async();
 	test_timer();

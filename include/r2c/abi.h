@@ -131,8 +131,8 @@ enum self_op {
  * stores move the data. One window per invocation frame (-EBUSY for a
  * second); -EINVAL for a length of 0 or over SELF_COPY_MAX, a window
  * past COMP_BORROW_SLOTS or a3 > 1; -EFAULT on the same terms as
- * SELF_COPY_* (and for a page of a window); -EBUSY also for a frame in
- * 65,535 windows already; -ENXIO if the
+ * SELF_COPY_* (and for a page of a window); -EBUSY also when a frame's
+ * count of window mappings would pass 65,535; -ENXIO if the
  * window's page table is missing (COMP_PGTBL_ADD it, and again); -EEXIST
  * if the window is in use (one per thread in the server: its stack's
  * index). COMP_MAP, COMP_UNMAP and COMP_ALIAS refuse addresses in the

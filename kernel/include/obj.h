@@ -129,13 +129,16 @@ static inline struct frame *frame_of(paddr_t pa)
 	word_t pfn = pa >> PAGE_SHIFT;
 	return pfn < nframes ? &frames[pfn] : NULL;
 }
-/* A user mapping of f went. An orphan (reboot.c: its owner was
- * micro-rebooted while a server held it in a window, which may still
- * write to it) is nobody's to map until then: once nothing maps it, it
- * is free memory of its range again, zeroed when next used. */
+/* A user mapping of f went. An orphan is nobody's to map (a server may
+ * still write to it through a window): a frame its owner had lent when
+ * micro-rebooted (reboot.c), or one that only windows map any more.
+ * Once nothing maps it, it is free memory of its range again, zeroed
+ * when next used. */
 static inline void frame_unmapped(struct frame *f)
 {
-	if (--f->refs == 0 && f->orphan) {
+	if (--f->refs && f->refs == f->lent && f->type == F_USER)
+		f->orphan = 1;
+	if (f->refs == 0 && f->orphan) {
 		f->orphan = 0;
 		f->type = F_UNTYPED;
 	}
@@ -184,7 +187,7 @@ void thread_kill(struct thread *x);
 long comp_reboot(struct thread *t, struct comp *c, word_t op, struct regs *r);
 long thread_unwind(struct thread *t, struct thread *x, struct regs *r);
 void pgtbl_clear_range(struct comp *c, word_t lo, word_t hi);
-word_t pgtbl_orphan_lent(struct comp *c, word_t hi);
+word_t pgtbl_orphan_lent(struct comp *c, word_t lo, word_t hi);
 void thread_destroy(struct thread *t);
 
 /* Invocation and faults. */

@@ -97,16 +97,19 @@ long r2c_frame_free(struct r2c_mem *m, word_t first, word_t n)
 		return -ENOSYS;
 	if (first >= m->next || n > m->next - first || first + n > m->freed_cap)
 		return -EINVAL;
+	long err = 0;
 	for (word_t f = first; f < first + n; f++) {
 		long e = r2c_op(m->ut_slot, UT_FREE, f, 0, 0, 0, 0, 0);
-		if (e)
-			return e;	/* the frames before it are free again */
+		if (e) {	/* in use (an orphan a server still holds, say): it stays taken */
+			err = err ? err : e;
+			continue;
+		}
 		if (!frame_freed(m, f)) {
 			m->freed[f / 64] |= 1ull << (f % 64);
 			m->nfreed++;
 		}
 	}
-	return 0;
+	return err;
 }
 
 word_t r2c_frames_free(const struct r2c_mem *m)
@@ -116,13 +119,18 @@ word_t r2c_frames_free(const struct r2c_mem *m)
 
 long r2c_pgtbl_add(struct r2c_mem *m, word_t comp_slot, word_t va)
 {
-	long pt = r2c_frame_alloc(m, 1);
-	if (pt < 0)
-		return pt;
-	long err = r2c_op(comp_slot, COMP_PGTBL_ADD, va, m->ut_slot, (word_t)pt, 0, 0, 0);
-	if (err)
-		r2c_frame_free(m, (word_t)pt, 1);	/* where frames can be given back */
-	return err;
+	for (;;) {
+		long pt = r2c_frame_alloc(m, 1);
+		if (pt < 0)
+			return pt;
+		long err = r2c_op(comp_slot, COMP_PGTBL_ADD, va, m->ut_slot, (word_t)pt, 0, 0, 0);
+		if (err != -EBUSY) {
+			if (err)
+				r2c_frame_free(m, (word_t)pt, 1);	/* where frames can be given back */
+			return err;
+		}
+		/* not untyped (an orphan a server still holds): it stays taken */
+	}
 }
 
 long r2c_map_frame(struct r2c_mem *m, word_t comp_slot, word_t va, word_t frame, word_t flags)

@@ -335,32 +335,41 @@ void pgtbl_destroy(struct comp *c)
 	c->needs_flush = 1;
 }
 
-/* Micro-reboot (COMP_REBOOT, reboot.c): drop c's mappings in [lo, hi);
- * frames no one maps any more and page tables wholly inside the range
- * become untyped again. In the windows' region the frames are others',
- * lent to c. With lent_only, drop only the writable mappings of frames a
- * server holds in a window now (lent by c's invocations): they become
- * orphans (frame_unmapped), and the tables stay. The count dropped. */
-static word_t clear_table(word_t *tb, int level, word_t base, word_t lo, word_t hi, bool lent_only)
+/* Micro-reboot (COMP_REBOOT, reboot.c): what clear_table drops of c's
+ * mappings in [lo, hi). CLEAR_ALL: every one; frames no one maps any
+ * more and page tables wholly inside the range become untyped again, and
+ * in the windows' region the frames are others', lent to c. CLEAR_LENT:
+ * the writable mappings of frames a server holds in a window now (lent
+ * by c's invocations), which become orphans (frame_unmapped);
+ * CLEAR_ORPHANS: every other mapping of an orphan (a read-only alias).
+ * These two keep the tables, and count what they drop below `kept`. */
+enum clear_mode { CLEAR_ALL, CLEAR_LENT, CLEAR_ORPHANS };
+struct clear {
+	word_t lo, hi, kept, dropped;
+	enum clear_mode mode;
+};
+
+static void clear_table(word_t *tb, int level, word_t base, struct clear *cl)
 {
-	word_t span = 1ull << (12 + 9 * (level - 1)), n = 0;
+	word_t span = 1ull << (12 + 9 * (level - 1));
 	for (word_t i = 0; i < 512; i++) {
 		word_t va = base + i * span;
-		if (va + span <= lo || va >= hi || !(tb[i] & PTE_P))
+		if (va + span <= cl->lo || va >= cl->hi || !(tb[i] & PTE_P))
 			continue;
 		struct frame *f = frame_of(tb[i] & PTE_ADDR);
 		if (level > 1) {
-			n += clear_table(pa2va(tb[i] & PTE_ADDR), level - 1, va, lo, hi, lent_only);
-			if (lent_only || va < lo || va + span > hi)
+			clear_table(pa2va(tb[i] & PTE_ADDR), level - 1, va, cl);
+			if (cl->mode != CLEAR_ALL || va < cl->lo || va + span > cl->hi)
 				continue;	/* shared with what stays */
 			f->type = F_UNTYPED;
 			f->refs = 0;
-		} else if (lent_only) {
-			if (borrow_va(va) || !f || f->type != F_USER || !f->lent || !(tb[i] & PTE_W))
+		} else if (cl->mode != CLEAR_ALL) {
+			if (borrow_va(va) || !f || f->type != F_USER ||
+			    !(cl->mode == CLEAR_LENT ? f->lent && (tb[i] & PTE_W) : f->orphan))
 				continue;	/* (read-only: the next life reads what a window reads) */
 			f->orphan = 1;
 			frame_unmapped(f);	/* a window still maps it: refs stay above 0 */
-			n++;
+			cl->dropped += va < cl->kept;
 		} else if (f && borrow_va(va)) {
 			f->lent--;
 			frame_unmapped(f);
@@ -373,17 +382,21 @@ static word_t clear_table(word_t *tb, int level, word_t base, word_t lo, word_t 
 		}
 		tb[i] = 0;
 	}
-	return n;
 }
 
 void pgtbl_clear_range(struct comp *c, word_t lo, word_t hi)
 {
-	clear_table(pa2va(c->pml4), 4, 0, lo, hi, false);
+	struct clear cl = { .lo = lo, .hi = hi, .mode = CLEAR_ALL };
+	clear_table(pa2va(c->pml4), 4, 0, &cl);
 	c->needs_flush = 1;	/* c is not loaded: it is not the caller's */
 }
 
-word_t pgtbl_orphan_lent(struct comp *c, word_t hi)
+word_t pgtbl_orphan_lent(struct comp *c, word_t lo, word_t hi)
 {
+	struct clear cl = { .lo = 0, .hi = hi, .kept = lo, .mode = CLEAR_LENT };
+	clear_table(pa2va(c->pml4), 4, 0, &cl);
+	cl.mode = CLEAR_ORPHANS;
+	clear_table(pa2va(c->pml4), 4, 0, &cl);
 	c->needs_flush = 1;
-	return clear_table(pa2va(c->pml4), 4, 0, 0, hi, true);
+	return cl.dropped;
 }
