@@ -27,11 +27,10 @@ _Static_assert(COMP_BORROW_SLOTS * COMP_BORROW_SPAN <= COMP_BORROW_END - COMP_BO
 long self_borrow(struct thread *t, struct regs *r)
 {
 	word_t va = r->rdi, len = r->rsi, slot = r->rdx, write = r->r10;
-	if (t->depth == 0 || t->inv[t->depth - 1].is_fault)
-		return -EPERM;		/* no invocation, or a fault handler's */
-	struct inv_frame *f = &t->inv[t->depth - 1];
-	if (inv_stale(f))
-		return -EFAULT;		/* as for SELF_COPY: the invoker is not there any more */
+	long err;
+	struct inv_frame *f = inv_invoker(t, &err);
+	if (!f)
+		return err;
 	if (f->borrowed)
 		return -EBUSY;
 	if (len == 0 || len > SELF_COPY_MAX || slot >= COMP_BORROW_SLOTS || write > 1)
@@ -43,7 +42,7 @@ long self_borrow(struct thread *t, struct regs *r)
 	if (!pgtbl_user_frames(f->comp, first, n, write, pa))
 		return -EFAULT;
 	word_t window = COMP_BORROW_BASE + slot * COMP_BORROW_SPAN;
-	long err = pgtbl_borrow_map(t->comp, window, pa, n, write);
+	err = pgtbl_borrow_map(t->comp, window, pa, n, write);
 	if (err)
 		return err;
 	f->borrowed = (uint8_t)n;

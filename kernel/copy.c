@@ -72,16 +72,15 @@ static word_t str_len(struct comp *c, word_t va, word_t bound, char **page)
 long self_copy(struct thread *t, word_t op, struct regs *r)
 {
 	word_t src = r->rdi, dst = r->rsi, len = r->rdx;
-	if (t->depth == 0 || t->inv[t->depth - 1].is_fault)
-		return -EPERM;		/* no invocation, or a fault handler's */
-	if (inv_stale(&t->inv[t->depth - 1]))
-		return -EFAULT;		/* the invoker was micro-rebooted: what is at its
-					 * addresses now is its next life's */
+	long err;
+	const struct inv_frame *inv = inv_invoker(t, &err);
+	if (!inv)
+		return err;
 	if (len > SELF_COPY_MAX)
 		return -EINVAL;
 	bool in = op == SELF_COPY_IN || op == SELF_COPY_IN_STR;
-	struct comp *from = in ? t->inv[t->depth - 1].comp : t->comp;
-	struct comp *to = in ? t->comp : t->inv[t->depth - 1].comp;
+	struct comp *from = in ? inv->comp : t->comp;
+	struct comp *to = in ? t->comp : inv->comp;
 	bool str = op == SELF_COPY_IN_STR || op == SELF_COPY_OUT_STR;
 	if (!str && len && len <= PAGE_SIZE) {
 		/* at most a page (argument blocks, structures, and each page the

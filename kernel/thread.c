@@ -45,18 +45,18 @@ bool thread_in_comp(const struct thread *t, const struct comp *c)
 static uint32_t call_into(const struct thread *t, const struct comp *c)
 {
 	for (uint32_t i = 0; i < t->depth; i++)
-		if ((i + 1 < t->depth ? t->inv[i + 1].comp : t->comp) == c)
+		if (inv_server(t, i) == c)
 			return t->inv[i].seq;
 	return 0;
 }
 
 /* A thread ends, its invocations with it: so do the windows they
- * borrowed (borrow.c). Frame i returns from the component above it. */
+ * borrowed (borrow.c). */
 static void windows_end(struct thread *t)
 {
 	for (uint32_t i = 0; i < t->depth; i++)
 		if (t->inv[i].borrowed)
-			borrow_end(i + 1 < t->depth ? t->inv[i + 1].comp : t->comp, &t->inv[i]);
+			borrow_end(inv_server(t, i), &t->inv[i]);
 }
 
 void thread_destroy(struct thread *t)

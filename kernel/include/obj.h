@@ -100,6 +100,26 @@ struct thread {
 	uint32_t calls;		/* invocations made so far (inv_frame.seq) */
 };
 
+/* The component frame i of t's invocation stack returns from: the one
+ * the next frame was called from, or where t runs now. */
+static inline struct comp *inv_server(const struct thread *t, uint32_t i)
+{
+	return i + 1 < t->depth ? t->inv[i + 1].comp : t->comp;
+}
+
+/* The invocation SELF_COPY_* and SELF_BORROW reach through: the frame
+ * directly below t's current one, whose component invoked it. NULL with
+ * *err = -EPERM outside any invocation and in a fault handler (the
+ * faulted component invoked nothing), -EFAULT when that invoker was
+ * micro-rebooted since (what is at its addresses now is its next
+ * life's). */
+static inline struct inv_frame *inv_invoker(struct thread *t, long *err)
+{
+	struct inv_frame *f = t->depth ? &t->inv[t->depth - 1] : NULL;
+	*err = !f || f->is_fault ? -EPERM : inv_stale(f) ? -EFAULT : 0;
+	return *err ? NULL : f;
+}
+
 /* Frame table. */
 enum frame_type {		/* the numbers UT_FRAME reports (abi.h) */
 	F_RESERVED = FRAME_RESERVED,	/* kernel, boot modules, not RAM */
