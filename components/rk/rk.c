@@ -80,7 +80,7 @@ static word_t shutdown(word_t a0, word_t a1, word_t a2, word_t a3, struct r2c_in
 	(void)a0, (void)a1, (void)a2, (void)a3;
 	if (inv->token != CINFO_BOOTER_TOKEN)
 		return (word_t)-EPERM;
-	if (rumpuser_stopped)
+	if (rumpuser_stopped())
 		return (word_t)-EIO;
 	*rk_ctx() = (struct rk_thread_ctx){ 0 };
 	return unmount_all_fs() ? (word_t)-EBUSY : 0;

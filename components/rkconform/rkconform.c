@@ -365,8 +365,8 @@ static void test_exit(void)
 	hyp_unschedule();
 	long r = r2c_thd_join((word_t)cookie);
 	hyp_schedule();
-	r2c_check("rumpuser.exit_stops_all", r == 0 && rumpuser_stopped && !after_exit,
-		  "join %ld, stopped %d, went on %d", r, rumpuser_stopped, after_exit);
+	r2c_check("rumpuser.exit_stops_all", r == 0 && rumpuser_stopped() && !after_exit,
+		  "join %ld, stopped %d, went on %d", r, rumpuser_stopped(), after_exit);
 }
 
 void r2c_main(word_t arg)

@@ -48,19 +48,17 @@ int rumpuser_getparam(const char *name, void *buf, size_t len)
 	return ENOENT;
 }
 
-volatile bool rumpuser_stopped;
 _Atomic uint8_t rk_gate = RK_GATE_BOOTING;
 
 /* The end of the whole rump kernel (a panic, or its exit): the calling
  * thread holds the virtual CPU and kernel locks, so nothing in it can run
- * again. Say so, refuse every later call (rumpuser_stopped), and fault
+ * again. Say so, refuse every later call (RK_GATE_STOPPED), and fault
  * (ud2, "invalid opcode" on the console): that is the request for a
  * micro-reboot when the composition says restart= (docs/reboot.md), and
  * the component's failure otherwise; a client thread that was inside
  * unwinds to its caller (INV_REBOOTED, or INV_FAULTED). */
 void rumpuser_exit(int value)
 {
-	rumpuser_stopped = true;
 	atomic_fetch_or(&rk_gate, RK_GATE_STOPPED);
 	if (value == RUMPUSER_PANIC)
 		r2c_printf("rumpuser: the rump kernel panicked; it serves no more calls (a micro-reboot if restart=)\n");

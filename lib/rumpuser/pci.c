@@ -160,7 +160,7 @@ static void *irq_thread(void *p)
 	rumpuser_hyp->hyp_unschedule();
 	for (;;) {
 		r2c_rcv(0);		/* interrupts: the line stays masked until the ack */
-		if (rumpuser_stopped)
+		if (rumpuser_stopped())
 			rumpuser_thread_exit();
 		rk_schedule(0, NULL);
 		q->handler(q->arg);

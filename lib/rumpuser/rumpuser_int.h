@@ -8,16 +8,21 @@
 #include "r2c/rumpuser.h"
 
 extern const struct rumpuser_hyperup *rumpuser_hyp;
-extern volatile bool rumpuser_stopped;	/* the rump kernel panicked or exited */
 extern volatile bool rumpuser_inject_bio;	/* fault injection: the next bio faults (rk's inject.c) */
 
 /* Why a client's system call cannot take rk's plain way: 0, or these
  * bits, so that the common case costs one compare
  * (components/rk/sysproxy.c). */
 #define RK_GATE_BOOTING		1	/* rk does not serve yet (sysproxy.c clears it) */
-#define RK_GATE_STOPPED		2	/* rumpuser_stopped */
+#define RK_GATE_STOPPED		2	/* the rump kernel panicked or exited (rumpuser_exit) */
 #define RK_GATE_INJECTING	4	/* fault injection is on (rk's inject.c) */
 extern _Atomic uint8_t rk_gate;
+
+/* The rump kernel panicked or exited: it serves no more calls. */
+static inline bool rumpuser_stopped(void)
+{
+	return atomic_load_explicit(&rk_gate, memory_order_acquire) & RK_GATE_STOPPED;
+}
 
 /* Per thread, found through the stack it runs on: a rump kernel thread
  * keeps its stack for life, and a client thread's lwp is set for the
