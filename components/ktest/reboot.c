@@ -243,60 +243,86 @@ void test_reboot(void)
 		  snap_before[first] & 0xFFFFFFFF);
 }
 
-/* A server working for an invoker that is micro-rebooted meanwhile
- * (kernel/copy.c, borrow.c, reboot.c). Three threads of mine call D,
- * which calls E; E lends D's page of run-time memory (call 0), D's data
- * page (call 1: a page the reboot keeps, as it keeps stacks) or nothing
- * (call 2) or a page of its code, read-only (call 3), and waits. D is
- * rebooted, and gets a new page where its data page was, as the booter
- * gives it; its code page stays (what cannot change needs no taking).
- * E's writes through its windows then reach only the lent frames
- * (orphans, which nobody may map), and its copies and borrows to D are
- * refused. The run-time page's frame, which E also maps, is untyped
- * once the window has ended and E is rebooted too. */
-#define STALE_CALLS	4
-#define STALE_SLOT	12	/* in D, a run-time grant: E's pong_spin_stale */
+/* The two tests below: threads of mine call D's pong_lend_word, which
+ * calls E's pong_spin_stale (granted to D at STALE_SLOT) to lend one page
+ * of D's and wait for pong_stale_go. */
+#define STALE_SLOT	12	/* in D, a run-time grant */
 #define SCRATCH		(0x20000000ull + 0x71000)	/* of mine, unmapped */
-static struct r2c_comp sd, se;
-static word_t stale_lend;
-static word_t stale_args[STALE_CALLS][2] = { { RB_VA, 0 }, { 0, 1 }, { 0, 2 }, { 0, 3 } };	/* what to lend, window */
-static volatile long stale_status[STALE_CALLS];
+struct lending {
+	struct r2c_comp d, e;
+	word_t lend, go, results;	/* D's pong_lend_word, E's pong_stale_go and _results */
+};
+struct lend_call {
+	word_t va, window, call;	/* what to lend (0: nothing), in which window of E's,
+					 * pong_spin_stale's call number (3: read-only) */
+	volatile long status;		/* of the call into D */
+};
+static const struct lending *lending_now;
 
-static void run_stale(void *arg)
+/* D and E loaded as d_name and e_name, E's windows' page table added. */
+static long lending_load(struct lending *l, const char *d_name, const char *e_name)
 {
-	word_t i = (word_t)arg;
-	stale_status[i] = r2c_invoke(stale_lend, stale_args[i][0], stale_args[i][1], STALE_SLOT, i).status;
+	long e = load("pong.elf", d_name, &l->d) | load("pong.elf", e_name, &l->e);
+	word_t spin = sinv(&l->e, "pong_spin_stale");
+	l->lend = sinv(&l->d, "pong_lend_word");
+	l->go = sinv(&l->e, "pong_stale_go");
+	l->results = sinv(&l->e, "pong_stale_results");
+	e |= r2c_grant(l->d.slot, spin, STALE_SLOT, RIGHT_ALL);
+	while (r2c_pgtbl_add(&mem, l->e.slot, COMP_BORROW_BASE) == 0)
+		;
+	return e ? e : spin && l->lend && l->go && l->results ? 0 : -ENOENT;
 }
 
+static void run_lend_call(void *arg)
+{
+	struct lend_call *c = arg;
+	c->status = r2c_invoke(lending_now->lend, c->va, c->window, STALE_SLOT, c->call).status;
+}
+
+/* The n calls, each on a thread of mine (kt[i]), each run until it has
+ * lent or found nothing to -> how many windows they hold. */
+static word_t lend_calls_start(const struct lending *l, struct lend_call *c, int n, struct r2c_kthread *kt)
+{
+	word_t lent = 0;
+	lending_now = l;
+	for (int i = 0; i < n; i++) {
+		thread_of_mine(i, run_lend_call, &c[i], &kt[i]);
+		for (int k = 0; k < 100 && (long)r2c_invoke(l->results, c[i].call, 0, 0, 0).r2 == 1; k++)
+			run_until_in(kt[i].slot, &l->e);
+		lent += (long)r2c_invoke(l->results, c[i].call, 0, 0, 0).r2 >= (long)COMP_BORROW_BASE;
+	}
+	return lent;
+}
+
+/* A server working for an invoker that is micro-rebooted meanwhile
+ * (kernel/copy.c, borrow.c, reboot.c). Four calls: E lends D's page of
+ * run-time memory (call 0), D's data page (call 1: a page the reboot
+ * keeps, as it keeps stacks), nothing (call 2) or a page of its code,
+ * read-only (call 3). D is rebooted, and gets a new page where its data
+ * page was, as the booter gives it; its code page stays (what cannot
+ * change needs no taking). E's writes through its windows then reach
+ * only the lent frames (orphans, which nobody may map), and its copies
+ * and borrows to D are refused. The run-time page's frame, which E also
+ * maps, is untyped once the window has ended and E is rebooted too. */
+#define STALE_CALLS	4
 void test_reboot_stale(void)
 {
-	long e = load("pong.elf", "stD", &sd) | load("pong.elf", "stE", &se);
-	stale_lend = sinv(&sd, "pong_lend_word");
-	word_t spin = sinv(&se, "pong_spin_stale"), go = sinv(&se, "pong_stale_go");
-	word_t results = sinv(&se, "pong_stale_results"), peek = sinv(&sd, "pong_peek");
-	e |= r2c_grant(sd.slot, spin, STALE_SLOT, RIGHT_ALL);
-	while (r2c_pgtbl_add(&mem, se.slot, COMP_BORROW_BASE) == 0)
-		;
-	word_t word = (word_t)r2c_call(stale_lend, 0, 0, 0, 0), fs = map_into(&sd, RB_VA);
-	stale_args[1][0] = word;
-	stale_args[3][0] = sd.entry;
+	struct lending l;
+	long e = lending_load(&l, "stD", "stE");
+	word_t peek = sinv(&l.d, "pong_peek");
+	word_t word = (word_t)r2c_call(l.lend, 0, 0, 0, 0), fs = map_into(&l.d, RB_VA);
 	r2c_map_frame(&mem, ROOT_SLOT_COMP, SCRATCH + 0x1000, fs, MAP_WRITE);	/* mine too */
-	while (r2c_op(sd.slot, COMP_ALIAS, RB_VA, se.slot, RB_VA, MAP_WRITE, 0, 0) == -ENXIO)	/* and E's */
-		r2c_op(se.slot, COMP_PGTBL_ADD, RB_VA, ROOT_SLOT_UNTYPED, (word_t)r2c_frame_alloc(&mem, 1), 0, 0, 0);
-	r2c_check("stale.setup", !e && spin && go && results && peek && fs != (word_t)-1, "load/export failed (%ld)", e);
+	while (r2c_op(l.d.slot, COMP_ALIAS, RB_VA, l.e.slot, RB_VA, MAP_WRITE, 0, 0) == -ENXIO)	/* and E's */
+		r2c_op(l.e.slot, COMP_PGTBL_ADD, RB_VA, ROOT_SLOT_UNTYPED, (word_t)r2c_frame_alloc(&mem, 1), 0, 0, 0);
+	r2c_check("stale.setup", !e && peek && fs != (word_t)-1, "load/export failed (%ld)", e);
+	struct lend_call calls[STALE_CALLS] = { { RB_VA, 0, 0, 0 }, { word, 1, 1, 0 }, { 0, 2, 2, 0 },
+						{ l.d.entry, 3, 3, 0 } };
 	struct r2c_kthread kt[STALE_CALLS];
-	for (word_t i = 0; i < STALE_CALLS; i++) {
-		thread_of_mine((int)i, run_stale, (void *)i, &kt[i]);
-		for (int n = 0; n < 100 && (long)r2c_invoke(results, i, 0, 0, 0).r2 == 1; n++)
-			run_until_in(kt[i].slot, &se);
-	}
-	r2c_check("stale.lent", (long)r2c_invoke(results, 0, 0, 0, 0).r2 >= (long)COMP_BORROW_BASE &&
-		  (long)r2c_invoke(results, 1, 0, 0, 0).r2 >= (long)COMP_BORROW_BASE &&
-		  r2c_invoke(results, 2, 0, 0, 0).r2 == 0 &&
-		  (long)r2c_invoke(results, 3, 0, 0, 0).r2 >= (long)COMP_BORROW_BASE,
+	word_t lent = lend_calls_start(&l, calls, STALE_CALLS, kt);
+	r2c_check("stale.lent", lent == 3 && r2c_invoke(l.results, 2, 0, 0, 0).r2 == 0,
 		  "the calls did not get to E and lend");
 	FRAME_IS("stale.lent_counted", fs, FRAME_USER, 4);
-	struct r2c_ret rr = r2c_sys(sd.slot, COMP_REBOOT, RB_KEEP, RB_VA, RB_HI, 0, 0, 0);
+	struct r2c_ret rr = r2c_sys(l.d.slot, COMP_REBOOT, RB_KEEP, RB_VA, RB_HI, 0, 0, 0);
 	CHECK_EQ("stale.reboot", rr.status, 1);
 	CHECK_EQ("stale.orphans_told", rr.r0, 1);	/* the data page: the run-time one is in the range */
 	FRAME_IS("stale.lent_frame_kept", fs, FRAME_USER, 3);
@@ -305,23 +331,23 @@ void test_reboot_stale(void)
 	CHECK_EQ("stale.orphan_not_aliased", r2c_op(ROOT_SLOT_COMP, COMP_ALIAS, SCRATCH + 0x1000, ROOT_SLOT_COMP,
 						    SCRATCH + 0x2000, MAP_WRITE, 0, 0), -EBUSY);
 	r2c_op(ROOT_SLOT_COMP, COMP_UNMAP, SCRATCH + 0x1000, 0, 0, 0, 0, 0);
-	CHECK_EQ("stale.kept_page_taken", r2c_op(sd.slot, COMP_ALIAS, word & ~4095ull, ROOT_SLOT_COMP, SCRATCH, 0, 0, 0),
+	CHECK_EQ("stale.kept_page_taken", r2c_op(l.d.slot, COMP_ALIAS, word & ~4095ull, ROOT_SLOT_COMP, SCRATCH, 0, 0, 0),
 		 -ENOENT);
-	r2c_check("stale.kept_page_new", map_into(&sd, word & ~4095ull) != (word_t)-1, "no new page in its place");
-	CHECK_EQ("stale.up", r2c_op(sd.slot, COMP_UP, 0, 0, 0, 0, 0, 0), 0);
-	r2c_call(go, 1, 0, 0, 0);
+	r2c_check("stale.kept_page_new", map_into(&l.d, word & ~4095ull) != (word_t)-1, "no new page in its place");
+	CHECK_EQ("stale.up", r2c_op(l.d.slot, COMP_UP, 0, 0, 0, 0, 0, 0), 0);
+	r2c_call(l.go, 1, 0, 0, 0);
 	for (int i = 0; i < STALE_CALLS; i++) {
 		run_to_end(kt[i].slot);
-		struct r2c_ret r = r2c_invoke(results, (word_t)i, 0, 0, 0);
-		r2c_check("stale.invoker_unwound", stale_status[i] == INV_REBOOTED, "call %d: status %ld", i,
-			  stale_status[i]);
+		struct r2c_ret r = r2c_invoke(l.results, calls[i].call, 0, 0, 0);
+		r2c_check("stale.invoker_unwound", calls[i].status == INV_REBOOTED, "call %d: status %ld", i,
+			  calls[i].status);
 		r2c_check("stale.copy_refused", (long)r.r0 == -EFAULT, "call %d: %ld", i, (long)r.r0);
 		r2c_check("stale.borrow_refused", (long)r.r1 == -EFAULT, "call %d: %ld", i, (long)r.r1);
 		r2c_kthread_free(&mem, &kt[i]);
 	}
 	CHECK_EQ("stale.new_page_untouched", r2c_call(peek, word, 0, 0, 0), 0);
 	FRAME_IS("stale.orphan_while_aliased", fs, FRAME_USER, 1);
-	CHECK_EQ("stale.server_reboot", r2c_op(se.slot, COMP_REBOOT, RB_KEEP, RB_VA, RB_HI, 0, 0, 0), 1);
+	CHECK_EQ("stale.server_reboot", r2c_op(l.e.slot, COMP_REBOOT, RB_KEEP, RB_VA, RB_HI, 0, 0, 0), 1);
 	FRAME_IS("stale.orphan_untyped", fs, FRAME_UNTYPED, 0);
 	CHECK_EQ("stale.orphan_gone", r2c_op(ROOT_SLOT_COMP, COMP_MAP, SCRATCH, mem.ut_slot, fs, MAP_WRITE, 0, 0), 0);
 	r2c_op(ROOT_SLOT_COMP, COMP_UNMAP, SCRATCH, 0, 0, 0, 0, 0);
@@ -335,54 +361,31 @@ void test_reboot_stale(void)
  * None of those frames can be mapped again while a window holds it, the
  * alias goes, and each is untyped once its window has ended. */
 #define TRICK_ALIAS	0x3F000000ull	/* below RB_VA: kept by the reboot */
-static struct r2c_comp td, te;
-static word_t trick_lend;
-static word_t trick_args[3][3];	/* what to lend, window, pong_spin_stale's call (3: read-only) */
-static volatile long trick_status[3];
-
-static void run_trick(void *arg)
-{
-	word_t i = (word_t)arg;
-	trick_status[i] = r2c_invoke(trick_lend, trick_args[i][0], trick_args[i][1], STALE_SLOT, trick_args[i][2]).status;
-}
-
 void test_reboot_tricks(void)
 {
-	long e = load("pong.elf", "trD", &td) | load("pong.elf", "trE", &te);
-	trick_lend = sinv(&td, "pong_lend_word");
-	word_t spin = sinv(&te, "pong_spin_stale"), go = sinv(&te, "pong_stale_go");
-	word_t results = sinv(&te, "pong_stale_results");
-	e |= r2c_grant(td.slot, spin, STALE_SLOT, RIGHT_ALL);
-	while (r2c_pgtbl_add(&mem, te.slot, COMP_BORROW_BASE) == 0)
-		;
-	word_t word = (word_t)r2c_call(trick_lend, 0, 0, 0, 0), fa = map_into(&td, RB_VA);
+	struct lending l;
+	long e = lending_load(&l, "trD", "trE");
+	word_t word = (word_t)r2c_call(l.lend, 0, 0, 0, 0), fa = map_into(&l.d, RB_VA);
 	long fb = r2c_frame_alloc(&mem, 1);
-	e |= r2c_map_frame(&mem, td.slot, RB_VA + 0x1000, (word_t)fb, 0);	/* read-only */
+	e |= r2c_map_frame(&mem, l.d.slot, RB_VA + 0x1000, (word_t)fb, 0);	/* read-only */
 	long al;
-	while ((al = r2c_op(td.slot, COMP_ALIAS, word & ~4095ull, td.slot, TRICK_ALIAS, 0, 0, 0)) == -ENXIO)
-		r2c_op(td.slot, COMP_PGTBL_ADD, TRICK_ALIAS, ROOT_SLOT_UNTYPED, (word_t)r2c_frame_alloc(&mem, 1), 0, 0, 0);
+	while ((al = r2c_op(l.d.slot, COMP_ALIAS, word & ~4095ull, l.d.slot, TRICK_ALIAS, 0, 0, 0)) == -ENXIO)
+		r2c_op(l.d.slot, COMP_PGTBL_ADD, TRICK_ALIAS, ROOT_SLOT_UNTYPED, (word_t)r2c_frame_alloc(&mem, 1), 0, 0, 0);
 	r2c_check("tricks.setup", !e && !al && fa != (word_t)-1 && fb >= 0, "setup failed (%ld, %ld)", e, al);
-	word_t args[3][3] = { { RB_VA, 0, 0 }, { word, 1, 1 }, { RB_VA + 0x1000, 2, 3 } }, lent = 0;
-	memcpy(trick_args, args, sizeof(args));
+	struct lend_call calls[3] = { { RB_VA, 0, 0, 0 }, { word, 1, 1, 0 }, { RB_VA + 0x1000, 2, 3, 0 } };
 	struct r2c_kthread kt[3];
-	for (word_t i = 0; i < 3; i++) {
-		thread_of_mine((int)i, run_trick, (void *)i, &kt[i]);
-		for (int n = 0; n < 100 && (long)r2c_invoke(results, args[i][2], 0, 0, 0).r2 == 1; n++)
-			run_until_in(kt[i].slot, &te);
-		lent += (long)r2c_invoke(results, args[i][2], 0, 0, 0).r2 >= (long)COMP_BORROW_BASE;
-	}
-	CHECK_EQ("tricks.lent", lent, 3);
-	r2c_op(td.slot, COMP_UNMAP, RB_VA, 0, 0, 0, 0, 0);	/* what D may do to itself */
-	struct r2c_ret rr = r2c_sys(td.slot, COMP_REBOOT, RB_KEEP, RB_VA, RB_HI, 0, 0, 0);
+	CHECK_EQ("tricks.lent", lend_calls_start(&l, calls, 3, kt), 3);
+	r2c_op(l.d.slot, COMP_UNMAP, RB_VA, 0, 0, 0, 0, 0);	/* what D may do to itself */
+	struct r2c_ret rr = r2c_sys(l.d.slot, COMP_REBOOT, RB_KEEP, RB_VA, RB_HI, 0, 0, 0);
 	CHECK_EQ("tricks.orphans_told", rr.r0, 2);	/* the data page and its alias */
-	CHECK_EQ("tricks.unmapped_lent_refused", r2c_map_frame(&mem, td.slot, RB_VA, fa, MAP_WRITE), -EBUSY);
-	CHECK_EQ("tricks.read_only_lent_refused", r2c_map_frame(&mem, td.slot, RB_VA + 0x1000, (word_t)fb, MAP_WRITE),
+	CHECK_EQ("tricks.unmapped_lent_refused", r2c_map_frame(&mem, l.d.slot, RB_VA, fa, MAP_WRITE), -EBUSY);
+	CHECK_EQ("tricks.read_only_lent_refused", r2c_map_frame(&mem, l.d.slot, RB_VA + 0x1000, (word_t)fb, MAP_WRITE),
 		 -EBUSY);
-	CHECK_EQ("tricks.alias_dropped", r2c_op(td.slot, COMP_ALIAS, TRICK_ALIAS, ROOT_SLOT_COMP, SCRATCH, 0, 0, 0),
+	CHECK_EQ("tricks.alias_dropped", r2c_op(l.d.slot, COMP_ALIAS, TRICK_ALIAS, ROOT_SLOT_COMP, SCRATCH, 0, 0, 0),
 		 -ENOENT);
-	map_into(&td, word & ~4095ull);		/* the booter's new page */
-	r2c_op(td.slot, COMP_UP, 0, 0, 0, 0, 0, 0);
-	r2c_call(go, 1, 0, 0, 0);
+	map_into(&l.d, word & ~4095ull);	/* the booter's new page */
+	r2c_op(l.d.slot, COMP_UP, 0, 0, 0, 0, 0, 0);
+	r2c_call(l.go, 1, 0, 0, 0);
 	for (int i = 0; i < 3; i++) {
 		run_to_end(kt[i].slot);
 		r2c_kthread_free(&mem, &kt[i]);
