@@ -37,6 +37,9 @@ COMP_ELFS  := $(foreach c,$(COMPONENTS),$(OUT)/comp/$(c).elf)
 # $(call remember,FILE,VALUE): FILE holds VALUE, and is written (made
 # newer, for what depends on it) only when VALUE changed.
 remember = $(shell mkdir -p $(dir $(1)) && { [ "$$(cat $(1) 2>/dev/null)" = "$(2)" ] || echo "$(2)" >$(1); })
+# $(call remember_dir,FILE,DIR): the same for the directory DIR names
+# (through a symbolic link: another directory is another value).
+remember_dir = $(call remember,$(1),$(or $(realpath $(2)),$(abspath $(2))))
 
 ifeq ($(origin RUMPKERNEL),undefined)
 RUMPKERNEL := $(if $(wildcard $(OUT)/rumpkernel/lib/librump.a),$(OUT)/rumpkernel)
@@ -53,7 +56,7 @@ COMP_ELFS += $(OUT)/comp/rk.elf
 # archives need not be newer (make rumpkernel's two kinds, say): this
 # file holds the one rk.elf was linked with.
 RK_WITH := $(OUT)/comp/rk.rumpkernel
-$(call remember,$(RK_WITH),$(or $(realpath $(RUMPKERNEL)),$(abspath $(RUMPKERNEL))))
+$(call remember_dir,$(RK_WITH),$(RUMPKERNEL))
 $(OUT)/comp/rk.elf: $(addprefix $(OUT)/u/,$(addsuffix .o,$(wildcard components/rk/*.c))) $(OUT)/libr2c.a $(RK_ARCHIVES) $(RK_WITH)
 	@mkdir -p $(dir $@)
 	@! nm $(RUMPKERNEL)/lib/librump.a 2>/dev/null | grep -q curlwp_storage || { echo "RUMPKERNEL=$(RUMPKERNEL): \
@@ -231,7 +234,7 @@ RK_POSIX_LIBS := rumpfs_ffs rumpdev_disk rumpdev rumpvfs rump
 # (linked again when RUMPKERNEL_POSIX names another installation)
 RK_POSIX_WITH := $(if $(RUMPKERNEL_POSIX),$(OUT)/host/rumpkernel-posix)
 ifneq ($(RUMPKERNEL_POSIX),)
-$(call remember,$(RK_POSIX_WITH),$(or $(realpath $(RUMPKERNEL_POSIX)),$(abspath $(RUMPKERNEL_POSIX))))
+$(call remember_dir,$(RK_POSIX_WITH),$(RUMPKERNEL_POSIX))
 endif
 $(OUT)/host/rump-posix-bench: bench/rump_posix.c include/r2c/fsbench.h $(RK_POSIX_WITH)
 	@mkdir -p $(dir $@)
