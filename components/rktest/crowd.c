@@ -57,12 +57,9 @@ void crowd_many(void)
 	for (int i = 0; i < CROWD_THREADS; i++)
 		if (tid[i] > 0 && !r2c_thd_join((word_t)tid[i]))
 			done += w[i].ok == CROWD_ROUNDS;
-	char name[48];
-	fmt_snprintf(name, sizeof(name), "%s.threads_start", r2c_env->name);
-	r2c_check(name, started == CROWD_THREADS, "%d of %d threads started (%ld)", started, CROWD_THREADS,
+	r2c_check_in(r2c_env->name, "threads_start", started == CROWD_THREADS, "%d of %d threads started (%ld)", started, CROWD_THREADS,
 		  tid[CROWD_THREADS - 1]);
-	fmt_snprintf(name, sizeof(name), "%s.threads_served", r2c_env->name);
-	r2c_check(name, done == CROWD_THREADS, "%d of %d threads did their %d rounds (errno %d)", done,
+	r2c_check_in(r2c_env->name, "threads_served", done == CROWD_THREADS, "%d of %d threads did their %d rounds (errno %d)", done,
 		  CROWD_THREADS, CROWD_ROUNDS, w[0].err ? w[0].err : w[CROWD_THREADS - 1].err);
 }
 

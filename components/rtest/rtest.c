@@ -132,7 +132,6 @@ static void test_ceiling(void)
 static void test_budget(bool lend)
 {
 	const char *g = lend ? "budget_lent" : "budget";
-	char name[48];
 	const struct cinfo_shm *s = r2c_shm("spin");
 	if (!s) {
 		r2c_check("budget.granted", false, "no shared region \"spin\"");
@@ -171,8 +170,7 @@ static void test_budget(bool lend)
 		if (now - t0 > r2c_usecs(60000000))
 			break;
 	} while (!done);
-	fmt_snprintf(name, sizeof(name), "%s.spinner_finished", g);
-	r2c_check(name, done, "the spinner did not finish its round in 60 s");
+	r2c_check_in(g, "spinner_finished", done, "the spinner did not finish its round in 60 s");
 	if (!done)
 		return;
 	uint64_t spun = st->end - st->start, ran = spun - st->away, share = ran * 100 / (ran + mine + 1);
@@ -182,15 +180,12 @@ static void test_budget(bool lend)
 	/* Both checks count only the time the spinner ran: a pause of the
 	 * host's (the emulator not running at all) is no one's. Without
 	 * budgets it would run its 50 periods while I wait. */
-	fmt_snprintf(name, sizeof(name), "%s.low_priority_progress", g);
-	r2c_check(name, first && ran_first < 2 * period,
+	r2c_check_in(g, "low_priority_progress", first && ran_first < 2 * period,
 		  "a less urgent component first ran after the spinner had run %lu ms (period %d ms)",
 		  ran_first / ms(1), SPIN_PERIOD_MS);
-	fmt_snprintf(name, sizeof(name), "%s.no_long_wait", g);
-	r2c_check(name, ran_wait < 3 * period / 2, "the spinner, given 50%% of %d ms, ran %lu ms while I waited",
+	r2c_check_in(g, "no_long_wait", ran_wait < 3 * period / 2, "the spinner, given 50%% of %d ms, ran %lu ms while I waited",
 		  SPIN_PERIOD_MS, ran_wait / ms(1));
-	fmt_snprintf(name, sizeof(name), "%s.spinner_bounded", g);
-	r2c_check(name, share < 95, "the spinner, given 50%%, had %lu%% of the time we ran",
+	r2c_check_in(g, "spinner_bounded", share < 95, "the spinner, given 50%%, had %lu%% of the time we ran",
 		  share);
 }
 

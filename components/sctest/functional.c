@@ -33,13 +33,12 @@ static char big[1 << 20], big_back[1 << 20];
 static void check(const char *what, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void check(const char *what, bool ok, const char *fmt, ...)
 {
-	char name[64], why[200];
+	char why[200];
 	va_list ap;
 	va_start(ap, fmt);
 	fmt_vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	fmt_snprintf(name, sizeof(name), "call.%s", what);
-	r2c_check(name, ok, "%s (errno %d)", why, errno);
+	r2c_check_in("call", what, ok, "%s (errno %d)", why, errno);
 }
 
 static bool pow2(uint64_t x)

@@ -13,9 +13,7 @@ static const char rodata[16384] = { 1, 2, 3, [8191] = 4, [16383] = 5 };
 
 static void check(const char *what, bool ok, long r)
 {
-	char name[48];
-	fmt_snprintf(name, sizeof(name), "lend.%s", what);
-	r2c_check(name, ok, "returned %ld (errno %d)", r, errno);
+	r2c_check_in("lend", what, ok, "returned %ld (errno %d)", r, errno);
 }
 
 /* read(2) of n bytes at offset off into dst + at, compared with src + from. */
