@@ -854,17 +854,12 @@ static word_t frame_refs(word_t fr)
 	return r2c_sys(ROOT_SLOT_UNTYPED, UT_FRAME, fr, 0, 0, 0, 0, 0).r0;
 }
 
+/* A thread's call of pong_borrow that ends in there: mode 6 (SELF_EXIT)
+ * or 7 (spins for ever). */
 static word_t borrow_sinv, borrow_va_mine;
-static void borrow_and_exit(void *arg)
+static void borrow_and_stay(void *mode)
 {
-	(void)arg;
-	r2c_call(borrow_sinv, borrow_va_mine, 4096, 6, 3);
-}
-
-static void borrow_and_spin(void *arg)
-{
-	(void)arg;
-	r2c_call(borrow_sinv, borrow_va_mine, 4096, 7, 3);
+	r2c_call(borrow_sinv, borrow_va_mine, 4096, (word_t)mode, 3);
 }
 
 /* SELF_BORROW: the invoker's pages in a window of the server's own for
@@ -914,12 +909,12 @@ static void test_borrow(void)
 	CHECK_EQ("borrow.window_free_after_fault", r2c_call(bor, va, 4096, 0, slot), (long)fnv((void *)va, 4096));
 	word_t t;
 	borrow_sinv = bor, borrow_va_mine = va;
-	thread_new(borrow_and_exit, 0, &t);
+	thread_new(borrow_and_stay, (void *)6, &t);
 	dispatch(t);
 	CHECK_EQ("borrow.exit_ends_window", r2c_op(t, THD_STATE, 0, 0, 0, 0, 0, 0) == THD_DEAD &&
 		 frame_refs(fr) == 1, 1);
 	/* a thread freed while it holds a window (spinning in pongZ) */
-	static struct r2c_thread spinner_closure = { borrow_and_spin, 0, false };
+	static struct r2c_thread spinner_closure = { borrow_and_stay, (void *)7, false };
 	struct r2c_kthread kt;
 	r2c_kthread_new(&mem, ROOT_SLOT_COMP, (word_t)r2c_thread_entry, (word_t)&spinner_closure, &kt);
 	for (int i = 0; i < 100 && frame_refs(fr) != 2; i++)
